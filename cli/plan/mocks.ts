@@ -1,0 +1,33 @@
+/**
+ * Mock responses for the offline plan. The plan uses Pulumi's official mocks on purpose: it runs
+ * the real program with no CLI and no credentials. Resources echo their inputs and get the
+ * computed outputs their consumers read (so applies on them run); invokes return plausible lookups.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+type State = Record<string, unknown>;
+
+/** Computed outputs per resource type, beyond the echoed inputs. */
+const computedOutputs: Record<string, (name: string, inputs: State) => State> = {};
+
+/** Results of data-source invokes, per token. */
+const invokeResults: Record<string, (inputs: State) => State> = {};
+
+export function registerComputedOutputs(type: string, fn: (name: string, inputs: State) => State): void {
+  computedOutputs[type] = fn;
+}
+
+export function registerInvokeResult(token: string, fn: (inputs: State) => State): void {
+  invokeResults[token] = fn;
+}
+
+export const planMocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    const extra = computedOutputs[args.type]?.(args.name, args.inputs) ?? {};
+    return { id: args.id ?? `${args.name}-id`, state: { ...args.inputs, ...extra } };
+  },
+  call(args) {
+    const fn = invokeResults[args.token];
+    return fn ? fn(args.inputs) : { ...args.inputs, id: `${args.token.split(":").pop()}-id` };
+  },
+};

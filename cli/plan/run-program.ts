@@ -1,0 +1,108 @@
+/**
+ * Runs the real Pulumi program (index.ts) offline under the SDK's mocks and records every resource
+ * it registers: type, name, parent, dependencies and inputs (secrets redacted).
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { planMocks } from "./mocks";
+import { settle } from "./settle";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string | null;
+  custom: boolean;
+  dependsOn: string[];
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  /** What the program logged (pulumi.log), as `warning: …` / `info: …` lines. */
+  log: string[];
+}
+
+/** Without an engine, pulumi.log writes to the console; collect those lines instead. */
+async function capturingConsole<T>(log: string[], fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  const capture = (...args: unknown[]) => log.push(args.map(String).join(" ").replace(/^(\w+): \[runtime\] /, "$1: "));
+  Object.assign(console, { log: capture, warn: capture, error: capture });
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+/** Inputs that are SDK plumbing rather than user intent. */
+const hiddenInputs = new Set(["__provider"]);
+
+interface Recorded {
+  resource: pulumi.Resource;
+  type: string;
+  name: string;
+  parent: pulumi.Resource | undefined;
+  custom: boolean;
+  dependsOn: pulumi.Resource[];
+  props: Record<string, unknown>;
+}
+
+export async function runProgramOffline(opts: {
+  root: string;
+  project: string;
+  stack: string;
+  config: Record<string, string>;
+  secretKeys: string[];
+}): Promise<ProgramRun> {
+  await pulumi.runtime.setMocks(planMocks, opts.project, opts.stack, false);
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+  const recorded: Recorded[] = [];
+  let exportsObj: Record<string, unknown> = {};
+  const log: string[] = [];
+  await capturingConsole(log, () => pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const deps = args.opts.dependsOn;
+      recorded.push({
+        resource: args.resource,
+        type: args.type,
+        name: args.name,
+        parent: args.opts.parent,
+        custom: pulumi.CustomResource.isInstance(args.resource),
+        dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []).filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)),
+        props: (args.props ?? {}) as Record<string, unknown>,
+      });
+      return undefined;
+    });
+    // Loaded here, not imported at the top: a static import would run before the mocks are set.
+    // require() rather than import(): the program is CommonJS TypeScript loaded through tsx's hook.
+    exportsObj = { ...(require(path.join(opts.root, "index.ts")) as Record<string, unknown>) };
+    return exportsObj;
+  }));
+
+  const byResource = new Map<pulumi.Resource, Recorded>(recorded.map((r) => [r.resource, r]));
+  const urns = new Map<pulumi.Resource, string>();
+  const typeChain = (r: Recorded): string => {
+    const p = r.parent && byResource.get(r.parent);
+    return p ? `${typeChain(p)}$${r.type}` : r.type;
+  };
+  for (const r of recorded) urns.set(r.resource, `urn:pulumi:${opts.stack}::${opts.project}::${typeChain(r)}::${r.name}`);
+  const urnOf = (res: pulumi.Resource) => urns.get(res);
+
+  const resources: PlannedResource[] = [];
+  for (const r of recorded) {
+    const inputs = (await settle(Object.fromEntries(Object.entries(r.props).filter(([k]) => !hiddenInputs.has(k))), urnOf)) as Record<string, unknown>;
+    resources.push({
+      urn: urns.get(r.resource)!,
+      type: r.type,
+      name: r.name,
+      parent: (r.parent && urns.get(r.parent)) ?? null,
+      custom: r.custom,
+      dependsOn: r.dependsOn.map((d) => urns.get(d)).filter((u): u is string => !!u),
+      inputs,
+    });
+  }
+  const outputs = (await settle(Object.fromEntries(Object.entries(exportsObj).filter(([k]) => k !== "default")), urnOf)) as Record<string, unknown>;
+  return { resources, outputs, log };
+}

@@ -1,0 +1,34 @@
+/**
+ * Cluster: the top-level component every stack creates. It records the resolved spec and hands it
+ * to the platform's component; everything the cluster owns is parented to it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec } from "../core/spec";
+import { platformBuilders } from "./platforms";
+import type { ClusterSecrets } from "./secrets";
+
+export interface ClusterArgs {
+  spec: ClusterSpec;
+  secrets: ClusterSecrets;
+}
+
+export class Cluster extends pulumi.ComponentResource {
+  static readonly type = "clusterkit:index:Cluster";
+  readonly clusterName: pulumi.Output<string>;
+  readonly platform: pulumi.Output<string>;
+  readonly kubernetesVersion: pulumi.Output<string>;
+  /** The resolved spec as JSON; it holds no secret values. */
+  readonly spec: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(Cluster.type, name, {}, opts);
+    const { spec } = args;
+    this.clusterName = pulumi.output(spec.name);
+    this.platform = pulumi.output(spec.platform.kind);
+    this.kubernetesVersion = pulumi.output(spec.kubernetes.version);
+    this.spec = pulumi.output(JSON.stringify(spec));
+    const build = platformBuilders[spec.platform.kind];
+    if (build) build(spec, args.secrets, this);
+    this.registerOutputs({ clusterName: this.clusterName, platform: this.platform, kubernetesVersion: this.kubernetesVersion, spec: this.spec });
+  }
+}

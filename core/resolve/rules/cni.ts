@@ -1,0 +1,64 @@
+/** CNI: allowed on the platform, supported on the Kubernetes version, and its options consistent. */
+import type { CniSpec, EndpointSpec } from "../../spec";
+import { cniReleases, compareMinor } from "../../versions";
+import { fail, fieldAt, type RuleContext } from "../context";
+
+/** Why a CNI cannot run on a platform; absent means allowed. */
+const refusedOn: Partial<Record<string, Partial<Record<CniSpec["kind"], string>>>> = {
+  eks: {
+    flannel: "EKS nodes and the managed control plane route only VPC addresses; Flannel's overlay pod IPs are unreachable from the control plane (webhooks, metrics) and from the VPC. Use cilium (ENI mode or chaining).",
+    weave: "EKS nodes and the managed control plane route only VPC addresses; Weave's overlay pod IPs are unreachable from the control plane and the VPC, and Weave is unmaintained. Use cilium.",
+  },
+};
+
+export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: EndpointSpec | null): CniSpec | null {
+  const cni = ctx.blueprint.cni;
+  const platform = ctx.blueprint.platform.kind;
+  const kindAt = fieldAt(ctx, ["cni", "kind"]);
+  const reason = refusedOn[platform]?.[cni.kind];
+  if (reason) {
+    fail(ctx, kindAt, `${cni.kind} is not allowed on ${platform}`, { found: JSON.stringify(cni.kind), hint: reason });
+    return null;
+  }
+  const release = cniReleases[cni.kind];
+  if (minor) {
+    const { min, max } = release.kubernetes;
+    if (compareMinor(minor, min) < 0 || (max && compareMinor(minor, max) > 0)) {
+      fail(ctx, fieldAt(ctx, ["kubernetesVersion"]), `${cni.kind} ${release.version} is not tested with Kubernetes ${minor}`, {
+        expected: max ? `${min} to ${max}` : `${min} or newer`,
+        found: minor,
+        hint: "pick a Kubernetes version in that range, or another CNI",
+      });
+      return null;
+    }
+  }
+  switch (cni.kind) {
+    case "weave":
+      if (!cni.acknowledgeUnmaintained) {
+        fail(ctx, fieldAt(ctx, ["cni", "acknowledgeUnmaintained"]), "Weave Net has been unmaintained since 2021 and its repository is archived; set acknowledgeUnmaintained: true to use it anyway", {
+          expected: "true",
+          found: "false",
+          hint: "prefer cilium or flannel for new clusters",
+        });
+        return null;
+      }
+      ctx.out.warn({ ...kindAt, message: "Weave Net has been unmaintained since 2021 and is archived: no security fixes, no support for new Kubernetes releases. Plan a migration to cilium or flannel." });
+      return { ...cni, version: release.version };
+    case "flannel":
+      ctx.out.warn({ ...kindAt, message: "Flannel enforces no NetworkPolicy: policies you apply are accepted and silently ignored." });
+      return { ...cni, version: release.version, chart: cniReleases.flannel.chart };
+    case "cilium": {
+      if (cni.eksMode && platform !== "eks") {
+        fail(ctx, fieldAt(ctx, ["cni", "eksMode"]), `eksMode only applies on EKS, not on ${platform}; remove it`);
+        return null;
+      }
+      if (cni.kubeProxyReplacement && endpoint && endpoint.kind !== "eks-managed" && !("host" in endpoint && endpoint.host)) {
+        fail(ctx, fieldAt(ctx, ["cni", "kubeProxyReplacement"]), "kube-proxy replacement needs a control-plane endpoint known before Cilium starts (it cannot use the kubernetes Service without kube-proxy)", {
+          hint: "use controlPlane.endpoint kind kube-vip or external-lb, or give the first control plane a static address",
+        });
+        return null;
+      }
+      return { ...cni, version: release.version, chart: cniReleases.cilium.chart, eksMode: platform === "eks" ? (cni.eksMode ?? "chaining") : null };
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * A blueprint: the shape of a cluster, independent of region. Stacks pick one by name and fill in
+ * its region variables. Field names here are the user-facing vocabulary shared by all platforms.
+ */
+import { z } from "zod";
+import { cniSchema } from "./cni";
+import { ingressSchema } from "./ingress";
+import { oidcSchema } from "./oidc";
+import { platformSchema } from "./platform";
+import { cidr4, dnsLabel, kubernetesVersion, labels, taint } from "./primitives";
+import { securitySchema } from "./security";
+import { storageClassSchema } from "./storage";
+import { variableDeclarationSchema } from "./variables";
+
+export const endpointSchema = z.discriminatedUnion("kind", [
+  /** A virtual IP held by kube-vip static pods on the control planes (ARP). Needs the `controlPlaneVip` variable. */
+  z.strictObject({ kind: z.literal("kube-vip"), port: z.number().int().default(6443), interface: z.string().optional() }),
+  /** A load balancer the user runs. Needs the `controlPlaneEndpoint` variable (host name or IP). */
+  z.strictObject({ kind: z.literal("external-lb"), port: z.number().int().default(6443) }),
+  /** The first control plane's address; only for a single control plane. */
+  z.strictObject({ kind: z.literal("first-node"), port: z.number().int().default(6443) }),
+  /** EKS's managed endpoint. Private by default; public access needs an explicit CIDR allow-list. */
+  z.strictObject({
+    kind: z.literal("eks-managed"),
+    privateAccess: z.boolean().default(true),
+    publicAccess: z.boolean().default(false),
+    publicAccessCidrs: z.array(cidr4).default([]),
+  }),
+]);
+export type EndpointInput = z.output<typeof endpointSchema>;
+
+/** VM size on vSphere. */
+export const vmSize = z.strictObject({
+  cpus: z.number().int(),
+  memoryMiB: z.number().int(),
+  diskGiB: z.number().int(),
+});
+
+/** Instance shape on EKS. Instance types are strings so new families need no clusterkit release. */
+export const instanceSize = z.strictObject({
+  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large")).min(1),
+  diskGiB: z.number().int().default(50),
+  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+  amiType: z.enum(["al2023", "bottlerocket"]).default("al2023"),
+});
+
+export const nodePoolSchema = z.strictObject({
+  /** Fixed size. Give either count, or min and max (and optionally desired). */
+  count: z.number().int().min(0).optional(),
+  min: z.number().int().min(0).optional(),
+  max: z.number().int().min(0).optional(),
+  desired: z.number().int().min(0).optional(),
+  size: z.union([vmSize, instanceSize]).optional(),
+  labels: labels.default({}),
+  taints: z.array(taint).default([]),
+});
+export type NodePoolInput = z.output<typeof nodePoolSchema>;
+
+export const blueprintSchema = z.strictObject({
+  apiVersion: z.literal("clusterkit.dev/v1alpha1"),
+  kind: z.literal("Blueprint"),
+  name: dnsLabel,
+  description: z.string().default(""),
+  kubernetesVersion,
+  platform: platformSchema,
+  controlPlane: z.strictObject({
+    /** Control-plane nodes on kubeadm platforms: 1, 3 or 5. EKS runs its own control plane. */
+    count: z.number().int().min(1).optional(),
+    endpoint: endpointSchema,
+    size: vmSize.optional(),
+  }),
+  nodePools: z.record(dnsLabel, nodePoolSchema).refine((p) => Object.keys(p).length > 0, "at least one node pool is needed"),
+  networking: z
+    .strictObject({
+      podCidr: cidr4.optional(),
+      serviceCidr: cidr4.optional(),
+      dnsDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default("cluster.local"),
+    })
+    .default({ dnsDomain: "cluster.local" }),
+  cni: cniSchema,
+  storage: z.strictObject({ classes: z.record(dnsLabel, storageClassSchema) }),
+  ingress: ingressSchema.default({ kind: "ingress-nginx", replicas: 2, className: "nginx", values: {} }),
+  oidc: oidcSchema.optional(),
+  security: securitySchema.default(securitySchema.parse({})),
+  variables: z.array(variableDeclarationSchema).default([]),
+});
+
+export type BlueprintInput = z.input<typeof blueprintSchema>;
+export type Blueprint = z.output<typeof blueprintSchema>;

@@ -1,0 +1,183 @@
+/**
+ * ClusterSpec: the fully resolved description of one cluster. Every default is explicit and every
+ * derived value computed, so renderers and components never look anything up or guess. It holds no
+ * secret values, only references to the config keys that carry them.
+ */
+import type { Cni } from "./schema/cni";
+import type { Oidc } from "./schema/oidc";
+import type { Security } from "./schema/security";
+import type { StorageClassInput } from "./schema/storage";
+import type { ChartPin } from "./versions";
+
+export interface PackageSource {
+  mirror: string | null;
+  httpProxy: string | null;
+  httpsProxy: string | null;
+  noProxy: string[];
+}
+
+export interface SshEndpoint {
+  user: string;
+  port: number;
+  /** Pinned SHA256 fingerprint; null means the host is refused unless trustOnFirstUse is set. */
+  hostKey: string | null;
+}
+
+export interface BastionSpec extends SshEndpoint {
+  address: string;
+}
+
+export interface BaremetalPlatformSpec {
+  kind: "baremetal";
+  packages: PackageSource;
+  trustOnFirstUse: boolean;
+  concurrency: number;
+  bastion: BastionSpec | null;
+}
+
+export interface VspherePlatformSpec {
+  kind: "vsphere";
+  packages: PackageSource;
+  templateOs: "ubuntu" | "rhel";
+  linkedClone: boolean;
+  concurrency: number;
+  vcenter: {
+    server: string;
+    user: string;
+    datacenter: string;
+    computeCluster: string;
+    resourcePool: string | null;
+    datastore: string | null;
+    datastoreCluster: string | null;
+    network: string;
+    template: string;
+    folder: string;
+  };
+  /** Static addressing of the VMs; null when the VMs take DHCP leases. */
+  staticNetwork: { prefixLength: number; gateway: string; nameservers: string[] } | null;
+}
+
+export interface EksSubnet {
+  az: string;
+  cidr: string;
+}
+
+export interface EksPlatformSpec {
+  kind: "eks";
+  natGateways: "one-per-az" | "single";
+  kmsKeyArn: string | null;
+  logTypes: string[];
+  imdsHopLimit: 1 | 2;
+  azs: string[];
+  vpc:
+    | { kind: "new"; cidr: string; publicSubnets: EksSubnet[]; privateSubnets: EksSubnet[] }
+    | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
+}
+
+export type PlatformSpec = BaremetalPlatformSpec | VspherePlatformSpec | EksPlatformSpec;
+
+export type EndpointSpec =
+  | { kind: "kube-vip"; host: string; port: number; interface: string | null }
+  | { kind: "external-lb"; host: string; port: number }
+  | { kind: "first-node"; host: string | null; port: number }
+  | { kind: "eks-managed"; privateAccess: boolean; publicAccess: boolean; publicAccessCidrs: string[] };
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+export type PoolSize =
+  | { kind: "vm"; cpus: number; memoryMiB: number; diskGiB: number }
+  | { kind: "instance"; instanceTypes: string[]; diskGiB: number; capacityType: "ON_DEMAND" | "SPOT"; amiType: "al2023" | "bottlerocket" }
+  | { kind: "host" };
+
+export interface NodePoolSpec {
+  name: string;
+  min: number;
+  max: number;
+  desired: number;
+  size: PoolSize;
+  labels: Record<string, string>;
+  taints: Taint[];
+}
+
+/** A machine kubeadm bootstraps (bare metal and vSphere). */
+export interface NodeSpec {
+  name: string;
+  role: "control-plane" | "worker";
+  /** Worker pool; null for control planes. */
+  pool: string | null;
+  /** Static address, or null while a DHCP lease is unknown (vSphere). */
+  address: string | null;
+  ssh: SshEndpoint;
+  labels: Record<string, string>;
+  taints: Taint[];
+  size: PoolSize;
+}
+
+export type CniSpec =
+  | (Omit<Extract<Cni, { kind: "cilium" }>, "eksMode"> & { version: string; chart: ChartPin; eksMode: "eni" | "chaining" | null })
+  | (Extract<Cni, { kind: "flannel" }> & { version: string; chart: ChartPin })
+  | (Extract<Cni, { kind: "weave" }> & { version: string });
+
+export type StorageClassSpec = StorageClassInput & { name: string };
+
+export type IngressSpec =
+  | { kind: "none" }
+  | {
+      kind: "ingress-nginx" | "traefik";
+      replicas: number;
+      className: string;
+      values: Record<string, unknown>;
+      chart: ChartPin;
+      /** How traffic reaches the controller. */
+      exposure: { kind: "nlb" } | { kind: "metallb"; addressPool: string } | { kind: "host-network" };
+    };
+
+export interface SecretRef {
+  /** Full Pulumi config key, e.g. `clusterkit:sshPrivateKey`. */
+  key: string;
+  purpose: string;
+  required: boolean;
+  /** Whether the stack file already holds a `secure:` value for it. */
+  present: boolean;
+}
+
+export interface ClusterSpec {
+  apiVersion: "clusterkit.dev/v1alpha1";
+  kind: "ClusterSpec";
+  name: string;
+  stack: string;
+  blueprint: string;
+  region: string;
+  platform: PlatformSpec;
+  kubernetes: { version: string; minor: string };
+  controlPlane: { count: number; endpoint: EndpointSpec; certSANs: string[] };
+  nodePools: NodePoolSpec[];
+  /** kubeadm platforms only; empty on EKS. Control planes first, in join order. */
+  nodes: NodeSpec[];
+  networking: {
+    /** Null on EKS, where pods take VPC addresses. */
+    podCidr: string | null;
+    serviceCidr: string;
+    /** The node network: the VPC on EKS, the hosts' or VMs' subnet elsewhere. */
+    nodeCidr: string;
+    dnsDomain: string;
+    /** 10th address of the service range, as kubeadm assigns it. */
+    clusterDnsIp: string;
+    /** First address of the service range: the `kubernetes` Service. */
+    apiServerServiceIp: string;
+  };
+  cni: CniSpec;
+  storage: { classes: StorageClassSpec[]; defaultClass: string };
+  ingress: IngressSpec;
+  oidc: Oidc | null;
+  security: Security;
+  /** All filled-in region variables, defaults applied. */
+  variables: Record<string, unknown>;
+  /** Applied to every resource that takes tags or labels. */
+  tags: Record<string, string>;
+  secrets: SecretRef[];
+}

@@ -1,0 +1,61 @@
+/**
+ * Every pinned version clusterkit installs, and the support matrix `validate` enforces. This is the
+ * one place to bump them; docs/versions.md explains where each number comes from.
+ */
+
+/** Kubernetes minors clusterkit bootstraps with kubeadm, each pinned to a tested patch release. */
+export const kubeadmKubernetes: Record<string, string> = {
+  "1.32": "1.32.9",
+  "1.33": "1.33.5",
+  "1.34": "1.34.1",
+  "1.35": "1.35.0",
+  "1.36": "1.36.3",
+};
+
+/** Kubernetes minors EKS offers (standard or extended support) that clusterkit accepts. */
+export const eksKubernetes: readonly string[] = ["1.32", "1.33", "1.34", "1.35"];
+
+export interface ChartPin {
+  repo: string;
+  chart: string;
+  version: string;
+}
+
+export interface CniRelease {
+  version: string;
+  chart: ChartPin | null;
+  /** Kubernetes minors the release is e2e-tested against (inclusive). `max: null`: no upper bound is known. */
+  kubernetes: { min: string; max: string | null };
+}
+
+export const cniReleases = {
+  // Cilium documents the Kubernetes minors each release is e2e-tested on ("Kubernetes Compatibility").
+  cilium: {
+    version: "1.20.0",
+    chart: { repo: "https://helm.cilium.io", chart: "cilium", version: "1.20.0" },
+    kubernetes: { min: "1.32", max: "1.35" },
+  },
+  flannel: {
+    version: "v0.28.9",
+    chart: { repo: "https://flannel-io.github.io/flannel/", chart: "flannel", version: "v0.28.9" },
+    kubernetes: { min: "1.28", max: "1.36" },
+  },
+  // Archived upstream; the last release predates every Kubernetes version we support.
+  weave: { version: "2.8.1", chart: null, kubernetes: { min: "1.16", max: null } },
+} satisfies Record<"cilium" | "flannel" | "weave", CniRelease>;
+
+export const ingressCharts = {
+  "ingress-nginx": { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1" },
+  traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "37.1.1" },
+} satisfies Record<"ingress-nginx" | "traefik", ChartPin>;
+
+/** Compares two "1.NN" minors numerically. */
+export function compareMinor(a: string, b: string): number {
+  const [am, an] = a.split(".").map(Number);
+  const [bm, bn] = b.split(".").map(Number);
+  return am !== bm ? am - bm : an - bn;
+}
+
+export function minorOf(version: string): string {
+  return version.replace(/^v/, "").split(".").slice(0, 2).join(".");
+}
