@@ -3,6 +3,8 @@
  * the real program with no CLI and no credentials. Resources echo their inputs and get the
  * computed outputs their consumers read (so applies on them run); invokes return plausible lookups.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
 type State = Record<string, unknown>;
@@ -31,3 +33,9 @@ export const planMocks: pulumi.runtime.Mocks = {
     return fn ? fn(args.inputs) : { ...args.inputs, id: `${args.token.split(":").pop()}-id` };
   },
 };
+
+// Each provider package's mock outputs live in their own file in mocks/ (aws.ts, kubernetes.ts, …),
+// which registers itself on load.
+for (const f of fs.readdirSync(path.join(__dirname, "mocks")).sort()) {
+  if (/\.ts$/.test(f) && !f.endsWith(".d.ts")) require(path.join(__dirname, "mocks", f));
+}
