@@ -4,6 +4,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { ClusterkitError, ExitCode } from "../core/errors";
+import { cloneRegionCommand } from "./commands/clone-region";
+import { driftCommand } from "./commands/drift";
+import { fleetCommand } from "./commands/fleet";
 import { planCommand } from "./commands/plan";
 import { schemaCommand } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
@@ -24,6 +27,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   validateCommand(program, io, run);
   planCommand(program, io, run);
   schemaCommand(program, io, run);
+  cloneRegionCommand(program, io, run);
+  driftCommand(program, io, run);
+  fleetCommand(program, io, run);
   return program;
 }
 
