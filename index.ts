@@ -8,7 +8,7 @@ import { Cluster } from "./components/cluster";
 import { projectRoot, resolveProgram, runtimeConfigMap } from "./components/program-config";
 import { readSecrets } from "./components/secrets";
 
-const { spec, warnings } = resolveProgram(projectRoot, pulumi.getStack(), runtimeConfigMap());
+const { spec, warnings } = resolveProgram(projectRoot(), pulumi.getStack(), runtimeConfigMap());
 // pulumi.log.warn adds its own "warning:" prefix.
 for (const w of warnings) pulumi.log.warn(formatWarning(w).replace(/^warning: /, ""));
 

@@ -4,10 +4,9 @@
  * other stack files), and returns the resolved spec. Problems become a RunError, which Pulumi
  * prints without a stack trace.
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterkitError, formatIssue } from "../core/errors";
-import { listStacks, loadStackFile, resolveStackFile } from "../core/load/project";
+import { findProjectRoot, listStacks, loadStackFile, resolveStackFile } from "../core/load/project";
 import { NAMESPACE, parseStackConfig, stackFileName } from "../core/load/stack-file";
 import { fleetIssues } from "../core/resolve/fleet";
 import type { Resolved } from "../core/resolve/resolve";
@@ -57,5 +56,7 @@ export function resolveProgram(root: string, stackName: string, config: Record<s
   }
 }
 
-/** Project root: the folder holding Pulumi.yaml, one level above components/. */
-export const projectRoot = path.resolve(__dirname, "..");
+/** Project root: Pulumi runs the program in the folder holding Pulumi.yaml. */
+export function projectRoot(): string {
+  return findProjectRoot(process.cwd());
+}

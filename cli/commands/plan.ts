@@ -53,14 +53,16 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
 
   const { config, secretKeys } = offlineConfig(root, opts.stack, spec.secrets.map((s) => s.key));
   if (!opts.json) io.err(`Planning stack ${spec.stack} offline (Pulumi SDK mocks; nothing is contacted, nothing is created)...`);
+  const outDir = opts.out ? path.resolve(cwd, opts.out) : null;
+  // Pulumi runs programs in the project folder; so does the plan.
+  process.chdir(root);
   const run = await runProgramOffline({ root, project: "clusterkit", stack: opts.stack, config, secretKeys });
   const artifacts = renderArtifacts(spec);
   // The program logs the same validation warnings printed above; show only what is new.
   const shown = new Set(warnings.map((w) => formatWarning(w)));
   for (const line of run.log) if (!shown.has(line)) io.err(line);
 
-  if (opts.out) {
-    const outDir = path.resolve(cwd, opts.out);
+  if (outDir) {
     for (const a of artifacts) {
       const target = path.join(outDir, a.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
