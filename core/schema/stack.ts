@@ -27,6 +27,13 @@ export const clusterkitConfigSchema = z.strictObject({
   sshPrivateKey: secureValue.optional(),
   vspherePassword: secureValue.optional(),
   oidcClientSecret: secureValue.optional(),
+  /** Written by `clusterkit clone-region`: the source stack and the sha256 of the blueprint file then. */
+  clonedFrom: z
+    .strictObject({
+      stack: z.string().min(1),
+      blueprintSha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a lower-case hex sha256"),
+    })
+    .optional(),
 });
 export type ClusterkitConfig = z.output<typeof clusterkitConfigSchema>;
 
