@@ -2,11 +2,12 @@
  * Fills in region variables: the platform's well-known ones plus the blueprint's own, typed, with
  * defaults applied. Unknown names, missing required ones and wrongly typed values are all reported.
  */
-import { joinPath } from "../errors";
+import { ClusterkitError, joinPath } from "../errors";
 import type { Blueprint } from "../schema/blueprint";
 import { didYouMean, zodIssues } from "../schema/issues";
 import { variableTypes, type VariableType } from "../schema/variables";
 import type { Collector, SourceFiles } from "./context";
+import { placeholderIssues } from "./placeholders";
 import { platformVariables } from "./platform-variables";
 
 export interface DeclaredVariable {
@@ -62,9 +63,13 @@ export function fillVariables(decls: DeclaredVariable[], given: Record<string, u
       });
     }
   }
+  let holes = 0;
   for (const d of decls) {
     const stackPath = ["config", "clusterkit:variables", d.name];
-    if (d.name in given) {
+    const left = d.name in given ? placeholderIssues(files.stackFile, stackPath, given[d.name]) : [];
+    holes += left.length;
+    if (left.length) out.add(...left);
+    else if (d.name in given) {
       const schema = variableTypes[d.type];
       const r = schema.safeParse(given[d.name]);
       if (r.success) {
@@ -86,5 +91,7 @@ export function fillVariables(decls: DeclaredVariable[], given: Record<string, u
       });
     }
   }
+  // Rules further on would only repeat the gaps as follow-on errors: report the placeholders alone.
+  if (holes) throw new ClusterkitError(out.issues);
   return { values, origin };
 }
