@@ -5,6 +5,7 @@
  * placeholders.
  */
 import type { ClusterSpec } from "../spec";
+import { cloudInitArtifacts } from "./cloud-init/artifacts";
 
 export interface Artifact {
   /** Relative path under the output folder, e.g. `kubeadm/init.yaml`. */
@@ -14,7 +15,7 @@ export interface Artifact {
 
 export type ArtifactRenderer = (spec: ClusterSpec) => Artifact[];
 
-const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }]];
+const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }], cloudInitArtifacts];
 
 export function renderArtifacts(spec: ClusterSpec): Artifact[] {
   return renderers.flatMap((r) => r(spec));
