@@ -1,6 +1,7 @@
 /** Node pools: sizing per platform, and count or min/desired/max. */
 import type { NodePoolInput } from "../../schema/blueprint";
 import type { NodePoolSpec, PoolSize } from "../../spec";
+import { architectureOf } from "../../render/eks/instance-types";
 import { fail, fieldAt, type RuleContext } from "../context";
 
 /** Sane bounds for VM sizes: below them kubeadm preflight fails, above them a typo is likelier. */
@@ -40,7 +41,29 @@ function poolSize(ctx: RuleContext, name: string, pool: NodePoolInput): PoolSize
     fail(ctx, at, "EKS pools need instance types", { expected: "{instanceTypes: [m6i.large, ...]}", found: size ? "a VM size" : "nothing" });
     return null;
   }
-  return { kind: "instance", ...size };
+  return checkInstanceSize(ctx, name, size) ? { kind: "instance", ...size } : null;
+}
+
+/** The EKS AL2023 and Bottlerocket AMIs ship 20 GiB snapshots; EBS stops at 16 TiB. */
+export const eksDiskGiB = [20, 16_384] as const;
+
+/** A managed node group runs one AMI, so one CPU architecture; and its disk must fit the AMI. */
+function checkInstanceSize(ctx: RuleContext, name: string, size: { instanceTypes: string[]; diskGiB: number }): boolean {
+  let ok = true;
+  const arches = new Set(size.instanceTypes.map(architectureOf));
+  if (arches.size > 1) {
+    fail(ctx, fieldAt(ctx, ["nodePools", name, "size", "instanceTypes"]), "mixes Graviton (arm64) and x86_64 instance types; a node group runs a single AMI", {
+      found: size.instanceTypes.map((t) => `${t} (${architectureOf(t)})`).join(", "),
+      hint: "split them into two pools",
+    });
+    ok = false;
+  }
+  const [lo, hi] = eksDiskGiB;
+  if (size.diskGiB < lo || size.diskGiB > hi) {
+    fail(ctx, fieldAt(ctx, ["nodePools", name, "size", "diskGiB"]), "is outside what an EKS node can boot with", { expected: `${lo}..${hi}`, found: String(size.diskGiB) });
+    ok = false;
+  }
+  return ok;
 }
 
 function poolBounds(ctx: RuleContext, name: string, pool: NodePoolInput): { min: number; max: number; desired: number } | null {
@@ -50,7 +73,13 @@ function poolBounds(ctx: RuleContext, name: string, pool: NodePoolInput): { min:
     fail(ctx, at("count"), "give either count, or min and max (with an optional desired), not both");
     return null;
   }
-  if (pool.count !== undefined) return { min: pool.count, max: pool.count, desired: pool.count };
+  if (pool.count !== undefined) {
+    if (ctx.blueprint.platform.kind === "eks" && pool.count < 1) {
+      fail(ctx, at("count"), "EKS node groups need at least 1 node at their maximum", { expected: ">= 1", found: String(pool.count) });
+      return null;
+    }
+    return { min: pool.count, max: pool.count, desired: pool.count };
+  }
   if (ctx.blueprint.platform.kind === "baremetal") return null; // sized by its hosts
   if (pool.min === undefined || pool.max === undefined) {
     fail(ctx, fieldAt(ctx, ["nodePools", name]), "needs a count, or both min and max", { found: pool.min === undefined ? "no min" : "no max" });
@@ -58,6 +87,10 @@ function poolBounds(ctx: RuleContext, name: string, pool: NodePoolInput): { min:
   }
   if (ctx.blueprint.platform.kind === "vsphere") {
     fail(ctx, at("min"), "vSphere pools have a fixed size (clusterkit runs no autoscaler there); use count");
+    return null;
+  }
+  if (pool.max < 1) {
+    fail(ctx, at("max"), "EKS node groups need a max of at least 1", { expected: ">= 1", found: String(pool.max) });
     return null;
   }
   const desired = pool.desired ?? pool.min;

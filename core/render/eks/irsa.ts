@@ -1,0 +1,71 @@
+/**
+ * IAM roles for service accounts (IRSA): which Kubernetes service account may assume which role,
+ * with which managed policy. Trust policies pin both the audience and the exact service account,
+ * so no other pod in the cluster can assume the role.
+ */
+import type { PolicyDocument } from "./iam";
+import { managedPolicyArn, type Partition } from "./partition";
+
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+export interface IrsaRoleSpec {
+  /** Short name, used for the Pulumi resource name. */
+  key: "vpc-cni" | "ebs-csi";
+  serviceAccount: ServiceAccountRef;
+  policies: string[];
+  description: string;
+}
+
+export const ebsCsiServiceAccount: ServiceAccountRef = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
+export const vpcCniServiceAccount: ServiceAccountRef = { namespace: "kube-system", name: "aws-node" };
+
+export const stsAudience = "sts.amazonaws.com";
+
+/** The issuer without its scheme, as IAM condition keys spell it. */
+export function issuerHostPath(issuerUrl: string): string {
+  return issuerUrl.replace(/^https:\/\//, "");
+}
+
+export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: ServiceAccountRef): PolicyDocument {
+  const issuer = issuerHostPath(issuerUrl);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+            [`${issuer}:aud`]: stsAudience,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The IRSA roles the managed add-ons need, given which add-ons run. */
+export function irsaRoles(partition: Partition, addons: { vpcCni: boolean }): IrsaRoleSpec[] {
+  const roles: IrsaRoleSpec[] = [
+    {
+      key: "ebs-csi",
+      serviceAccount: ebsCsiServiceAccount,
+      policies: [managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy")],
+      description: "EBS CSI controller: create, attach and snapshot EBS volumes",
+    },
+  ];
+  if (addons.vpcCni) {
+    roles.unshift({
+      key: "vpc-cni",
+      serviceAccount: vpcCniServiceAccount,
+      policies: [managedPolicyArn(partition, "AmazonEKS_CNI_Policy")],
+      description: "VPC CNI (aws-node): attach ENIs and assign pod IPs",
+    });
+  }
+  return roles;
+}
