@@ -1,0 +1,17 @@
+/** `nodeRegistration` shared by InitConfiguration and JoinConfiguration. */
+import type { ClusterSpec, NodeSpec } from "../../spec";
+import { args } from "./args";
+import { nodeAddress, nodeLabelsArg, nodeTaints } from "./node";
+import { containerdSocket } from "./paths";
+
+export function nodeRegistration(spec: ClusterSpec, node: NodeSpec): object {
+  const labels = nodeLabelsArg(spec, node);
+  return {
+    name: node.name,
+    criSocket: containerdSocket,
+    // Always explicit: an absent list means "kubeadm's default" (the control-plane taint on control planes only).
+    taints: nodeTaints(node),
+    // The node's address on the node network, not whichever interface has the default route.
+    kubeletExtraArgs: args({ "node-ip": nodeAddress(node), ...(labels && { "node-labels": labels }) }),
+  };
+}
