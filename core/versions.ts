@@ -49,6 +49,33 @@ export const ingressCharts = {
   traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "37.1.1" },
 } satisfies Record<"ingress-nginx" | "traefik", ChartPin>;
 
+/**
+ * Charts the add-ons install besides the CNI and the ingress controller. docs/addons.md says which
+ * pins were checked against upstream and which could not be checked offline.
+ */
+export const addonCharts = {
+  metallb: { repo: "https://metallb.github.io/metallb", chart: "metallb", version: "0.15.2" },
+  "vsphere-cpi": { repo: "https://kubernetes.github.io/cloud-provider-vsphere", chart: "vsphere-cpi", version: "1.31.0" },
+  "ceph-csi-rbd": { repo: "https://ceph.github.io/csi-charts", chart: "ceph-csi-rbd", version: "3.14.1" },
+} satisfies Record<"metallb" | "vsphere-cpi" | "ceph-csi-rbd", ChartPin>;
+
+/** Add-ons upstream ships as plain manifests (no published chart); we render them, pinned by image. */
+export const addonImages = {
+  localPath: { provisioner: "docker.io/rancher/local-path-provisioner:v0.0.32", helper: "docker.io/library/busybox:1.37.0" },
+  // The image set of kubernetes-sigs/vsphere-csi-driver v3.3.0 (manifests/vanilla/vsphere-csi-driver.yaml).
+  vsphereCsi: {
+    version: "v3.3.0",
+    driver: "registry.k8s.io/csi-vsphere/driver:v3.3.0",
+    syncer: "registry.k8s.io/csi-vsphere/syncer:v3.3.0",
+    attacher: "registry.k8s.io/sig-storage/csi-attacher:v4.5.1",
+    resizer: "registry.k8s.io/sig-storage/csi-resizer:v1.10.1",
+    provisioner: "registry.k8s.io/sig-storage/csi-provisioner:v4.0.1",
+    snapshotter: "registry.k8s.io/sig-storage/csi-snapshotter:v7.0.2",
+    livenessProbe: "registry.k8s.io/sig-storage/livenessprobe:v2.12.0",
+    nodeDriverRegistrar: "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.10.1",
+  },
+} as const;
+
 /** Compares two "1.NN" minors numerically. */
 export function compareMinor(a: string, b: string): number {
   const [am, an] = a.split(".").map(Number);

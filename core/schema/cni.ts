@@ -16,7 +16,10 @@ export const ciliumCni = z.strictObject({
 
 export const flannelCni = z.strictObject({
   kind: z.literal("flannel"),
+  /** host-gw needs every node on one L2 segment; wireguard encrypts node-to-node traffic. */
   backend: z.enum(["vxlan", "host-gw", "wireguard"]).default("vxlan"),
+  /** Run the chart's kube-network-policies agent so NetworkPolicies are enforced (Flannel alone ignores them). */
+  networkPolicy: z.boolean().default(false),
   values: helmValues.default({}),
 });
 

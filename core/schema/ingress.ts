@@ -4,13 +4,19 @@ import { helmValues } from "./primitives";
 
 const common = {
   replicas: z.number().int().min(1).max(20).default(2),
-  /** Name of the IngressClass; it is made the cluster default. */
-  className: z.string().default("nginx"),
   values: helmValues.default({}),
 };
 
-export const ingressNginx = z.strictObject({ kind: z.literal("ingress-nginx"), ...common });
-export const traefik = z.strictObject({ kind: z.literal("traefik"), ...common, className: z.string().default("traefik") });
+/** Name of the IngressClass; it is made the cluster default. */
+const className = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower-case letters, digits and '-'")
+    .max(63)
+    .default(fallback);
+
+export const ingressNginx = z.strictObject({ kind: z.literal("ingress-nginx"), ...common, className: className("nginx") });
+export const traefik = z.strictObject({ kind: z.literal("traefik"), ...common, className: className("traefik") });
 export const noIngress = z.strictObject({ kind: z.literal("none") });
 
 export const ingressSchema = z.discriminatedUnion("kind", [ingressNginx, traefik, noIngress]);

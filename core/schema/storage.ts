@@ -17,7 +17,12 @@ export const ebsClass = z.strictObject({
   encrypted: z.boolean().default(true),
 });
 
-export const efsClass = z.strictObject({ kind: z.literal("efs"), ...classCommon, fileSystemId: z.string().optional() });
+export const efsClass = z.strictObject({
+  kind: z.literal("efs"),
+  ...classCommon,
+  /** An existing EFS file system; each volume becomes an access point in it. */
+  fileSystemId: z.string().regex(/^fs-[0-9a-f]{8,17}$/, "must be an EFS file system ID such as fs-0123456789abcdef0"),
+});
 
 export const vsphereClass = z.strictObject({
   kind: z.literal("vsphere"),
@@ -30,6 +35,8 @@ export const vsphereClass = z.strictObject({
 export const localPathClass = z.strictObject({
   kind: z.literal("local-path"),
   ...classCommon,
+  /** local-path-provisioner cannot grow a volume, so expansion is off and may not be turned on. */
+  allowVolumeExpansion: z.boolean().default(false),
   path: z.string().startsWith("/").default("/opt/local-path-provisioner"),
 });
 
@@ -39,6 +46,9 @@ export const cephRbdClass = z.strictObject({
   clusterId: z.string().min(1),
   pool: z.string().min(1),
   monitors: z.array(z.string().min(1)).min(1),
+  /** Ceph client the driver authenticates as; its key is the secret clusterkit:cephUserKey. */
+  userId: z.string().regex(/^[A-Za-z0-9._-]+$/, "must be a Ceph client name without the 'client.' prefix").default("kubernetes"),
+  fsType: z.enum(["ext4", "xfs"]).default("ext4"),
 });
 
 export const storageClassSchema = z.discriminatedUnion("kind", [ebsClass, efsClass, vsphereClass, localPathClass, cephRbdClass]);
