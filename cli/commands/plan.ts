@@ -49,7 +49,7 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
   if (fleet.issues.length) throw new ClusterkitError(fleet.issues);
   const resolved = fleet.resolved.get(opts.stack)!;
   const { spec, warnings } = resolved;
-  printWarnings(io, warnings);
+  printWarnings(io, [...fleet.warnings, ...warnings]);
 
   const { config, secretKeys } = offlineConfig(root, opts.stack, spec.secrets.map((s) => s.key));
   if (!opts.json) io.err(`Planning stack ${spec.stack} offline (Pulumi SDK mocks; nothing is contacted, nothing is created)...`);

@@ -41,6 +41,7 @@ export function runValidate(io: Io, opts: Options, cwd = process.cwd()): number 
     );
     return unique.length ? ExitCode.invalidInput : ExitCode.ok;
   }
+  printWarnings(io, fleet.warnings);
   for (const r of stacks) {
     io.out(`ok  ${r.spec.stack}  (blueprint ${r.spec.blueprint}, ${r.spec.platform.kind}, ${r.spec.region}, Kubernetes ${r.spec.kubernetes.version})`);
     printWarnings(io, r.warnings);

@@ -1,7 +1,7 @@
 /** The project on disk: finds it, lists stacks and blueprints, and loads and resolves them. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ClusterkitError, type Issue } from "../errors";
+import { ClusterkitError, type Issue, type Warning } from "../errors";
 import { fleetIssues } from "../resolve/fleet";
 import { resolve, type Resolved } from "../resolve/resolve";
 import { parseStackFile, stackFileName, type StackFile } from "./stack-file";
@@ -55,6 +55,8 @@ export function resolveStackFile(root: string, stack: StackFile): Resolved {
 export interface FleetResult {
   resolved: Map<string, Resolved>;
   issues: Issue[];
+  /** Stacks outside `only` that failed on their own, so fleet rules could not compare them. */
+  warnings: Warning[];
 }
 
 /**
@@ -69,14 +71,16 @@ export function loadFleet(root: string, only?: string[]): FleetResult {
   }
   const focus = only ? new Set(only) : undefined;
   const resolved = new Map<string, Resolved>();
+  const warnings: Warning[] = [];
   for (const name of all) {
     try {
       resolved.set(name, resolveStackFile(root, loadStackFile(root, name)));
     } catch (e) {
       if (!(e instanceof ClusterkitError)) throw e;
       if (!focus || focus.has(name)) issues.push(...e.issues);
+      else warnings.push({ file: stackFileName(name), path: "", message: "has problems of its own, so fleet-wide overlap checks left it out; run clusterkit validate" });
     }
   }
   issues.push(...fleetIssues([...resolved.values()], focus));
-  return { resolved, issues };
+  return { resolved, issues, warnings };
 }

@@ -4,7 +4,7 @@ import { parseDocument } from "yaml";
 import { ClusterkitError, type Issue } from "../errors";
 
 export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const issues: Issue[] = doc.errors.map((e) => ({
       file,
