@@ -1,5 +1,8 @@
 /** Which component builds each platform. Each platform lives in its own folder. */
 import type { PlatformKind } from "../core/schema/platform";
+import { buildEks } from "./eks";
 import type { PlatformBuilder } from "./platform";
 
-export const platformBuilders: Partial<Record<PlatformKind, PlatformBuilder>> = {};
+export const platformBuilders: Partial<Record<PlatformKind, PlatformBuilder>> = {
+  eks: buildEks,
+};
