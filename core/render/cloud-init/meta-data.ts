@@ -13,6 +13,14 @@ export function renderMetaData(node: NodeSpec): string {
   return stringify({ "instance-id": node.name, "local-hostname": node.name }, { lineWidth: 0 });
 }
 
+/** How the guestinfo documents are encoded (cloud-init also reads gzip+base64 and plain text). */
+export const guestinfoEncoding = "base64";
+
+/** A document as the VMware datasource reads it from a `guestinfo.*` key with `guestinfoEncoding`. */
+export function encodeGuestinfo(doc: string): string {
+  return Buffer.from(doc, "utf8").toString("base64");
+}
+
 /**
  * The `guestinfo.metadata` document. `redact` makes the datasource blank `guestinfo.userdata`
  * once read: any process in the guest can query guestinfo, and the user-data holds the host key.
@@ -22,21 +30,10 @@ export function renderGuestinfoMetadata(node: NodeSpec, networkConfig: string): 
     {
       "instance-id": node.name,
       "local-hostname": node.name,
-      network: Buffer.from(networkConfig, "utf8").toString("base64"),
-      "network.encoding": "base64",
+      network: encodeGuestinfo(networkConfig),
+      "network.encoding": guestinfoEncoding,
       redact: ["userdata"],
     },
     { lineWidth: 0 },
   );
-}
-
-/** The VM extraConfig keys cloud-init's VMware datasource reads, base64-encoded. */
-export function guestinfoExtraConfig(userData: string, guestinfoMetadata: string): Record<string, string> {
-  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-  return {
-    "guestinfo.metadata": b64(guestinfoMetadata),
-    "guestinfo.metadata.encoding": "base64",
-    "guestinfo.userdata": b64(userData),
-    "guestinfo.userdata.encoding": "base64",
-  };
 }

@@ -1,0 +1,40 @@
+/**
+ * SSH material for the VMs: a host key pair generated per node (so its fingerprint is pinned before
+ * the VM first boots, no trust on first use), and the authorized key derived from the stack's
+ * secret private key.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { sshFingerprintSha256 } from "../../core/render/cloud-init/fingerprint";
+import type { NodeSpec } from "../../core/spec";
+
+export interface NodeHostKey {
+  /** OpenSSH private key; secret. */
+  privateKeyOpenssh: pulumi.Output<string>;
+  publicKeyOpenssh: pulumi.Output<string>;
+  /** `SHA256:…`, as the SSH layer pins it. */
+  fingerprint: pulumi.Output<string>;
+}
+
+export function nodeHostKey(node: NodeSpec, opts: pulumi.CustomResourceOptions): NodeHostKey {
+  const key = new tls.PrivateKey(`${node.name}-ssh-host-key`, { algorithm: "ED25519" }, opts);
+  return {
+    privateKeyOpenssh: pulumi.secret(key.privateKeyOpenssh),
+    publicKeyOpenssh: key.publicKeyOpenssh,
+    fingerprint: key.publicKeyOpenssh.apply(sshFingerprintSha256),
+  };
+}
+
+const opensshPrivateKey = /^\s*-----BEGIN OPENSSH PRIVATE KEY-----/;
+
+/** The public half of clusterkit's SSH key (OpenSSH or PEM private key), for authorized_keys. */
+export function authorizedKey(privateKey: pulumi.Output<string>, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+  const secretKey = pulumi.secret(privateKey);
+  return tls.getPublicKeyOutput(
+    {
+      privateKeyOpenssh: secretKey.apply((k) => (opensshPrivateKey.test(k) ? k : undefined)),
+      privateKeyPem: secretKey.apply((k) => (opensshPrivateKey.test(k) ? undefined : k)),
+    },
+    opts,
+  ).publicKeyOpenssh;
+}

@@ -1,0 +1,101 @@
+/**
+ * VsphereCluster: the VMs of one cluster on vCenter. It looks up where they go, creates the
+ * cluster's folder and tags, clones one VM per node with cloud-init and a pinned SSH host key, and
+ * keeps control planes and each worker pool apart with DRS anti-affinity rules. It then hands the
+ * running VMs to the kubeadm bootstrap shared with bare metal.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
+import { antiAffinityGroups, vmTags } from "../../core/vsphere/vm-plan";
+import * as vsphere from "../../providers/vsphere";
+import type { ClusterSecrets } from "../secrets";
+import { lookupInventory } from "./inventory";
+import { nodeVm } from "./node-vm";
+import { authorizedKey, nodeHostKey } from "./ssh-keys";
+import { createTags } from "./tags";
+
+export interface VsphereClusterArgs {
+  spec: ClusterSpec;
+  secrets: ClusterSecrets;
+}
+
+/** A VM as the kubeadm bootstrap reaches it. */
+export interface VmHost {
+  node: NodeSpec;
+  vm: vsphere.VirtualMachine;
+  /** The static address, or the DHCP lease VMware Tools reports. */
+  address: pulumi.Output<string>;
+  /** SHA256 fingerprint of the host key clusterkit generated and cloud-init installed. */
+  hostKeyFingerprint: pulumi.Output<string>;
+}
+
+function required<T>(value: T | undefined, key: string, stack: string): T {
+  if (value === undefined) throw new pulumi.RunError(`clusterkit: stack ${stack} needs the secret ${key}: pulumi config set --secret ${key} --stack ${stack}`);
+  return value;
+}
+
+export class VsphereCluster extends pulumi.ComponentResource {
+  static readonly type = "clusterkit:vsphere:VsphereCluster";
+  readonly hosts: VmHost[];
+  readonly provider: vsphere.Provider;
+  /** VM name → vSphere UUID. */
+  readonly vmIds: pulumi.Output<Record<string, string>>;
+  /** VM name → address clusterkit connects to. */
+  readonly nodeAddresses: pulumi.Output<Record<string, string>>;
+  /** VM name → pinned SSH host-key fingerprint. */
+  readonly hostKeyFingerprints: pulumi.Output<Record<string, string>>;
+  readonly folderPath: pulumi.Output<string>;
+
+  constructor(name: string, args: VsphereClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(VsphereCluster.type, name, {}, opts);
+    const { spec, secrets } = args;
+    if (spec.platform.kind !== "vsphere") throw new Error(`VsphereCluster needs a vSphere spec, not ${spec.platform.kind}`);
+    const platform: VspherePlatformSpec = spec.platform;
+    const vc = platform.vcenter;
+
+    this.provider = new vsphere.Provider(
+      `${spec.name}-vcenter`,
+      { vsphereServer: vc.server, user: vc.user, password: required(secrets.vspherePassword, "clusterkit:vspherePassword", spec.stack), allowUnverifiedSsl: false },
+      { parent: this },
+    );
+    const res = { parent: this, provider: this.provider };
+    const inventory = lookupInventory(vc, res);
+    const tags = createTags(spec, res);
+    const folder = new vsphere.Folder(`${spec.name}-folder`, { path: vc.folder, type: "vm", datacenterId: inventory.datacenterId, tags: tags.clusterIds }, res);
+    const sshKey = authorizedKey(required(secrets.sshPrivateKey, "clusterkit:sshPrivateKey", spec.stack), { parent: this });
+
+    this.hosts = spec.nodes.map((node) => {
+      const hostKey = nodeHostKey(node, { parent: this });
+      const vm = nodeVm(
+        { spec, platform, node, inventory, folder: folder.path, tagIds: vmTags(spec, node).map(([k, v]) => tags.id(k, v)), authorizedKey: sshKey, hostKey },
+        res,
+      );
+      return { node, vm, address: node.address ? pulumi.output(node.address) : vm.defaultIpAddress, hostKeyFingerprint: hostKey.fingerprint };
+    });
+
+    const vmOf = new Map(this.hosts.map((h) => [h.node.name, h.vm]));
+    for (const group of antiAffinityGroups(spec)) {
+      new vsphere.ComputeClusterVmAntiAffinityRule(
+        group.name,
+        {
+          name: group.name,
+          computeClusterId: inventory.computeClusterId,
+          virtualMachineIds: group.nodes.map((n) => vmOf.get(n)!.uuid),
+          enabled: true,
+          // Not mandatory: with fewer ESXi hosts than VMs, DRS still separates what it can instead
+          // of refusing to power the rest on.
+          mandatory: false,
+        },
+        res,
+      );
+    }
+
+    const byName = (pick: (h: VmHost) => pulumi.Output<string>) =>
+      pulumi.all(this.hosts.map((h) => pick(h).apply((v) => [h.node.name, v] as const))).apply((pairs) => Object.fromEntries(pairs));
+    this.vmIds = byName((h) => h.vm.uuid);
+    this.nodeAddresses = byName((h) => h.address);
+    this.hostKeyFingerprints = byName((h) => h.hostKeyFingerprint);
+    this.folderPath = folder.path;
+    this.registerOutputs({ vmIds: this.vmIds, nodeAddresses: this.nodeAddresses, hostKeyFingerprints: this.hostKeyFingerprints, folderPath: this.folderPath });
+  }
+}
