@@ -38,6 +38,6 @@ export function placeholderIssues(file: string, path: (string | number)[], value
     path: appendPath(base, p.path),
     message: `${PLACEHOLDER_MESSAGE}: ${p.what}`,
     found: "a placeholder",
-    hint: "clone-region could not derive this value for the new region; replace the <fill-in: …> placeholder with the real one",
+    hint: "replace the <fill-in: …> placeholder, left where clone-region could not derive the value",
   }));
 }
