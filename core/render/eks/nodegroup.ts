@@ -47,4 +47,4 @@ export function blockDevices(group: Pick<EksNodeGroupArgs, "amiFamily" | "diskGi
 }
 
 /** Resources the launch template tags at launch, so instances and their disks carry the cluster tags. */
-export const launchTagResourceTypes = ["instance", "volume", "network-interface"] as const;
+export const launchTagResourceTypes = ["instance", "volume"] as const;
