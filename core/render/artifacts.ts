@@ -6,6 +6,8 @@
  */
 import type { ClusterSpec } from "../spec";
 import { cloudInitArtifacts } from "./cloud-init/artifacts";
+import { hostArtifacts } from "./host/artifacts";
+import { kubeadmArtifacts } from "./kubeadm/artifacts";
 
 export interface Artifact {
   /** Relative path under the output folder, e.g. `kubeadm/init.yaml`. */
@@ -15,7 +17,7 @@ export interface Artifact {
 
 export type ArtifactRenderer = (spec: ClusterSpec) => Artifact[];
 
-const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }], cloudInitArtifacts];
+const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }], cloudInitArtifacts, kubeadmArtifacts, hostArtifacts];
 
 export function renderArtifacts(spec: ClusterSpec): Artifact[] {
   return renderers.flatMap((r) => r(spec));
