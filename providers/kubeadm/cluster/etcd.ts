@@ -1,0 +1,85 @@
+/**
+ * The stacked etcd of a kubeadm cluster, through etcdctl on a control plane with kubeadm's client
+ * certificates. kubeadm hosts rarely have etcdctl installed, so it falls back to the etcdctl inside
+ * the etcd container (crictl exec). IDs stay hex strings: etcd's JSON output prints them as
+ * uint64 numbers, which JavaScript would round.
+ */
+import type { RemoteHost } from "../../ssh";
+import { shellQuote } from "../../ssh";
+
+const pki = "/etc/kubernetes/pki/etcd";
+
+const etcdctl = (args: string, endpoints = "https://127.0.0.1:2379") => `if command -v etcdctl >/dev/null 2>&1; then
+  run=(etcdctl)
+else
+  cid="$(crictl ps -q --name '^etcd$' 2>/dev/null | head -n 1)"
+  if [[ -z "$cid" ]]; then echo "clusterkit: neither etcdctl nor a running etcd container on this host" >&2; exit 3; fi
+  run=(crictl exec "$cid" etcdctl)
+fi
+ETCDCTL_API=3 "\${run[@]}" --endpoints=${shellQuote(endpoints)} --cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key --dial-timeout=3s --command-timeout=10s ${args}`;
+
+export interface EtcdMember {
+  /** Hex, as `etcdctl member remove` takes it. */
+  id: string;
+  started: boolean;
+  name: string;
+  peerUrls: string[];
+  clientUrls: string[];
+  learner: boolean;
+}
+
+/** Parses `etcdctl member list -w simple`: `id, status, name, peerURLs, clientURLs, isLearner`. */
+export function parseMemberList(out: string): EtcdMember[] {
+  return out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [id, status, name, peers, clients, learner] = line.split(/,\s*/);
+      return { id, started: status === "started", name: name ?? "", peerUrls: (peers ?? "").split(/\s+/).filter(Boolean), clientUrls: (clients ?? "").split(/\s+/).filter(Boolean), learner: learner === "true" };
+    });
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return "";
+  }
+};
+
+export function memberAt(members: EtcdMember[], address: string): EtcdMember | undefined {
+  return members.find((m) => m.peerUrls.some((u) => hostOf(u) === address));
+}
+
+export async function listMembers(cp: RemoteHost, step: string): Promise<EtcdMember[]> {
+  return parseMemberList(await cp.read(etcdctl("member list -w simple"), step, 30_000));
+}
+
+export async function removeMember(cp: RemoteHost, id: string, step: string): Promise<void> {
+  await cp.run(etcdctl(`member remove ${shellQuote(id)}`), { step, mutating: true, timeoutMs: 30_000 });
+}
+
+/** Health of every member's client URL, from one control plane's view. */
+export async function memberHealth(cp: RemoteHost, members: EtcdMember[], step: string): Promise<Map<string, boolean>> {
+  const health = new Map<string, boolean>();
+  await Promise.all(
+    members.map(async (m) => {
+      if (!m.started || !m.clientUrls.length) return health.set(m.id, false);
+      const r = await cp.run(etcdctl("endpoint health", m.clientUrls.join(",")), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
+      health.set(m.id, r.code === 0);
+    }),
+  );
+  return health;
+}
+
+/**
+ * Whether removing `target` keeps a quorum of healthy members: after the removal the cluster has
+ * n-1 members and needs floor((n-1)/2)+1 of them healthy.
+ */
+export function quorumAfterRemoval(members: EtcdMember[], health: Map<string, boolean>, target: EtcdMember): { ok: boolean; remaining: number; healthy: number; needed: number } {
+  const rest = members.filter((m) => m.id !== target.id);
+  const healthy = rest.filter((m) => health.get(m.id)).length;
+  const needed = Math.floor(rest.length / 2) + 1;
+  return { ok: rest.length > 0 && healthy >= needed, remaining: rest.length, healthy, needed };
+}

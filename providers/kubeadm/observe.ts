@@ -1,0 +1,67 @@
+/**
+ * What `pulumi refresh` sees of a node: versions, kubelet, registration and readiness, the config
+ * hash applied last and, on control planes, etcd membership. Read-only. `drift` lists only what an
+ * update can converge (a node that is not joined or registered, a half-joined control plane, a
+ * config that changed); versions and readiness are reported but repaired elsewhere (the host
+ * steps pin versions; readiness waits for the CNI).
+ */
+import { isSshError, registerSecret } from "../ssh";
+import { getNode, type NodeStatus } from "./cluster/kubectl";
+import { listMembers, memberAt } from "./cluster/etcd";
+import { adminKubeconfigPath } from "./paths";
+import { anyAdmin, type NodeContext } from "./phases/node-context";
+import { hostFacts, kubeadmDone, type HostFacts } from "./probe";
+import type { Observed } from "./types";
+
+const STEP = "observe";
+
+export const unobserved: Observed = {
+  reachable: false,
+  kubeletVersion: null,
+  kubeadmVersion: null,
+  kubeletActive: false,
+  registered: false,
+  ready: false,
+  readyReason: null,
+  appliedConfigHash: null,
+  etcdMember: null,
+  drift: [],
+};
+
+export async function observe(ctx: NodeContext): Promise<Observed> {
+  let f: HostFacts;
+  try {
+    f = await hostFacts(ctx.host, STEP);
+  } catch (e) {
+    if (!isSshError(e, "connect")) throw e;
+    return { ...unobserved, drift: [`host unreachable: ${e.failure.message}`] };
+  }
+  const admin = await anyAdmin(ctx, STEP);
+  const node: NodeStatus | null = admin ? await getNode(admin, ctx.inputs.name, STEP) : null;
+  let etcdMember: boolean | null = null;
+  if (ctx.inputs.role === "control-plane" && admin) etcdMember = !!memberAt(await listMembers(admin, STEP), ctx.inputs.address)?.started;
+  const drift: string[] = [];
+  if (!kubeadmDone(f, ctx.inputs.init)) drift.push(ctx.inputs.init ? "kubeadm init has not completed" : "the node has not joined");
+  else if (admin && !node) drift.push("the node is not registered in the cluster");
+  if (etcdMember === false && kubeadmDone(f, ctx.inputs.init)) drift.push("no started etcd member for this control plane");
+  if (kubeadmDone(f, ctx.inputs.init) && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
+  return {
+    reachable: true,
+    kubeletVersion: f.kubeletVersion,
+    kubeadmVersion: f.kubeadmVersion,
+    kubeletActive: f.kubeletActive,
+    registered: !!node,
+    ready: node?.ready ?? false,
+    readyReason: node && !node.ready ? node.reason : null,
+    appliedConfigHash: f.appliedHash,
+    etcdMember,
+    drift,
+  };
+}
+
+/** The admin kubeconfig from the first control plane (a secret from here on). */
+export async function readKubeconfig(ctx: NodeContext): Promise<string> {
+  const out = (await ctx.host.run(`cat ${adminKubeconfigPath}`, { step: "kubeconfig", mutating: false })).stdout;
+  registerSecret(out);
+  return out;
+}

@@ -1,0 +1,20 @@
+/** Paths on a kubeadm node the provider checks; the rendered files' paths come from core/render/kubeadm. */
+import { kubeadmPaths } from "../../core/render/kubeadm";
+
+export const adminKubeconfigPath = kubeadmPaths.adminKubeconfigPath;
+export const kubeletKubeconfigPath = "/etc/kubernetes/kubelet.conf";
+export const apiServerManifestPath = `${kubeadmPaths.staticPodDir}/kube-apiserver.yaml`;
+export const etcdManifestPath = `${kubeadmPaths.staticPodDir}/etcd.yaml`;
+export const appliedHashPath = kubeadmPaths.appliedHashPath;
+export const kubeadmConfigPath = kubeadmPaths.kubeadmConfigPath;
+export const clusterkitDir = kubeadmPaths.clusterkitDir;
+/** Serialises kubeadm runs on a host: a command orphaned by a dropped connection finishes first. */
+export const lockPath = "/run/clusterkit-kubeadm.lock";
+
+/** Runs `body` holding the host's kubeadm lock (waits up to 15 minutes for a previous run). */
+export const underLock = (body: string) => `exec 9>${lockPath}\nflock -w 900 9\n${body}`;
+
+/** Files kubeadm leaves when it has started on a host, whether it finished or not. */
+export const kubeadmTraces = [kubeletKubeconfigPath, `${kubeadmPaths.pkiDir}/ca.crt`, apiServerManifestPath, etcdManifestPath, "/var/lib/kubelet/config.yaml"];
+
+export const anyExists = (paths: string[]) => paths.map((p) => `[ -e ${p} ]`).join(" || ");

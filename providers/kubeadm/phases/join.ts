@@ -1,0 +1,86 @@
+/**
+ * `kubeadm join` with a bootstrap token made for this node alone (15 minutes, deleted after use).
+ * Control planes also take the certificate key, and any stale etcd member with their address is
+ * removed first (a member left by an earlier failed join would count against quorum). The command
+ * re-checks under the host's kubeadm lock that the node has not joined meanwhile.
+ */
+import { ClusterkitError } from "../../../core/errors";
+import type { RemoteHost } from "../../ssh";
+import { listMembers, memberAt, removeMember } from "../cluster/etcd";
+import { certificateKey, createJoinToken, deleteJoinToken, forgetCertificateKey } from "../cluster/tokens";
+import { kubeletKubeconfigPath, underLock } from "../paths";
+import type { Phase } from "../phase";
+import { kubeadmConfig, type RuntimeSecrets } from "./files";
+import { facts, invalidate, peerAdmin, where, type NodeContext } from "./node-context";
+
+const JOIN_TIMEOUT_MS = 10 * 60_000;
+
+async function admin(ctx: NodeContext, step: string): Promise<RemoteHost> {
+  const a = await peerAdmin(ctx, step);
+  if (!a) {
+    throw ClusterkitError.failure(where(ctx), step, "no initialised control plane answers, so there is nothing to join", "the first control plane must be up: check it is reachable over SSH and holds /etc/kubernetes/admin.conf");
+  }
+  return a;
+}
+
+async function runJoin(ctx: NodeContext, a: RemoteHost, step: string, extra: RuntimeSecrets): Promise<void> {
+  const creds = await createJoinToken(a, step);
+  const secrets = { bootstrapToken: creds.token, caCertHash: creds.caCertHash, ...extra };
+  try {
+    await ctx.host.writeFile(kubeadmConfig(ctx.inputs, secrets), step);
+    await ctx.host.run(underLock(`if [ -f ${kubeletKubeconfigPath} ]; then echo "clusterkit: already joined"; exit 0; fi\n${ctx.inputs.kubeadmCommand.join(" ")}`), {
+      step,
+      mutating: true,
+      timeoutMs: JOIN_TIMEOUT_MS,
+      secrets: [creds.token, ...(extra.certificateKey ? [extra.certificateKey] : [])],
+    });
+  } finally {
+    await deleteJoinToken(a, creds.token, step);
+    invalidate(ctx);
+  }
+}
+
+const needsJoin = async (ctx: NodeContext, step: string) => !ctx.inputs.init && !(await facts(ctx, step)).kubeletConf;
+
+export const joinWorker: Phase<NodeContext> = {
+  name: "kubeadm-join",
+  async needed(ctx) {
+    return ctx.inputs.role === "worker" && (await needsJoin(ctx, this.name));
+  },
+  async run(ctx) {
+    await runJoin(ctx, await admin(ctx, this.name), this.name, {});
+  },
+};
+
+/** Control-plane joins of one cluster run one at a time in this process, whatever the engine does. */
+const controlPlaneQueue = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
+  const prev = controlPlaneQueue.get(cluster) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  controlPlaneQueue.set(cluster, next.catch(() => undefined));
+  return next;
+}
+
+export const joinControlPlane: Phase<NodeContext> = {
+  name: "kubeadm-join-control-plane",
+  async needed(ctx) {
+    return ctx.inputs.role === "control-plane" && (await needsJoin(ctx, this.name));
+  },
+  async run(ctx) {
+    const step = this.name;
+    await oneAtATime(ctx.inputs.cluster, async () => {
+      const a = await admin(ctx, step);
+      const stale = memberAt(await listMembers(a, step), ctx.host.address);
+      if (stale) await removeMember(a, stale.id, `${step} (stale etcd member ${stale.name || stale.id})`);
+      const key = await certificateKey(a, ctx.inputs.cluster, step);
+      try {
+        await runJoin(ctx, a, step, { certificateKey: key });
+      } catch (e) {
+        // The key may have expired early or been replaced by an upload elsewhere: next run uploads again.
+        forgetCertificateKey(ctx.inputs.cluster);
+        throw e;
+      }
+    });
+  },
+};

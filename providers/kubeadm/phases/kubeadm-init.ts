@@ -1,0 +1,38 @@
+/**
+ * `kubeadm init` on the first control plane, from the rendered v1beta4 config with a bootstrap
+ * token and certificate key made for this run. Never twice: it is skipped when admin.conf exists,
+ * refused when another control plane already holds one, and the command itself re-checks under
+ * the host's kubeadm lock, so a run orphaned by a dropped connection cannot race a retry.
+ */
+import { rememberCertificateKey, randomBootstrapToken, randomCertificateKey } from "../cluster/tokens";
+import { adminKubeconfigPath, underLock } from "../paths";
+import type { Phase } from "../phase";
+import { kubeadmConfig } from "./files";
+import { refuseIfClusterExists } from "./clean-partial-init";
+import { facts, invalidate, type NodeContext } from "./node-context";
+
+const INIT_TIMEOUT_MS = 15 * 60_000;
+
+export const kubeadmInit: Phase<NodeContext> = {
+  name: "kubeadm-init",
+  async needed(ctx) {
+    return ctx.inputs.init && !(await facts(ctx, this.name)).adminConf;
+  },
+  async run(ctx) {
+    await refuseIfClusterExists(ctx, this.name);
+    const bootstrapToken = randomBootstrapToken();
+    const certificateKey = randomCertificateKey();
+    const config = kubeadmConfig(ctx.inputs, { bootstrapToken, certificateKey });
+    await ctx.host.writeFile(config, this.name);
+    const cmd = ctx.inputs.kubeadmCommand.join(" ");
+    await ctx.host.run(underLock(`if [ -f ${adminKubeconfigPath} ]; then echo "clusterkit: already initialised"; exit 0; fi\n${cmd}`), {
+      step: this.name,
+      mutating: true,
+      timeoutMs: INIT_TIMEOUT_MS,
+      secrets: [bootstrapToken, certificateKey],
+    });
+    // Joins in this run reuse the key; it was uploaded with `--upload-certs`.
+    rememberCertificateKey(ctx.inputs.cluster, certificateKey);
+    invalidate(ctx);
+  },
+};

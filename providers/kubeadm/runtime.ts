@@ -1,0 +1,119 @@
+/**
+ * The kubeadm providers' implementation: what the engine's create/read/diff/update/delete calls
+ * do. The dynamic provider closures (resources.ts) load this module inside each call, so nothing
+ * heavy is serialised with them; tests call these functions directly, exactly as the engine would.
+ */
+import { log, remoteHost } from "./context";
+import { diffHostPrep, diffNode, type DiffResult } from "./diff";
+import { observe, readKubeconfig } from "./observe";
+import { runPhases, type Phase } from "./phase";
+import { cleanHalfJoined } from "./phases/clean-half-joined";
+import { cleanPartialInit } from "./phases/clean-partial-init";
+import { detectOs } from "./phases/detect-os";
+import { finish } from "./phases/finish";
+import type { HostContext } from "./phases/host-context";
+import { hostStepPhase, pendingSteps } from "./phases/host-step";
+import { joinControlPlane, joinWorker } from "./phases/join";
+import { kubeadmInit } from "./phases/kubeadm-init";
+import { nodeMetadataPhase } from "./phases/node-metadata";
+import { peerAdmin, type NodeContext } from "./phases/node-context";
+import { writeFiles } from "./phases/write-files";
+import { getNode } from "./cluster/kubectl";
+import type { TeardownContext } from "./teardown/context";
+import { guardRemoval } from "./teardown/guard";
+import { teardownSteps } from "./teardown/steps";
+import { accessOf, type HostPrepInputs, type HostPrepOutputs, type NodeInputs, type NodeOutputs } from "./types";
+
+const nodeId = (i: NodeInputs) => `${i.cluster}/${i.name}`;
+
+function nodeContext(inputs: NodeInputs): NodeContext {
+  const self = accessOf(inputs);
+  return {
+    label: `${inputs.cluster}/${inputs.name}`,
+    inputs,
+    host: remoteHost(self, inputs.privateKey, inputs.connection),
+    peers: inputs.controlPlanes.filter((c) => c.name !== inputs.name).map((c) => remoteHost(c, inputs.privateKey, inputs.connection)),
+    facts: null,
+  };
+}
+
+/** Every phase of a node, in order; each decides for itself whether it has anything to do. */
+const nodePhases: Phase<NodeContext>[] = [cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish];
+
+async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {
+  const ctx = nodeContext(inputs);
+  const ran = await runPhases([...nodePhases, ...extra], ctx);
+  if (!ran.length) log(`${ctx.label}: nothing to do`);
+  ctx.facts = null;
+  const observed = await observe(ctx);
+  const kubeconfig = inputs.init ? await readKubeconfig(ctx) : "";
+  return { ...inputs, kubeconfig, observed };
+}
+
+export const kubeadmNode = {
+  async create(inputs: NodeInputs): Promise<{ id: string; outs: NodeOutputs }> {
+    return { id: nodeId(inputs), outs: await converge(inputs) };
+  },
+
+  async read(id: string, props: NodeOutputs): Promise<{ id: string; props: NodeOutputs }> {
+    const ctx = nodeContext(props);
+    const observed = await observe(ctx);
+    const kubeconfig = props.init && observed.reachable && !observed.drift.length ? await readKubeconfig(ctx) : props.kubeconfig;
+    return { id, props: { ...props, kubeconfig, observed } };
+  },
+
+  async diff(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<DiffResult> {
+    return diffNode(olds, news);
+  },
+
+  async update(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<{ outs: NodeOutputs }> {
+    return { outs: await converge(news, [nodeMetadataPhase(olds)]) };
+  },
+
+  async delete(_id: string, props: NodeOutputs): Promise<void> {
+    const base = nodeContext(props);
+    const admin = await peerAdmin(base, "delete");
+    const ctx: TeardownContext = {
+      label: base.label,
+      inputs: props,
+      host: base.host,
+      admin,
+      node: admin ? await getNode(admin, props.name, "delete") : null,
+      destroyingCluster: false,
+    };
+    await runPhases([guardRemoval, ...teardownSteps], ctx);
+  },
+};
+
+function hostContext(inputs: HostPrepInputs): HostContext {
+  return { label: `${inputs.name}`, inputs, host: remoteHost(accessOf(inputs), inputs.privateKey, inputs.connection), os: null };
+}
+
+async function prepare(inputs: HostPrepInputs): Promise<HostPrepOutputs> {
+  const ctx = hostContext(inputs);
+  await runPhases([detectOs, ...inputs.steps.map(hostStepPhase)], ctx);
+  return { ...inputs, os: ctx.os ?? "", pending: [] };
+}
+
+export const hostPreparation = {
+  async create(inputs: HostPrepInputs): Promise<{ id: string; outs: HostPrepOutputs }> {
+    return { id: `${inputs.name}@${inputs.address}`, outs: await prepare(inputs) };
+  },
+
+  async read(id: string, props: HostPrepOutputs): Promise<{ id: string; props: HostPrepOutputs }> {
+    const ctx = hostContext(props);
+    await runPhases([detectOs], ctx);
+    return { id, props: { ...props, os: ctx.os ?? props.os, pending: await pendingSteps(ctx) } };
+  },
+
+  async diff(_id: string, olds: HostPrepOutputs, news: HostPrepInputs): Promise<DiffResult> {
+    return diffHostPrep(olds, news);
+  },
+
+  async update(_id: string, _olds: HostPrepOutputs, news: HostPrepInputs): Promise<{ outs: HostPrepOutputs }> {
+    return { outs: await prepare(news) };
+  },
+
+  /** Packages and kernel settings stay: removing them could break whatever else runs on the host. */
+  async delete(): Promise<void> {},
+};

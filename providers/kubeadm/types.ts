@@ -1,0 +1,128 @@
+/**
+ * The plain data the kubeadm dynamic providers take and keep in state. Everything here is JSON:
+ * the engine serialises inputs and outputs, and the provider closures capture nothing else.
+ * Secret values (the SSH key, the encryption config) travel as Pulumi secrets and are marked
+ * secret in outputs; bootstrap tokens and certificate keys never appear here at all.
+ */
+
+/** How to reach one host over SSH; the key is a separate (secret) field. */
+export interface HostAccess {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  /** Pinned `SHA256:…` fingerprint, or null (refused unless trustOnFirstUse). */
+  hostKey: string | null;
+}
+
+export interface Connection {
+  trustOnFirstUse: boolean;
+  bastion: { address: string; port: number; user: string; hostKey: string } | null;
+  /** Commands in flight across all hosts (spec.platform.concurrency). */
+  concurrency: number;
+}
+
+export interface FileSpec {
+  path: string;
+  content: string;
+  mode: string;
+  when: "before-kubeadm" | "after-kubeadm";
+  /** Deleted after kubeadm succeeded (one-use kubeadm config). */
+  ephemeral: boolean;
+}
+
+export interface HostStepSpec {
+  name: string;
+  description: string;
+  check: string;
+  apply: string;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+/** Inputs of a HostPreparation resource: OS detection and the host steps, on one host. */
+export interface HostPrepInputs {
+  name: string;
+  address: string;
+  ssh: SshSettings;
+  privateKey: string;
+  connection: Connection;
+  detectOs: string;
+  steps: HostStepSpec[];
+  /** hostStepsHash: changes exactly when a script changes. */
+  stepsHash: string;
+}
+
+export interface HostPrepOutputs extends HostPrepInputs {
+  os: string;
+  /** Steps whose check reported "needed" at the last observation (empty when converged). */
+  pending: string[];
+}
+
+/** SSH settings of one host that can change without it becoming another machine. */
+export interface SshSettings {
+  port: number;
+  user: string;
+  hostKey: string | null;
+}
+
+/** Inputs of a KubeadmNode resource: one node's kubeadm lifecycle. */
+export interface NodeInputs {
+  cluster: string;
+  /** Node name (kubelet registers under it); a new name is a new node. */
+  name: string;
+  /** A new address is a new machine: replaced. */
+  address: string;
+  ssh: SshSettings;
+  privateKey: string;
+  connection: Connection;
+  role: "control-plane" | "worker";
+  /** Runs `kubeadm init` (the first control plane) instead of joining. */
+  init: boolean;
+  kubernetesVersion: string;
+  /** Every control plane in join order (the first initialises); admin commands run on one of them. */
+  controlPlanes: HostAccess[];
+  /** argv of `kubeadm init|join`, as the renderer builds it; the config path is in it. */
+  kubeadmCommand: string[];
+  /** Rendered files with placeholders where tokens and keys go; filled in on the host at apply time. */
+  files: FileSpec[];
+  /** Files holding secrets known at deploy time (the encryption config); a Pulumi secret. */
+  secretFiles: FileSpec[];
+  /** nodeConfigHash: of every file above, with placeholder secrets. */
+  configHash: string;
+  /** Hash of the cluster-wide kubeadm documents (init node only; "" elsewhere). */
+  clusterConfigHash: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+}
+
+/** What read() saw on the host and in the cluster. */
+export interface Observed {
+  reachable: boolean;
+  kubeletVersion: string | null;
+  kubeadmVersion: string | null;
+  kubeletActive: boolean;
+  /** The node object exists in the cluster. */
+  registered: boolean;
+  ready: boolean;
+  /** Reason of the Ready condition when not Ready (e.g. waiting for the CNI). */
+  readyReason: string | null;
+  /** Content of the applied-hash marker written after a successful apply. */
+  appliedConfigHash: string | null;
+  /** Control planes: an etcd member with this node's peer URL is started. */
+  etcdMember: boolean | null;
+  /** What differs from the desired state, in words; empty when converged. */
+  drift: string[];
+}
+
+export interface NodeOutputs extends NodeInputs {
+  /** Admin kubeconfig (init node; "" elsewhere). A Pulumi secret. */
+  kubeconfig: string;
+  observed: Observed;
+}
+
+export const accessOf = (x: { name: string; address: string; ssh: SshSettings }): HostAccess => ({ name: x.name, address: x.address, ...x.ssh });
