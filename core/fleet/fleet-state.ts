@@ -83,14 +83,21 @@ export function loadFleetState(root: string): FleetState {
   return { root, stacks, fleetIssues: fleetIssues(stacks.flatMap((s) => (s.resolved ? [s.resolved] : []))) };
 }
 
-function rawBlueprintNetworking(root: string, blueprint: string | null): { podCidr?: unknown; serviceCidr?: unknown } {
-  if (!blueprint) return {};
+/** The blueprint file as written, for stacks that do not resolve; null when it cannot be read. */
+function rawBlueprint(root: string, blueprint: string | null): { networking?: Record<string, unknown>; platform?: { kind?: unknown } } | null {
+  if (!blueprint) return null;
   try {
-    const raw = parseYaml(fs.readFileSync(path.join(root, blueprintFile(blueprint)), "utf8"), blueprintFile(blueprint)) as { networking?: Record<string, unknown> };
-    return raw?.networking ?? {};
+    return parseYaml(fs.readFileSync(path.join(root, blueprintFile(blueprint)), "utf8"), blueprintFile(blueprint)) as ReturnType<typeof rawBlueprint>;
   } catch {
-    return {};
+    return null;
   }
+}
+
+/** The platform kind of a stack, from its spec or else from its blueprint file. */
+export function platformOf(root: string, s: StackState): string | null {
+  if (s.resolved) return s.resolved.spec.platform.kind;
+  const kind = rawBlueprint(root, s.blueprint)?.platform?.kind;
+  return typeof kind === "string" ? kind : null;
 }
 
 /** The ranges one stack claims: from its spec when it resolves, else from the file as written. */
@@ -105,7 +112,7 @@ export function rangesOf(root: string, s: StackState): UsedRange[] {
     return out;
   }
   const vars = (s.config?.["clusterkit:variables"] ?? {}) as Record<string, unknown>;
-  const bpNet = rawBlueprintNetworking(root, s.blueprint);
+  const bpNet = rawBlueprint(root, s.blueprint)?.networking ?? {};
   const candidates: [RangeKind, unknown][] = [
     ["node", vars.vpcCidr ?? vars.nodeCidr],
     ["pod", vars.podCidr ?? bpNet.podCidr],
