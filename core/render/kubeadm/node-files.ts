@@ -1,7 +1,7 @@
 /**
- * Every file one node needs for kubeadm, in the order to write them, and a hash of that set for
- * drift detection. The hash is computed with placeholder secrets, so it never depends on (or
- * reveals) a token or key, and a fresh join token does not count as drift.
+ * Every file one node needs for kubeadm, in the order to write them, and a hash of what kubeadm
+ * applied for drift detection. The hash is computed with placeholder secrets, so it never depends
+ * on (or reveals) a token or key, and a fresh join token does not count as drift.
  */
 import { createHash } from "node:crypto";
 import { ClusterkitError } from "../../errors";
@@ -10,9 +10,11 @@ import { admissionConfiguration } from "./apiserver/admission";
 import { auditPolicy } from "./apiserver/audit-policy";
 import { authenticationConfiguration } from "./apiserver/authentication";
 import { encryptionConfiguration } from "./apiserver/encryption";
+import { clusterConfiguration } from "./cluster-configuration";
 import { initDocuments } from "./init-configuration";
 import { joinConfiguration } from "./join-configuration";
 import { kubeVipPod, type KubeVipVariant } from "./kube-vip";
+import { kubeletConfiguration } from "./kubelet";
 import { firstControlPlane } from "./node";
 import * as paths from "./paths";
 import { placeholderSecrets, type NodeSecrets } from "./secrets";
@@ -75,9 +77,18 @@ export function nodeFiles(spec: ClusterSpec, node: NodeSpec, secrets: NodeSecret
   return [join, ...apiServerFiles(spec, secrets), ...kubeVipFile(spec, node, "steady", "after-kubeadm")];
 }
 
-/** sha256 (hex) of the node's kubeadm files; stable across runs, secret-free. */
+/**
+ * sha256 (hex) of everything kubeadm applied to the node: its files, plus the cluster-wide configs
+ * a joining node takes from the cluster (ClusterConfiguration on control planes, the kubelet
+ * config everywhere) and the Kubernetes version. Stable across runs, secret-free.
+ */
 export function nodeConfigHash(spec: ClusterSpec, node: NodeSpec): string {
-  const files = nodeFiles(spec, node, placeholderSecrets);
-  const canonical = JSON.stringify(files.map((f) => [f.path, f.mode, f.when, f.ephemeral, f.content]));
+  const files = nodeFiles(spec, node, placeholderSecrets).map((f) => [f.path, f.mode, f.when, f.ephemeral, f.content]);
+  const canonical = JSON.stringify({
+    kubernetesVersion: spec.kubernetes.version,
+    files,
+    cluster: node.role === "control-plane" ? clusterConfiguration(spec) : null,
+    kubelet: kubeletConfiguration(spec),
+  });
   return createHash("sha256").update(canonical).digest("hex");
 }

@@ -1,0 +1,10 @@
+/** Golden files of the host-preparation scripts (`UPDATE_GOLDEN=1` to refresh). */
+import { describe, it } from "node:test";
+import { hostArtifacts } from "../core/render/host";
+import { expectGolden } from "./golden/golden";
+import { stackSpec, withProxy } from "./render-kubeadm-specs";
+
+describe("host script golden files", () => {
+  it("metal-ber1 (pkgs.k8s.io, no proxy)", () => expectGolden("host/metal-ber1", hostArtifacts(stackSpec("metal-ber1"))));
+  it("metal-ber1 behind a proxy with a package mirror", () => expectGolden("host/metal-ber1-proxy-mirror", hostArtifacts(withProxy(stackSpec("metal-ber1")))));
+});
