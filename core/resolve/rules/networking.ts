@@ -69,10 +69,14 @@ export function checkAddresses(ctx: RuleContext, net: Networking, nodes: NodeSpe
   const where = (i: number) =>
     ctx.blueprint.platform.kind === "baremetal" ? variableAt(ctx, "hosts", [i, "address"]) : variableAt(ctx, "nodeIps", [i]);
   const taken = new Map<string, string>();
+  const edges = poolBounds(net.nodeCidr)!;
   nodes.forEach((n, i) => {
     if (!n.address) return;
     const at = where(i);
     if (!contains(net.nodeCidr, n.address)) fail(ctx, at, `node ${n.name} is outside the node network ${net.nodeCidr}`, { found: n.address });
+    else if (prefixLength(net.nodeCidr) < 31 && [edges.first, edges.last].includes(n.address)) {
+      fail(ctx, at, `node ${n.name} has the network or broadcast address of ${net.nodeCidr}`, { found: n.address });
+    }
     for (const [name, r] of [["pod", net.podCidr], ["service", net.serviceCidr]] as const) {
       if (r && contains(r, n.address)) fail(ctx, at, `node ${n.name} sits in the ${name} range ${r}`, { found: n.address });
     }
@@ -88,6 +92,7 @@ export function checkAddresses(ctx: RuleContext, net: Networking, nodes: NodeSpe
   }
   const gateway = ctx.variables.gateway as string | undefined;
   if (gateway && !contains(net.nodeCidr, gateway)) fail(ctx, variableAt(ctx, "gateway"), `the gateway must be inside the node network ${net.nodeCidr}`, { found: gateway });
+  if (gateway && taken.has(gateway)) fail(ctx, variableAt(ctx, "gateway"), `the gateway is ${taken.get(gateway)}'s address`, { found: gateway, hint: "the default gateway is the router of the node network, never a node or the VIP" });
   const pool = ctx.variables.ingressAddressPool as string | undefined;
   if (pool !== undefined) {
     const at = variableAt(ctx, "ingressAddressPool");

@@ -79,6 +79,9 @@ export function vsphereNodes(ctx: RuleContext, cluster: string, pools: NodePoolS
       });
     } else nodes.forEach((n, i) => (n.address = ips[i]));
     if (!ctx.variables.gateway) fail(ctx, variableAt(ctx, "gateway"), "static node IPs need a default gateway", { expected: "ipv4", found: "nothing" });
+    if (!(ctx.variables.nameservers as string[] | undefined)?.length) {
+      fail(ctx, variableAt(ctx, "nameservers"), "static node IPs need DNS servers: the VMs resolve package mirrors and image registries", { expected: "at least one ipv4", found: "nothing" });
+    }
   }
   if (nodes.some((n) => n.name.length > 63)) {
     fail(ctx, fieldAt(ctx, ["name"]), "node names <cluster>-<pool>-N must fit in 63 characters; shorten the cluster or pool name");
