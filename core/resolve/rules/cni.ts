@@ -62,3 +62,27 @@ export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: End
     }
   }
 }
+
+/** What a live cluster's pod network was built with; recorded in the cluster at first install. */
+export interface NetworkIdentity {
+  cni: string;
+  podCidr: string;
+}
+
+/**
+ * The CNI and the pod CIDR are replace-only. Every pod address, node route and NetworkPolicy
+ * datapath comes from them; swapping either under running workloads cuts every pod off at once,
+ * and the old CNI's state on the nodes (interfaces, iptables/eBPF programs) stays behind. So a
+ * change against what the live cluster recorded is refused, with this explanation, never applied.
+ */
+export function replaceOnlyChanges(recorded: Partial<NetworkIdentity> | null | undefined, desired: NetworkIdentity): string[] {
+  const out: string[] = [];
+  const how = "this is replace-only on a live cluster: revert the change, or build a new cluster (a new stack) with it and move the workloads over";
+  if (recorded?.cni && recorded.cni !== desired.cni) {
+    out.push(`cni.kind: the cluster was built with ${recorded.cni} and the blueprint now asks for ${desired.cni}; ${how}`);
+  }
+  if (recorded?.podCidr && recorded.podCidr !== desired.podCidr) {
+    out.push(`networking.podCidr: the cluster's pods use ${recorded.podCidr} and the configuration now says ${desired.podCidr}; ${how}`);
+  }
+  return out;
+}
