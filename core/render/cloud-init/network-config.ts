@@ -42,7 +42,8 @@ function netplan(a: NodeAddressing): Record<string, unknown> {
   const nic: Record<string, unknown> = { match: { name: "en*" }, dhcp4: a.kind === "dhcp", dhcp6: false };
   if (a.kind === "static") {
     nic.addresses = [a.address];
-    nic.routes = [{ to: "default", via: a.gateway }];
+    // 0.0.0.0/0 rather than "default": cloud-init before 23.x rejects the keyword.
+    nic.routes = [{ to: "0.0.0.0/0", via: a.gateway }];
     if (a.nameservers?.length) nic.nameservers = { addresses: a.nameservers };
   }
   return { version: 2, ethernets: { primary: nic } };

@@ -32,10 +32,11 @@ export function renderUserData(node: NodeSpec, keys: NodeSshKeys): string {
     ],
     disable_root: true,
     ssh_pwauth: false,
-    // The template's host keys are shared by every clone: remove them, install the pinned key, and
-    // generate no other type, so the server can only present the key whose fingerprint is pinned.
+    // The template's host keys are shared by every clone: remove them and install the pinned key.
+    // Given ssh_keys, cloud-init generates none; were it to, ed25519 exists already, so the server
+    // can only ever present the key whose fingerprint is pinned.
     ssh_deletekeys: true,
-    ssh_genkeytypes: [],
+    ssh_genkeytypes: ["ed25519"],
     ssh_keys: {
       ed25519_private: ensureTrailingNewline(keys.hostKey.privateKeyOpenssh),
       ed25519_public: keys.hostKey.publicKeyOpenssh.trim(),
