@@ -1,12 +1,123 @@
-/** `clusterkit drift` (being built in issue #7). */
+/**
+ * `clusterkit drift`: a preview-only refresh of every selected stack through the Pulumi Automation
+ * API, a few at a time, each with a deadline. Exit 0: no drift; 1: drift found; 2: a stack could
+ * not be checked (auth failure, stack not found, timeout), or bad input. Pulumi's own exit codes
+ * do not make that distinction, so it is read from the engine events and the CLI's errors.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Command } from "commander";
+import pLimit from "p-limit";
 import { ClusterkitError } from "../../core/errors";
+import { renderDriftMarkdown } from "../../core/fleet/drift-markdown";
+import { buildReport, type DriftReport, type StackDrift } from "../../core/fleet/drift-report";
+import { parseShard, selectStacks } from "../../core/fleet/shard";
+import { findProjectRoot, listStacks } from "../../core/load/project";
+import { checkStack, openPulumi, type PulumiCli } from "../drift/check-stack";
 import type { Runner } from "../main";
-import type { Io } from "../output";
+import { printIssues, type Io } from "../output";
 
-export function driftCommand(program: Command, _io: Io, run: Runner): void {
+interface Options {
+  stacks?: string;
+  concurrency: string;
+  shard?: string;
+  json?: string;
+  markdown?: string;
+  timeout: string;
+  pulumiRoot?: string;
+}
+
+function positiveInt(text: string, option: string, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new ClusterkitError([{ file: "(command line)", path: option, message: `must be a whole number from 1 to ${max}`, found: JSON.stringify(text) }]);
+  }
+  return n;
+}
+
+function printReport(io: Io, report: DriftReport): void {
+  for (const s of report.stacks) {
+    const head = `${s.status.padEnd(8)} ${s.stack}  (${s.durationSeconds}s)`;
+    if (s.status === "error") io.out(`${head}: ${s.error!.kind}: ${s.error!.message}`);
+    else io.out(`${head}${s.resources.length ? `: ${s.resources.length} resource(s) changed outside Pulumi` : ""}`);
+    for (const r of s.resources) {
+      io.out(`  ${r.change === "delete" ? "-" : "~"} ${r.type} ${r.name}${r.change === "delete" ? " (deleted outside Pulumi)" : ""}`);
+      for (const p of r.properties) io.out(`      ${p.path}: ${"old" in p ? JSON.stringify(p.old) : "(none)"} -> ${"new" in p ? JSON.stringify(p.new) : "(none)"}`);
+    }
+  }
+  const s = report.summary;
+  io.out(`\n${s.stacks} stack(s): ${s.clean} clean, ${s.drifted} drifted, ${s.errors} not checked. Secrets are shown as [secret].`);
+}
+
+function writeReports(report: DriftReport, opts: Options, cwd: string): void {
+  if (opts.json) fs.writeFileSync(path.resolve(cwd, opts.json), `${JSON.stringify(report, null, 2)}\n`);
+  if (opts.markdown) {
+    const target = path.resolve(cwd, opts.markdown);
+    // The step summary collects every step's output: add to it instead of replacing it.
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    if (summary && path.resolve(summary) === target) fs.appendFileSync(target, renderDriftMarkdown(report));
+    else fs.writeFileSync(target, renderDriftMarkdown(report));
+  }
+}
+
+export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Promise<number> {
+  const root = findProjectRoot(cwd);
+  const concurrency = positiveInt(opts.concurrency, "--concurrency", 64);
+  const timeout = positiveInt(opts.timeout, "--timeout", 24 * 3600);
+  const shard = opts.shard ? parseShard(opts.shard) : null;
+  const selected = selectStacks(listStacks(root), opts.stacks, shard);
+  const pulumiRoot = opts.pulumiRoot ? path.resolve(cwd, opts.pulumiRoot) : process.env.CLUSTERKIT_PULUMI_ROOT;
+
+  let cli: PulumiCli | null = null;
+  let cliError: string | null = null;
+  if (selected.length) {
+    try {
+      cli = await openPulumi(root, pulumiRoot);
+    } catch (e) {
+      cliError = `the Pulumi CLI could not be started (${e instanceof Error ? e.message.split("\n").find((l) => l.trim()) : String(e)}); install it, or point --pulumi-root at its folder`;
+    }
+  }
+  io.err(`Checking ${selected.length} stack(s) for drift${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ${concurrency} at a time, ${timeout}s each${cli?.version ? `, Pulumi CLI ${cli.version}` : ""}...`);
+
+  const limit = pLimit(concurrency);
+  const results: StackDrift[] = await Promise.all(
+    selected.map((name) =>
+      limit(async (): Promise<StackDrift> => {
+        const result = cli ? await checkStack(cli, name, timeout) : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
+        io.err(`  ${name}: ${result.status}${result.error ? ` (${result.error.kind})` : ""}`);
+        return result;
+      }),
+    ),
+  );
+  const report = buildReport(results, { generatedAt: new Date().toISOString(), pulumiVersion: cli?.version ?? null, shard });
+  writeReports(report, opts, cwd);
+  if (!selected.length) io.out(`No stacks in ${shard ? `shard ${shard.index}/${shard.count}` : "this selection"}; nothing to check.`);
+  else printReport(io, report);
+  return report.exitCode;
+}
+
+export function driftCommand(program: Command, io: Io, run: Runner): void {
   program
     .command("drift")
-    .description("(in progress)")
-    .action(run(async () => { throw ClusterkitError.failure("", "", "not available yet"); }));
+    .description("Check deployed stacks for drift with a preview-only refresh (Pulumi Automation API). Exit 0: none, 1: drift, 2: a stack could not be checked.")
+    .option("--stacks <glob>", "only stacks matching this glob (* and ?, comma-separated for several)")
+    .option("--concurrency <n>", "stacks checked at the same time", "3")
+    .option("--shard <i/n>", "check only shard i of n (1-based; sorted stack names dealt round-robin), for CI matrix jobs")
+    .option("--json <file>", "write the report as JSON (apiVersion clusterkit.dev/drift/v1, see docs/fleet.md)")
+    .option("--markdown <file>", "write the report as Markdown; appended when the file is $GITHUB_STEP_SUMMARY")
+    .option("--timeout <seconds>", "give up on a stack after this long", "900")
+    .option("--pulumi-root <dir>", "use the Pulumi CLI in <dir>/bin instead of the one on PATH (also CLUSTERKIT_PULUMI_ROOT)")
+    .action(
+      run(async (opts: Options) => {
+        try {
+          return await runDrift(io, opts);
+        } catch (e) {
+          if (e instanceof ClusterkitError) {
+            printIssues(io, e.issues);
+            return e.exitCode;
+          }
+          throw e;
+        }
+      }),
+    );
 }
