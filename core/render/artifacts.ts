@@ -5,6 +5,7 @@
  * placeholders.
  */
 import type { ClusterSpec } from "../spec";
+import { addonArtifacts } from "./addons/artifacts";
 import { cloudInitArtifacts } from "./cloud-init/artifacts";
 import { hostArtifacts } from "./host/artifacts";
 import { kubeadmArtifacts } from "./kubeadm/artifacts";
@@ -17,7 +18,7 @@ export interface Artifact {
 
 export type ArtifactRenderer = (spec: ClusterSpec) => Artifact[];
 
-const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }], cloudInitArtifacts, kubeadmArtifacts, hostArtifacts];
+const renderers: ArtifactRenderer[] = [(spec) => [{ path: "cluster-spec.json", content: `${JSON.stringify(spec, null, 2)}\n` }], cloudInitArtifacts, kubeadmArtifacts, hostArtifacts, addonArtifacts];
 
 export function renderArtifacts(spec: ClusterSpec): Artifact[] {
   return renderers.flatMap((r) => r(spec));
