@@ -17,7 +17,7 @@ export interface HostAccess {
 
 export interface Connection {
   trustOnFirstUse: boolean;
-  bastion: { address: string; port: number; user: string; hostKey: string } | null;
+  bastion: { address: string; port: number; user: string; hostKey: string | null } | null;
   /** Commands in flight across all hosts (spec.platform.concurrency). */
   concurrency: number;
 }

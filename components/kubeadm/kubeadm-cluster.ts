@@ -1,0 +1,117 @@
+/**
+ * KubeadmCluster: hosts with roles → a kubeadm cluster, its admin kubeconfig (a secret) and a
+ * Kubernetes provider. Platform-neutral: bare metal passes its inventory, vSphere its VMs (whose
+ * addresses and host keys are outputs of the VMs). Per host, a HostPreparation (all hosts at once)
+ * and a KubeadmNode: the first control plane initialises, the others join one at a time, and the
+ * workers join in parallel as soon as the first control plane is up, overlapping those joins.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { controlPlaneEndpoint, type EncryptionKey } from "../../core/render/kubeadm";
+import type { BastionSpec, ClusterSpec } from "../../core/spec";
+import { planNodes, secretFilesFor, specWithHosts, type NodePlan, type PlannedHost } from "../../providers/kubeadm/plan";
+import { HostPreparation, KubeadmNode } from "../../providers/kubeadm/resources";
+import type { Connection, Taint } from "../../providers/kubeadm/types";
+
+export interface KubeadmHost {
+  /** Node name; kubelet registers under it. */
+  name: string;
+  role: "control-plane" | "worker";
+  /** Address clusterkit connects to over SSH and the node's InternalIP (on vSphere, a VM output). */
+  address: pulumi.Input<string>;
+  ssh: {
+    user: string;
+    port: number;
+    /** Pinned SHA256 host key fingerprint; null is refused unless trustOnFirstUse. */
+    hostKey: pulumi.Input<string | null>;
+  };
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  /** What must exist before the host can be reached (on vSphere, its VM). */
+  dependsOn?: pulumi.Resource[];
+}
+
+export interface KubeadmClusterArgs {
+  /** The resolved spec: versions, endpoint, networking, security. Its `nodes` give defaults only. */
+  spec: ClusterSpec;
+  /** Control planes first or not: the first control plane listed runs `kubeadm init`. */
+  hosts: KubeadmHost[];
+  /** SSH private key for every host (and the bastion); a Pulumi secret. */
+  sshPrivateKey: pulumi.Input<string>;
+  /** Accept unpinned host keys, printing them to pin. Default false. */
+  trustOnFirstUse?: boolean;
+  bastion?: BastionSpec | null;
+  /** Commands in flight across all hosts. Default 10. */
+  concurrency?: number;
+  /** EncryptionConfiguration keys; generated (32 random bytes) when encryption at rest is on and none are given. */
+  encryptionKeys?: pulumi.Input<EncryptionKey[]>;
+}
+
+export class KubeadmCluster extends pulumi.ComponentResource {
+  static readonly type = "clusterkit:kubeadm:KubeadmCluster";
+  /** Admin kubeconfig from the first control plane. Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly apiServerUrl: pulumi.Output<string>;
+  readonly nodes: KubeadmNode[];
+  readonly hostPreparations: HostPreparation[];
+
+  constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(KubeadmCluster.type, name, {}, opts);
+    const { spec } = args;
+    const hosts = [...args.hosts.filter((h) => h.role === "control-plane"), ...args.hosts.filter((h) => h.role === "worker")];
+    if (!hosts.length || hosts[0].role !== "control-plane") throw new pulumi.RunError(`KubeadmCluster ${name}: at least one host must be a control plane`);
+
+    const planned: pulumi.Output<PlannedHost[]> = pulumi.all(
+      hosts.map((h) =>
+        pulumi.all([h.address, h.ssh.hostKey]).apply(([address, hostKey]) => ({
+          name: h.name,
+          role: h.role,
+          address,
+          ssh: { user: h.ssh.user, port: h.ssh.port, hostKey: hostKey ?? null },
+          labels: h.labels ?? {},
+          taints: h.taints ?? [],
+        })),
+      ),
+    );
+    const plans = planned.apply((ps) => planNodes(spec, ps));
+    const privateKey = pulumi.secret(args.sshPrivateKey);
+    const connection: Connection = { trustOnFirstUse: args.trustOnFirstUse ?? false, bastion: args.bastion ?? null, concurrency: args.concurrency ?? 10 };
+    const keys = this.encryptionKeys(name, args);
+
+    const planOf = (n: string) => plans.apply((ps) => ps.find((p) => p.node.name === n) as NodePlan);
+    this.hostPreparations = [];
+    this.nodes = [];
+    for (const h of hosts) {
+      const plan = planOf(h.name);
+      const prep = new HostPreparation(`${h.name}-host`, { ...pick(plan.apply((p) => p.prep), prepKeys), privateKey, connection }, { parent: this, dependsOn: h.dependsOn });
+      const secretFiles = keys ? pulumi.secret(pulumi.all([planned, keys]).apply(([ps, ks]) => secretFilesFor(spec, ps, h.name, ks))) : [];
+      // Control planes join after the one before them; workers only wait for the first.
+      const previous = h.role === "control-plane" ? this.nodes[this.nodes.length - 1] : this.nodes[0];
+      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles }, { parent: this, dependsOn: previous ? [prep, previous] : [prep] });
+      this.hostPreparations.push(prep);
+      this.nodes.push(node);
+    }
+
+    this.kubeconfig = pulumi.secret(this.nodes[0].kubeconfig);
+    this.apiServerUrl = planned.apply((ps) => `https://${controlPlaneEndpoint(specWithHosts(spec, ps))}`);
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    this.registerOutputs({ kubeconfig: this.kubeconfig, apiServerUrl: this.apiServerUrl });
+  }
+
+  private encryptionKeys(name: string, args: KubeadmClusterArgs): pulumi.Output<EncryptionKey[]> | null {
+    if (!args.spec.security.encryptionAtRest.enabled) return null;
+    if (args.encryptionKeys) return pulumi.secret(pulumi.output(args.encryptionKeys) as pulumi.Output<EncryptionKey[]>);
+    const bytes = new random.RandomBytes(`${name}-encryption-key`, { length: 32 }, { parent: this });
+    return pulumi.secret(bytes.base64.apply((secret) => [{ name: "key1", secret }]));
+  }
+}
+
+const prepKeys = ["name", "address", "ssh", "detectOs", "steps", "stepsHash"] as const;
+const nodeKeys = ["cluster", "name", "address", "ssh", "role", "init", "kubernetesVersion", "controlPlanes", "kubeadmCommand", "files", "configHash", "clusterConfigHash", "labels", "taints"] as const;
+
+/** An Output of an object → one Output per field, so each input shows (and diffs) on its own. */
+function pick<T extends object, K extends keyof T>(o: pulumi.Output<T>, keys: readonly K[]): { [P in K]: pulumi.Output<T[P]> } {
+  return Object.fromEntries(keys.map((k) => [k, o.apply((v) => v[k])])) as unknown as { [P in K]: pulumi.Output<T[P]> };
+}

@@ -1,0 +1,90 @@
+/**
+ * From the resolved spec and the hosts to the providers' inputs (pure). Files are rendered with
+ * placeholder secrets: the bootstrap token, CA hash and certificate key are only made at apply
+ * time, on the control plane; the encryption config, which holds a deploy-time secret, is rendered
+ * separately so it can travel as a Pulumi secret.
+ */
+import { createHash } from "node:crypto";
+import { detectOsScript, hostSteps, hostStepsHash } from "../../core/render/host";
+import { apiServerFiles, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
+import { initDocuments } from "../../core/render/kubeadm/init-configuration";
+import type { ClusterSpec, NodeSpec } from "../../core/spec";
+import type { FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
+
+/** A machine to bootstrap, with its address known (on vSphere: once the VM has it). */
+export interface PlannedHost {
+  name: string;
+  role: "control-plane" | "worker";
+  address: string;
+  ssh: SshSettings;
+  labels: Record<string, string>;
+  taints: Taint[];
+}
+
+type Deployed = "privateKey" | "connection" | "secretFiles";
+
+export interface NodePlan {
+  node: NodeSpec;
+  prep: Omit<HostPrepInputs, Deployed>;
+  kubeadm: Omit<NodeInputs, Deployed>;
+}
+
+/** The spec with the nodes as the hosts describe them (addresses filled in). */
+export function specWithHosts(spec: ClusterSpec, hosts: PlannedHost[]): ClusterSpec {
+  const nodes = hosts.map((h): NodeSpec => {
+    const base = spec.nodes.find((n) => n.name === h.name);
+    return { pool: null, size: { kind: "host" }, ...base, name: h.name, role: h.role, address: h.address, ssh: { ...h.ssh }, labels: h.labels, taints: h.taints as NodeSpec["taints"] };
+  });
+  // Control planes first, in the order given: the first one initialises.
+  nodes.sort((a, b) => (a.role === b.role ? 0 : a.role === "control-plane" ? -1 : 1));
+  return { ...spec, nodes };
+}
+
+const toFileSpec = (f: NodeFile): FileSpec => ({ path: f.path, content: f.content, mode: f.mode, when: f.when, ephemeral: f.ephemeral });
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** Hash of the documents every node shares (not the init node's own InitConfiguration). */
+export function clusterConfigHash(spec: ClusterSpec, node: NodeSpec): string {
+  return sha256(JSON.stringify(initDocuments(spec, node, placeholderSecrets.init).slice(1)));
+}
+
+export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] {
+  const spec = specWithHosts(input, hosts);
+  const controlPlanes: HostAccess[] = spec.nodes.filter((n) => n.role === "control-plane").map((n) => ({ name: n.name, address: n.address!, ...n.ssh }));
+  const steps = hostSteps(spec).map((s) => ({ name: s.name, description: s.description, check: s.check, apply: s.apply }));
+  const stepsHash = hostStepsHash(spec);
+  const detectOs = detectOsScript(spec);
+  return spec.nodes.map((node, i) => {
+    const init = i === 0;
+    const access = { name: node.name, address: node.address!, ssh: { ...node.ssh } };
+    return {
+      node,
+      prep: { ...access, detectOs, steps, stepsHash },
+      kubeadm: {
+        cluster: spec.name,
+        ...access,
+        role: node.role,
+        init,
+        kubernetesVersion: spec.kubernetes.version,
+        controlPlanes,
+        kubeadmCommand: kubeadmCommand(spec, node),
+        files: nodeFiles(spec, node, placeholderSecrets).filter((f) => f.path !== kubeadmPaths.encryptionConfigPath).map(toFileSpec),
+        configHash: nodeConfigHash(spec, node),
+        clusterConfigHash: init ? clusterConfigHash(spec, node) : "",
+        labels: node.labels,
+        taints: node.taints,
+      },
+    };
+  });
+}
+
+/** The encryption config on a control plane, with the real keys (a secret). */
+export function secretFilesFor(input: ClusterSpec, hosts: PlannedHost[], nodeName: string, keys: EncryptionKey[]): FileSpec[] {
+  const spec = specWithHosts(input, hosts);
+  const node = spec.nodes.find((n) => n.name === nodeName);
+  if (node?.role !== "control-plane" || !spec.security.encryptionAtRest.enabled) return [];
+  return apiServerFiles(spec, { encryption: { keys } })
+    .filter((f) => f.path === kubeadmPaths.encryptionConfigPath)
+    .map(toFileSpec);
+}
