@@ -1,6 +1,6 @@
 /** Storage classes, ingress exposure and OIDC: checked against the platform. */
 import type { IngressSpec, StorageClassSpec } from "../../spec";
-import type { StorageKind } from "../../schema/storage";
+import type { StorageClassInput, StorageKind } from "../../schema/storage";
 import { ingressCharts } from "../../versions";
 import { fail, fieldAt, type RuleContext } from "../context";
 
@@ -20,6 +20,15 @@ export function resolveStorage(ctx: RuleContext): { classes: StorageClassSpec[];
       ok = false;
     }
   }
+  for (const [name, c] of entries) if (!checkClass(ctx, name, c)) ok = false;
+  const cephUsers = [...new Set(entries.flatMap(([, c]) => (c.kind === "ceph-rbd" ? [c.userId] : [])))];
+  if (cephUsers.length > 1) {
+    fail(ctx, fieldAt(ctx, ["storage", "classes"]), "all ceph-rbd classes authenticate with the one key in clusterkit:cephUserKey, so they must name the same Ceph client", {
+      expected: "one userId",
+      found: cephUsers.join(", "),
+    });
+    ok = false;
+  }
   const defaults = entries.filter(([, c]) => c.default).map(([n]) => n);
   if (defaults.length !== 1) {
     fail(ctx, fieldAt(ctx, ["storage", "classes"]), "exactly one storage class must be the default", {
@@ -30,6 +39,27 @@ export function resolveStorage(ctx: RuleContext): { classes: StorageClassSpec[];
     ok = false;
   }
   return ok ? { classes: entries.map(([name, c]) => ({ ...c, name })), defaultClass: defaults[0] } : null;
+}
+
+/** Per-class options that only make sense together. */
+function checkClass(ctx: RuleContext, name: string, c: StorageClassInput): boolean {
+  const at = (field: string) => fieldAt(ctx, ["storage", "classes", name, field]);
+  let ok = true;
+  if (c.kind === "ebs") {
+    if (c.volumeType === "io2" && c.iops === undefined) {
+      fail(ctx, at("iops"), "io2 volumes are provisioned IOPS volumes; give the IOPS", { expected: "a number, e.g. 3000", found: "nothing" });
+      ok = false;
+    }
+    if (c.volumeType !== "gp3" && c.throughputMiBps !== undefined) {
+      fail(ctx, at("throughputMiBps"), "only gp3 volumes take a throughput setting", { expected: "volumeType: gp3", found: JSON.stringify(c.volumeType) });
+      ok = false;
+    }
+  }
+  if (c.kind === "local-path" && c.allowVolumeExpansion) {
+    fail(ctx, at("allowVolumeExpansion"), "local-path-provisioner cannot grow volumes; a resize request would be accepted and never happen", { expected: "false", found: "true" });
+    ok = false;
+  }
+  return ok;
 }
 
 export function resolveIngress(ctx: RuleContext): IngressSpec {
@@ -52,4 +82,22 @@ export function checkOidc(ctx: RuleContext): void {
     });
   }
   if (url.search || url.hash) fail(ctx, fieldAt(ctx, ["oidc", "issuerUrl"]), "an issuer URL has no query or fragment", { found: JSON.stringify(oidc.issuerUrl) });
+  for (const field of ["usernamePrefix", "groupsPrefix"] as const) {
+    // An empty or system: prefix would let the IdP mint names Kubernetes reserves (system:masters).
+    if (!oidc[field] || oidc[field].startsWith("system:")) {
+      fail(ctx, fieldAt(ctx, ["oidc", field]), "OIDC identities need a prefix of their own, so no IdP user or group can pose as a built-in one", {
+        expected: 'a prefix such as "oidc:"',
+        found: JSON.stringify(oidc[field]),
+      });
+    }
+  }
+  const seen = new Set<string>();
+  oidc.bindings.forEach((b, i) => {
+    if (/[/%]/.test(b.clusterRole) || b.clusterRole === "." || b.clusterRole === "..") {
+      fail(ctx, fieldAt(ctx, ["oidc", "bindings", i, "clusterRole"]), "is not a valid ClusterRole name", { found: JSON.stringify(b.clusterRole) });
+    }
+    const key = `${b.group}\0${b.clusterRole}`;
+    if (seen.has(key)) fail(ctx, fieldAt(ctx, ["oidc", "bindings", i]), `binds group ${b.group} to ${b.clusterRole} a second time`);
+    seen.add(key);
+  });
 }

@@ -45,11 +45,26 @@ export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: End
       ctx.out.warn({ ...kindAt, message: "Weave Net has been unmaintained since 2021 and is archived: no security fixes, no support for new Kubernetes releases. Plan a migration to cilium or flannel." });
       return { ...cni, version: release.version };
     case "flannel":
-      ctx.out.warn({ ...kindAt, message: "Flannel enforces no NetworkPolicy: policies you apply are accepted and silently ignored." });
+      if (!cni.networkPolicy) {
+        ctx.out.warn({ ...kindAt, message: "Flannel enforces no NetworkPolicy: policies you apply are accepted and silently ignored. Set cni.networkPolicy: true to run kube-network-policies next to it." });
+      }
       return { ...cni, version: release.version, chart: cniReleases.flannel.chart };
     case "cilium": {
       if (cni.eksMode && platform !== "eks") {
         fail(ctx, fieldAt(ctx, ["cni", "eksMode"]), `eksMode only applies on EKS, not on ${platform}; remove it`);
+        return null;
+      }
+      const eksMode = platform === "eks" ? (cni.eksMode ?? "chaining") : null;
+      if (eksMode === "chaining" && cni.encryption !== "none") {
+        fail(ctx, fieldAt(ctx, ["cni", "encryption"]), "transparent encryption is not available when Cilium is chained on the VPC CNI, which owns the pod network devices", {
+          expected: '"none"',
+          found: JSON.stringify(cni.encryption),
+          hint: "use eksMode: eni (Cilium replaces the VPC CNI) to encrypt pod traffic with WireGuard",
+        });
+        return null;
+      }
+      if (cni.hubble.ui && !cni.hubble.enabled) {
+        fail(ctx, fieldAt(ctx, ["cni", "hubble", "ui"]), "the Hubble UI shows Hubble's flows; it needs hubble.enabled: true", { expected: "hubble.enabled: true", found: "hubble.enabled: false" });
         return null;
       }
       if (cni.kubeProxyReplacement && endpoint && endpoint.kind !== "eks-managed" && !("host" in endpoint && endpoint.host)) {
@@ -58,7 +73,7 @@ export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: End
         });
         return null;
       }
-      return { ...cni, version: release.version, chart: cniReleases.cilium.chart, eksMode: platform === "eks" ? (cni.eksMode ?? "chaining") : null };
+      return { ...cni, version: release.version, chart: cniReleases.cilium.chart, eksMode };
     }
   }
 }
