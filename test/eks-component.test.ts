@@ -56,9 +56,9 @@ describe("EksCluster variants under mocks", () => {
   before(async () => {
     await pulumi.runtime.setMocks(
       {
-        newResource: (args) => {
+        newResource: async (args) => {
           registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-          const result = planMocks.newResource(args);
+          const result = await planMocks.newResource(args);
           // The engine passes an empty ID for new resources; a known one lets us follow references by ID.
           return { ...result, id: result.id || `${args.name}-id` };
         },
