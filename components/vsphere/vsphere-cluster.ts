@@ -4,11 +4,15 @@
  * keeps control planes and each worker pool apart with DRS anti-affinity rules. It then hands the
  * running VMs to the kubeadm bootstrap shared with bare metal.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
 import { antiAffinityGroups, vmTags } from "../../core/vsphere/vm-plan";
 import * as vsphere from "../../providers/vsphere";
+import type { KubeadmCluster } from "../kubeadm/kubeadm-cluster";
+import type { PlatformResult } from "../platform";
 import type { ClusterSecrets } from "../secrets";
+import { bootstrapKubeadm } from "./bootstrap";
 import { lookupInventory } from "./inventory";
 import { nodeVm } from "./node-vm";
 import { authorizedKey, nodeHostKey } from "./ssh-keys";
@@ -45,6 +49,11 @@ export class VsphereCluster extends pulumi.ComponentResource {
   /** VM name → pinned SSH host-key fingerprint. */
   readonly hostKeyFingerprints: pulumi.Output<Record<string, string>>;
   readonly folderPath: pulumi.Output<string>;
+  readonly kubeadm: KubeadmCluster;
+  /** Admin kubeconfig. Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly apiServerUrl: pulumi.Output<string>;
+  private readonly addonInputs: PlatformResult["addonInputs"];
 
   constructor(name: string, args: VsphereClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(VsphereCluster.type, name, {}, opts);
@@ -53,16 +62,16 @@ export class VsphereCluster extends pulumi.ComponentResource {
     const platform: VspherePlatformSpec = spec.platform;
     const vc = platform.vcenter;
 
-    this.provider = new vsphere.Provider(
-      `${spec.name}-vcenter`,
-      { vsphereServer: vc.server, user: vc.user, password: required(secrets.vspherePassword, "clusterkit:vspherePassword", spec.stack), allowUnverifiedSsl: false },
-      { parent: this },
-    );
+    const password = pulumi.secret(required(secrets.vspherePassword, "clusterkit:vspherePassword", spec.stack));
+    this.provider = new vsphere.Provider(`${spec.name}-vcenter`, { vsphereServer: vc.server, user: vc.user, password, allowUnverifiedSsl: false }, { parent: this });
+    // The CPI and CSI driver talk to the same vCenter with the same account.
+    this.addonInputs = { vsphere: { server: vc.server, user: vc.user, password, datacenter: vc.datacenter } };
     const res = { parent: this, provider: this.provider };
     const inventory = lookupInventory(vc, res);
     const tags = createTags(spec, res);
     const folder = new vsphere.Folder(`${spec.name}-folder`, { path: vc.folder, type: "vm", datacenterId: inventory.datacenterId, tags: tags.clusterIds }, res);
-    const sshKey = authorizedKey(required(secrets.sshPrivateKey, "clusterkit:sshPrivateKey", spec.stack), { parent: this });
+    const sshPrivateKey = required(secrets.sshPrivateKey, "clusterkit:sshPrivateKey", spec.stack);
+    const sshKey = authorizedKey(sshPrivateKey, { parent: this });
 
     this.hosts = spec.nodes.map((node) => {
       const hostKey = nodeHostKey(node, { parent: this });
@@ -96,6 +105,22 @@ export class VsphereCluster extends pulumi.ComponentResource {
     this.nodeAddresses = byName((h) => h.address);
     this.hostKeyFingerprints = byName((h) => h.hostKeyFingerprint);
     this.folderPath = folder.path;
-    this.registerOutputs({ vmIds: this.vmIds, nodeAddresses: this.nodeAddresses, hostKeyFingerprints: this.hostKeyFingerprints, folderPath: this.folderPath });
+
+    this.kubeadm = bootstrapKubeadm(spec, platform, this.hosts, sshPrivateKey, this);
+    this.kubeconfig = this.kubeadm.kubeconfig;
+    this.apiServerUrl = this.kubeadm.apiServerUrl;
+    this.registerOutputs({
+      vmIds: this.vmIds,
+      nodeAddresses: this.nodeAddresses,
+      hostKeyFingerprints: this.hostKeyFingerprints,
+      folderPath: this.folderPath,
+      kubeconfig: this.kubeconfig,
+      apiServerUrl: this.apiServerUrl,
+    });
+  }
+
+  platformResult(): PlatformResult {
+    const provider: k8s.Provider = this.kubeadm.provider;
+    return { kubeconfig: this.kubeconfig, provider, apiServerUrl: this.apiServerUrl, ready: [this.kubeadm], addonInputs: this.addonInputs };
   }
 }

@@ -1,0 +1,33 @@
+/**
+ * The kubeadm step of vSphere: the running VMs go to the KubeadmCluster component shared with bare
+ * metal, each with its address (static, or the lease VMware Tools reports), the host-key
+ * fingerprint pinned before the VM first booted, and a dependency on the VM being up.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec, VspherePlatformSpec } from "../../core/spec";
+import { KubeadmCluster } from "../kubeadm/kubeadm-cluster";
+import type { VmHost } from "./vsphere-cluster";
+
+export function bootstrapKubeadm(spec: ClusterSpec, platform: VspherePlatformSpec, hosts: VmHost[], sshPrivateKey: pulumi.Output<string>, parent: pulumi.Resource): KubeadmCluster {
+  return new KubeadmCluster(
+    spec.name,
+    {
+      spec,
+      hosts: hosts.map((h) => ({
+        name: h.node.name,
+        role: h.node.role,
+        address: h.address,
+        ssh: { user: h.node.ssh.user, port: h.node.ssh.port, hostKey: h.hostKeyFingerprint },
+        labels: h.node.labels,
+        taints: h.node.taints,
+        dependsOn: [h.vm],
+      })),
+      sshPrivateKey,
+      // Every host key is known before first contact: nothing is ever trusted on first use.
+      trustOnFirstUse: false,
+      bastion: null,
+      concurrency: platform.concurrency,
+    },
+    { parent },
+  );
+}
