@@ -1,0 +1,358 @@
+// Fake-host harness: N network+mount+UTS namespaces on a private bridge, each
+// running the real OpenSSH sshd with its own host key and stand-in Kubernetes
+// tooling (see README.md in this folder). Needs root and setup-deps.sh.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { utils as sshUtils } from "ssh2";
+import { claimSlot, cleanLeftovers, NET_SCRIPT, teardownSlot } from "./fleet-slots";
+
+/** Shared cluster-state directory as seen from inside every host. */
+export const STANDIN_CLUSTER_PATH = "/srv/standin-cluster";
+/** Per-host stand-in invocation log (inside the host). */
+export const STANDIN_LOG_PATH = "/var/log/clusterkit-standin/calls.jsonl";
+const STANDIN_DIR = path.join(__dirname, "standins");
+const HOST_INIT = path.join(__dirname, "scripts", "host-init.sh");
+const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Steps whose duration and one-shot failure tests can control. */
+export type StepName =
+  | "init"
+  | "join"
+  | "reset"
+  | "token-create"
+  | "upload-certs"
+  | "package-install"
+  | "service-start"
+  | "drain"
+  | "delete-node";
+
+export interface HostUser {
+  name: string;
+  sudo: "nopasswd" | "none";
+}
+
+export interface HostSpec {
+  name: string;
+  role?: "control-plane" | "worker";
+  users?: HostUser[];
+  osRelease?: "debian" | "ubuntu" | "rhel";
+}
+
+export interface StandinCall {
+  tool: string;
+  argv: string[];
+  cwd: string;
+  user: string;
+  sudoUser: string | null;
+  time: string;
+  durationMs: number;
+  code: number;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface TestHost {
+  name: string;
+  address: string;
+  port: 22;
+  role: "control-plane" | "worker" | undefined;
+  osRelease: "debian" | "ubuntu" | "rhel";
+  /** Login names with the fleet's client key: "root" plus spec.users. */
+  users: string[];
+  /** "SHA256:<base64, no padding>", as `ssh-keygen -lf` prints it. */
+  hostKeyFingerprint: string;
+  /** "ssh-ed25519 AAAA..." */
+  hostKeyPublic: string;
+  /** pid of the host's sshd listener (its namespaces are the host's). */
+  pid: number;
+  /** Runs `bash -c cmd` as root inside the host, bypassing ssh. Not logged by
+   *  stand-ins unless opts.log is true, so assertions don't pollute readLog(). */
+  exec(cmd: string, opts?: { log?: boolean; input?: string }): Promise<ExecResult>;
+  /** Stand-in invocations on this host, oldest first. */
+  readLog(): Promise<StandinCall[]>;
+  /** Root-namespace path through which the host's file `p` can be read. */
+  path(p: string): string;
+  readFile(p: string): Promise<string>;
+  exists(p: string): Promise<boolean>;
+  /** Makes `step` fail once on this host (in addition to startFleet's failOnce). */
+  failOnce(step: StepName): Promise<void>;
+}
+
+export interface Fleet {
+  slot: number;
+  hosts: TestHost[];
+  host(name: string): TestHost;
+  clientKey: { privateKeyPem: string; publicKey: string; privateKeyPath: string };
+  /** Root-namespace path of the shared state (STANDIN_CLUSTER_PATH in hosts). */
+  clusterStateDir: string;
+  /** Milliseconds startFleet took. */
+  startupMs: number;
+  /** Sets how long `step` sleeps on every host (0 removes the delay). */
+  setStepDuration(step: StepName, ms: number): Promise<void>;
+  /** Kills the established ssh sessions to that host (the listener stays). */
+  cutConnections(hostName: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface FleetOptions {
+  stepDurationsMs?: Partial<Record<StepName, number>>;
+  failOnce?: { host: string; step: StepName }[];
+  /** Max time to wait for every sshd to answer (default 10 s). */
+  readyTimeoutMs?: number;
+}
+
+const liveSlots = new Set<number>();
+let exitHooked = false;
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  const cleanup = () => {
+    for (const slot of liveSlots) teardownSlot(slot);
+    liveSlots.clear();
+  };
+  process.on("exit", cleanup);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+export function fingerprintOf(publicKey: string): string {
+  const blob = Buffer.from(publicKey.trim().split(/\s+/)[1] ?? "", "base64");
+  return "SHA256:" + createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
+}
+
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+async function mustRun(cmd: string, args: string[]): Promise<void> {
+  const r = await run(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.code}): ${r.stderr}${r.stdout}`);
+}
+
+function checkPrerequisites(): void {
+  if (process.getuid?.() !== 0) throw new Error("fake hosts need root (network/mount namespaces)");
+  const missing = ["/usr/sbin/sshd", "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/jq", "/usr/bin/openssl", "/usr/bin/sudo"]
+    .filter((f) => !fs.existsSync(f));
+  if (missing.length) throw new Error(`missing ${missing.join(", ")}: run test/hosts/setup-deps.sh`);
+}
+
+/** Resolves once the address answers with an SSH banner. */
+function waitForSsh(address: string, deadline: number, exited: () => string | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const why = exited();
+      if (why) return reject(new Error(why));
+      if (Date.now() > deadline) return reject(new Error(`sshd on ${address} not ready in time`));
+      const sock = net.connect({ host: address, port: 22 });
+      let done = false;
+      const retry = () => {
+        if (done) return;
+        done = true;
+        sock.destroy();
+        setTimeout(attempt, 5);
+      };
+      sock.setTimeout(1000, retry);
+      sock.on("error", retry);
+      sock.once("data", (d) => {
+        if (!d.toString().startsWith("SSH-")) return retry();
+        done = true;
+        sock.destroy();
+        resolve();
+      });
+    };
+    attempt();
+  });
+}
+
+function writeHostDir(dir: string, env: Record<string, string>, spec: HostSpec, authKey: string, hostKey: { private: string; public: string }): void {
+  fs.mkdirSync(path.join(dir, "rw"), { recursive: true });
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  fs.writeFileSync(path.join(dir, "host.env"), Object.entries(env).map(([k, v]) => `${k}=${q(v)}\n`).join(""));
+  fs.writeFileSync(path.join(dir, "users"), (spec.users ?? []).map((u) => `${u.name} ${u.sudo}\n`).join(""));
+  fs.writeFileSync(path.join(dir, "authorized_keys"), authKey + "\n");
+  fs.writeFileSync(path.join(dir, "ssh_host_ed25519_key"), hostKey.private, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "ssh_host_ed25519_key.pub"), hostKey.public + "\n");
+}
+
+function validateSpecs(specs: HostSpec[]): void {
+  const names = new Set<string>();
+  for (const s of specs) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(s.name)) throw new Error(`host name ${s.name} is not a valid DNS label`);
+    if (names.has(s.name)) throw new Error(`duplicate host name ${s.name}`);
+    names.add(s.name);
+    for (const u of s.users ?? []) if (!/^[a-z_][a-z0-9_-]*$/.test(u.name) || u.name === "root") throw new Error(`bad user ${u.name}`);
+  }
+  if (specs.length < 1 || specs.length > 200) throw new Error("a fleet has 1..200 hosts");
+}
+
+export async function startFleet(specs: HostSpec[], opts: FleetOptions = {}): Promise<Fleet> {
+  const t0 = Date.now();
+  validateSpecs(specs);
+  checkPrerequisites();
+  cleanLeftovers();
+  hookExit();
+  const { slot, dir } = claimSlot();
+  liveSlots.add(slot);
+  try {
+    return await bootFleet(specs, opts, slot, dir, t0);
+  } catch (err) {
+    teardownSlot(slot);
+    liveSlots.delete(slot);
+    throw err;
+  }
+}
+
+async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, dir: string, t0: number): Promise<Fleet> {
+  const clusterDir = path.join(dir, "cluster");
+  const harnessDir = path.join(clusterDir, "harness");
+  for (const d of ["nodes", "tokens", "pki", "harness/step-ms"]) {
+    fs.mkdirSync(path.join(clusterDir, d), { recursive: true, mode: 0o777 });
+  }
+  // Non-root users with an admin kubeconfig may cordon/drain too.
+  spawnSync("chmod", ["-R", "0777", clusterDir]);
+  for (const [step, ms] of Object.entries(opts.stepDurationsMs ?? {})) {
+    fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms ?? 0));
+  }
+  const client = sshUtils.generateKeyPairSync("ed25519", { comment: "clusterkit-test-client" });
+  const clientKeyPath = path.join(dir, "client_ed25519");
+  fs.writeFileSync(clientKeyPath, client.private, { mode: 0o600 });
+
+  await mustRun("bash", [NET_SCRIPT, "up", String(slot), String(specs.length)]);
+
+  const logs: string[] = [];
+  const booted = specs.map((spec, i) => {
+    const hostDir = path.join(dir, "hosts", spec.name);
+    const address = `10.77.${slot}.${10 + i}`;
+    const hostKey = sshUtils.generateKeyPairSync("ed25519", { comment: `root@${spec.name}` });
+    const osRelease = spec.osRelease ?? "debian";
+    writeHostDir(hostDir, {
+      HOST_NAME: spec.name, HOST_IP: address, HOST_OS: osRelease, HOST_ROLE: spec.role ?? "",
+      MACHINE_ID: randomBytes(16).toString("hex"), FLEET_SLOT: String(slot), CLUSTER_DIR: clusterDir,
+      STANDIN_DIR, STANDIN_NODE: process.execPath,
+    }, spec, client.public, hostKey);
+    const failDir = path.join(harnessDir, "hosts", spec.name, "fail-once");
+    fs.mkdirSync(failDir, { recursive: true });
+    fs.chmodSync(failDir, 0o777);
+    for (const f of opts.failOnce ?? []) {
+      if (f.host === spec.name) fs.writeFileSync(path.join(failDir, f.step), "");
+    }
+    const logPath = path.join(hostDir, "sshd.log");
+    logs.push(logPath);
+    const logFd = fs.openSync(logPath, "a");
+    const child = spawn("ip", ["netns", "exec", `ckh${slot}-${i}`, "unshare", "--mount", "--uts", "--propagation", "private", "bash", HOST_INIT, hostDir], {
+      detached: true, stdio: ["ignore", logFd, logFd],
+    });
+    fs.closeSync(logFd);
+    let exitWhy: string | null = null;
+    child.on("exit", (code, sig) => (exitWhy = `host ${spec.name} exited (${code ?? sig}) before sshd was ready: ${fs.readFileSync(logPath, "utf8")}`));
+    child.unref();
+    return { spec, address, hostKey, osRelease, child, exited: () => exitWhy };
+  });
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
+  await Promise.all(booted.map((b) => waitForSsh(b.address, deadline, b.exited)));
+
+  const hosts = booted.map((b) => makeHost(b.spec, b.address, b.osRelease, b.hostKey.public, b.child.pid!, harnessDir));
+  let stopped = false;
+  const fleet: Fleet = {
+    slot,
+    hosts,
+    host(name) {
+      const h = hosts.find((x) => x.name === name);
+      if (!h) throw new Error(`no host ${name} in fleet`);
+      return h;
+    },
+    clientKey: { privateKeyPem: client.private, publicKey: client.public, privateKeyPath: clientKeyPath },
+    clusterStateDir: clusterDir,
+    startupMs: Date.now() - t0,
+    async setStepDuration(step, ms) {
+      fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms));
+    },
+    async cutConnections(hostName) {
+      const h = fleet.host(hostName);
+      await cutSessions(`ckh${slot}-${hosts.indexOf(h)}`, h.pid);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await mustRun("bash", [NET_SCRIPT, "down", String(slot)]);
+      fs.rmSync(dir, { recursive: true, force: true });
+      liveSlots.delete(slot);
+    },
+  };
+  return fleet;
+}
+
+async function cutSessions(netns: string, listenerPid: number): Promise<void> {
+  const pids = (await run("ip", ["netns", "pids", netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
+  // Every sshd but the listener is a per-connection process holding the socket.
+  const sessions = pids.filter((p) => {
+    if (p === listenerPid) return false;
+    try {
+      return fs.readFileSync(`/proc/${p}/comm`, "utf8").trim() === "sshd";
+    } catch {
+      return false;
+    }
+  });
+  for (const p of sessions) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+  for (let i = 0; i < 200 && sessions.some((p) => fs.existsSync(`/proc/${p}`)); i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function makeHost(spec: HostSpec, address: string, osRelease: TestHost["osRelease"], hostKeyPublic: string, pid: number, harnessDir: string): TestHost {
+  const hostPath = (p: string) => `/proc/${pid}/root${p.startsWith("/") ? p : `/${p}`}`;
+  return {
+    name: spec.name,
+    address,
+    port: 22,
+    role: spec.role,
+    osRelease,
+    users: ["root", ...(spec.users ?? []).map((u) => u.name)],
+    hostKeyFingerprint: fingerprintOf(hostKeyPublic),
+    hostKeyPublic,
+    pid,
+    exec(cmd, o = {}) {
+      const env: NodeJS.ProcessEnv = { PATH: HOST_PATH, HOME: "/root", USER: "root", LOGNAME: "root", LANG: "C.UTF-8", SHELL: "/bin/bash" };
+      if (!o.log) env.CLUSTERKIT_STANDIN_NOLOG = "1";
+      return run("nsenter", ["-t", String(pid), "-n", "-m", "-u", "--wd=/root", "--", "/bin/bash", "-c", cmd], env, o.input);
+    },
+    async readLog() {
+      const text = await fs.promises.readFile(hostPath(STANDIN_LOG_PATH), "utf8");
+      return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as StandinCall);
+    },
+    path: hostPath,
+    readFile: (p) => fs.promises.readFile(hostPath(p), "utf8"),
+    exists: (p) => fs.promises.access(hostPath(p)).then(() => true, () => false),
+    async failOnce(step) {
+      fs.writeFileSync(path.join(harnessDir, "hosts", spec.name, "fail-once", step), "");
+    },
+  };
+}

@@ -1,0 +1,106 @@
+# shellcheck shell=bash disable=SC2016 # jq filters are single-quoted on purpose
+# Real etcd (Debian's 3.4) for the kubeadm stand-in: one member per control
+# plane, plain http on the host's 10.77 address, data in /var/lib/etcd.
+# Membership changes are real `etcdctl member add` calls, serialised across
+# hosts by $CLUSTER/.etcd-lock (the real kubeadm retries instead; the lock
+# keeps parallel control-plane joins from tripping etcd's quorum guard).
+
+ETCD_PID_FILE=/run/clusterkit-standin/etcd.pid
+ETCD_LOG=/var/log/etcd.log
+
+etcd_running() { [[ -r $ETCD_PID_FILE ]] && kill -0 "$(<"$ETCD_PID_FILE")" 2>/dev/null; }
+
+# etcd_start NAME STATE(new|existing) INITIAL_CLUSTER
+etcd_start() {
+  mkdir -p /var/lib/etcd
+  chmod 700 /var/lib/etcd
+  # Short heartbeat/election keep the first election (and startup) well under
+  # a second; 10x ratio stays stable on a busy 2-core machine.
+  setsid /usr/bin/etcd --name "$1" --data-dir /var/lib/etcd \
+    --listen-client-urls "http://$HOST_IP:2379,http://127.0.0.1:2379" \
+    --advertise-client-urls "http://$HOST_IP:2379" \
+    --listen-peer-urls "http://$HOST_IP:2380" \
+    --initial-advertise-peer-urls "http://$HOST_IP:2380" \
+    --initial-cluster "$3" --initial-cluster-state "$2" \
+    --initial-cluster-token "standin-fleet-$FLEET_SLOT" \
+    --heartbeat-interval 50 --election-timeout 500 \
+    --logger zap --log-outputs stderr --log-level warn \
+    </dev/null >>"$ETCD_LOG" 2>&1 &
+  echo $! >"$ETCD_PID_FILE"
+  disown "$!" # keep wait_all (pki.sh) from ever waiting for etcd
+  etcd_wait_healthy
+}
+
+etcd_wait_healthy() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if [[ $(curl -fsS -m 1 "http://$HOST_IP:2379/health" 2>/dev/null) == *'"health":"true"'* ]]; then
+      return 0
+    fi
+    etcd_running || break
+    sleep 0.02
+  done
+  echo "[etcd] etcd did not become healthy; last log lines:" >&2
+  tail -n 5 "$ETCD_LOG" >&2
+  return 1
+}
+
+etcd_stop() {
+  local pid i
+  [[ -r $ETCD_PID_FILE ]] || return 0
+  pid=$(<"$ETCD_PID_FILE")
+  kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$ETCD_PID_FILE"
+}
+
+# Client URLs of the other registered control planes.
+etcd_peer_endpoints() {
+  local files=("$CLUSTER"/nodes/*.json)
+  [[ -e ${files[0]} ]] || return 0
+  jq -rs --arg me "$HOST_IP" '[.[] | select(.metadata.labels | has("node-role.kubernetes.io/control-plane"))
+    | .status.addresses[] | select(.type == "InternalIP" and .address != $me)
+    | "http://\(.address):2379"] | join(",")' "${files[@]}"
+}
+
+# etcd_join NAME: adds this host as a member and starts it (holds .etcd-lock).
+_etcd_join() {
+  local name=$1 eps out rc=1 i peer="http://$HOST_IP:2380" initial
+  eps=$(etcd_peer_endpoints)
+  [[ -n $eps ]] || { echo "error: no etcd endpoints of existing control planes found" >&2; return 1; }
+  export ETCDCTL_API=3
+  # A member with our peer URL (left by a reset without `member remove`) is
+  # reused, as its data dir is gone anyway.
+  if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member list -w json 2>&1) &&
+    jq -e --arg p "$peer" '.members[] | select(.peerURLs | index($p))' <<<"$out" >/dev/null; then
+    initial=$(jq -r --arg p "$peer" --arg n "$name" '[.members[] | (if (.peerURLs | index($p)) then $n else (.name // "") end)
+      as $nm | .peerURLs[] | "\($nm)=\(.)"] | join(",")' <<<"$out")
+    echo "[etcd] A member with peer URL $peer already exists; reusing it"
+  else
+    # etcd refuses a new member while it would lose quorum (e.g. a previous
+    # member still starting); retry briefly like kubeadm does.
+    for ((i = 0; i < 25; i++)); do
+      if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member add "$name" --peer-urls "$peer" 2>&1); then
+        rc=0
+        break
+      fi
+      sleep 0.2
+    done
+    if [[ $rc -ne 0 ]]; then
+      printf 'error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: %s\n' \
+        "$(tail -n1 <<<"$out")" >&2
+      return 1
+    fi
+    initial=$(sed -n 's/^ETCD_INITIAL_CLUSTER="\(.*\)"$/\1/p' <<<"$out")
+  fi
+  echo "[etcd] Announced new etcd member joining to the existing etcd cluster"
+  echo "[etcd] Creating static Pod manifest for \"etcd\""
+  etcd_start "$name" existing "$initial"
+}
+etcd_join() {
+  (
+    flock -w 60 8 || { echo "timed out waiting for $CLUSTER/.etcd-lock" >&2; exit 1; }
+    _etcd_join "$1"
+  ) 8>>"$CLUSTER/.etcd-lock"
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Parser for `kubeadm init|join --config FILE` (used by the kubeadm STAND-IN).
+// Usage: kubeadm-config.js init|join FILE. Prints the fields the stand-in uses
+// as shell assignments (cfg_*=...) for `eval`, or a kubeadm-like error and
+// exit 1. Uses the repo's `yaml` package so malformed YAML fails like it would
+// for real; extracting everything here saves the stand-in a jq start per field.
+"use strict";
+const fs = require("fs");
+const YAML = require("yaml");
+
+const mode = process.argv[2];
+const file = process.argv[3];
+const fail = (msg) => {
+  process.stderr.write(msg + "\nTo see the stack trace of this error execute with --v=5 or higher\n");
+  process.exit(1);
+};
+let text;
+try {
+  text = file === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
+} catch (e) {
+  fail(`unable to read config from "${file}" : open ${file}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+}
+const docs = YAML.parseAllDocuments(text);
+const out = { init: null, cluster: null, join: null, other: [] };
+const KINDS = ["InitConfiguration", "ClusterConfiguration", "JoinConfiguration", "ResetConfiguration", "UpgradeConfiguration"];
+for (const doc of docs) {
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    fail(`error converting YAML to JSON: yaml: line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split("\n")[0]}`);
+  }
+  const o = doc.toJS();
+  if (o === null || o === undefined) continue;
+  if (typeof o !== "object" || Array.isArray(o)) fail("error unmarshaling JSON: while decoding JSON: Object 'Kind' is missing in config");
+  if (!o.kind) fail(`Object 'Kind' is missing in '${JSON.stringify(o).slice(0, 80)}'`);
+  if (!o.apiVersion) fail(`Object 'apiVersion' is missing in '${JSON.stringify(o).slice(0, 80)}'`);
+  const [group, version] = String(o.apiVersion).split("/");
+  if (group !== "kubeadm.k8s.io") {
+    out.other.push({ apiVersion: o.apiVersion, kind: o.kind });
+    continue;
+  }
+  if (version !== "v1beta4") {
+    if (version === "v1beta3") {
+      // Real v1.33 still reads v1beta3 with a deprecation warning; the stand-in is
+      // stricter on purpose so clusterkit keeps emitting the current API.
+      fail(`stand-in kubeadm accepts only kubeadm.k8s.io/v1beta4: "${o.apiVersion}" (kind: "${o.kind}") is deprecated; run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml'`);
+    }
+    if (["v1beta1", "v1beta2"].includes(version)) {
+      fail(`your configuration file uses an old API spec: "${o.apiVersion}" (kind: "${o.kind}"). Please use kubeadm v1.22 instead and run 'kubeadm config migrate --old-config old.yaml --new-config new.yaml', which will write the new, similar spec using a newer API version.`);
+    }
+    fail(`no kind "${o.kind}" is registered for version "${o.apiVersion}" in scheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31"`);
+  }
+  if (!KINDS.includes(o.kind)) {
+    fail(`no kind "${o.kind}" is registered for version "${o.apiVersion}" in scheme "k8s.io/kubernetes/cmd/kubeadm/app/apis/kubeadm/scheme/scheme.go:31"`);
+  }
+  if (o.kind === "InitConfiguration") out.init = o;
+  if (o.kind === "ClusterConfiguration") out.cluster = o;
+  if (o.kind === "JoinConfiguration") out.join = o;
+}
+const v1 = "(apiVersion: kubeadm.k8s.io/v1beta4)";
+const get = (o, p) => p.split(".").reduce((x, k) => (x == null ? undefined : x[k]), o);
+const shq = (v) => `'${String(v ?? "").replace(/'/g, `'\\''`)}'`;
+const list = (v) => (Array.isArray(v) ? v.join(",") : "");
+let fields;
+if (mode === "init") {
+  if (!out.init || !out.cluster) fail(`stand-in kubeadm init: ${file} must contain kind: InitConfiguration and kind: ClusterConfiguration ${v1}`);
+  const tok = (get(out.init, "bootstrapTokens") || [])[0] || {};
+  fields = {
+    node_name: get(out.init, "nodeRegistration.name"),
+    adv: get(out.init, "localAPIEndpoint.advertiseAddress"),
+    token: tok.token,
+    ttl: tok.ttl,
+    cert_key: out.init.certificateKey,
+    skip_phases: list(out.init.skipPhases),
+    ignore: list(get(out.init, "nodeRegistration.ignorePreflightErrors")),
+    cpe: out.cluster.controlPlaneEndpoint,
+    k8s_version: out.cluster.kubernetesVersion,
+    pod_subnet: get(out.cluster, "networking.podSubnet"),
+    service_subnet: get(out.cluster, "networking.serviceSubnet"),
+    cluster_name: out.cluster.clusterName,
+  };
+} else if (mode === "join") {
+  if (!out.join) fail(`stand-in kubeadm join: ${file} must contain kind: JoinConfiguration ${v1}`);
+  const bt = get(out.join, "discovery.bootstrapToken") || {};
+  const cp = out.join.controlPlane;
+  fields = {
+    endpoint: bt.apiServerEndpoint,
+    token: bt.token || get(out.join, "discovery.tlsBootstrapToken"),
+    hashes: list(bt.caCertHashes),
+    unsafe: bt.unsafeSkipCAVerification === true ? 1 : 0,
+    cp: cp && typeof cp === "object" ? 1 : 0,
+    cert_key: get(cp, "certificateKey"),
+    adv: get(cp, "localAPIEndpoint.advertiseAddress"),
+    node_name: get(out.join, "nodeRegistration.name"),
+    ignore: list(get(out.join, "nodeRegistration.ignorePreflightErrors")),
+  };
+} else {
+  fail(`usage: kubeadm-config.js init|join FILE`);
+}
+process.stdout.write(Object.entries(fields).map(([k, v]) => `cfg_${k}=${shq(v)}\n`).join(""));

@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# Fake package database shared by the apt-get/apt-mark/dpkg-query (Debian,
+# Ubuntu) and dnf/rpm (RHEL) stand-ins. STATE/packages/NAME holds the installed
+# version; STATE/holds/NAME marks apt-mark holds / dnf versionlocks.
+# Kubernetes packages come only from a configured pkgs.k8s.io repository, whose
+# minor (e.g. v1.33) limits the versions that can be installed, like the real
+# per-minor repos. Installing kubeadm/kubelet/kubectl/containerd puts the
+# matching stand-in at /usr/bin/NAME.
+
+KUBE_PKGS=" kubeadm kubelet kubectl kubernetes-cni cri-tools "
+KUBE_LATEST_PATCH=5
+
+is_kube_pkg() { [[ $KUBE_PKGS == *" $1 "* ]]; }
+
+# The repo definition file mentioning pkgs.k8s.io, if any.
+kube_repo_file() {
+  local dirs=(/etc/apt/sources.list /etc/apt/sources.list.d)
+  [[ $HOST_OS == rhel ]] && dirs=(/etc/yum.repos.d)
+  grep -rlE 'pkgs\.k8s\.io/(core:/)?stable:/v1\.[0-9]+' "${dirs[@]}" 2>/dev/null | head -n1
+}
+kube_repo_minor() { # -> "1.33"
+  local f=$1
+  grep -ohE 'stable:/v1\.[0-9]+' "$f" | head -n1 | sed 's|stable:/v||'
+}
+
+# Resolves NAME[=|-]VERSION to a concrete version; prints "E: ..." and fails
+# the way the real tool does when it cannot.
+# resolve_version NAME WANTED(or empty) FLAVOR(deb|rpm)
+resolve_version() {
+  local name=$1 want=$2 flavor=$3 repo minor
+  if is_kube_pkg "$name"; then
+    repo=$(kube_repo_file) || true
+    if [[ -z $repo ]]; then
+      [[ $flavor == deb ]] && { echo "E: Unable to locate package $name"; return 100; }
+      printf 'No match for argument: %s\nError: Unable to find a match: %s\n' "$name" "$name"
+      return 1
+    fi
+    # apt only sees a new repository after `apt-get update`.
+    if [[ $flavor == deb && (! -e $STATE/apt-updated || $repo -nt $STATE/apt-updated) ]]; then
+      echo "E: Unable to locate package $name"
+      return 100
+    fi
+    minor=$(kube_repo_minor "$repo")
+    if [[ -z $want ]]; then
+      if [[ $flavor == deb ]]; then want=$minor.$KUBE_LATEST_PATCH-1.1; else want=$minor.$KUBE_LATEST_PATCH-150500.1.1; fi
+    fi
+    if [[ $want != "$minor".* || ! $want =~ ^1\.[0-9]+\.[0-9]+(-[0-9.]+)?\*?$ ]]; then
+      [[ $flavor == deb ]] && { echo "E: Version '$want' for '$name' was not found"; return 100; }
+      printf 'No match for argument: %s-%s\nError: Unable to find a match: %s-%s\n' "$name" "$want" "$name" "$want"
+      return 1
+    fi
+    want=${want%\*}
+    [[ $want == *-* ]] || { if [[ $flavor == deb ]]; then want+=-1.1; else want+=-150500.1.1; fi; }
+  elif [[ -z $want ]]; then
+    case $name in
+      containerd) want=1.6.20~ds1-1+b1 ;;
+      containerd.io) want=1.7.27-1 ;;
+      *) want=$(real_pkg_version "$name") || want=1.0-1 ;;
+    esac
+  fi
+  printf '%s\n' "$want"
+}
+
+# Version from the machine's real dpkg database (the host's base system).
+real_pkg_version() {
+  awk -v p="$1" '/^Package: /{cur=$2} cur==p && /^Version: /{print $2; found=1; exit} END{exit !found}' \
+    /var/lib/dpkg/status 2>/dev/null
+}
+
+installed_version() { # stand-in db first, then (Debian-family) the base system
+  pkg_version "$1" && return 0
+  [[ $HOST_OS != rhel ]] && real_pkg_version "$1"
+}
+
+pkg_set() { # pkg_set NAME VERSION
+  printf '%s\n' "$2" >"$STATE/packages/$1"
+  case $1 in
+    kubeadm | kubelet | kubectl) ln -sf "$STANDIN_BIN/$1" "/usr/bin/$1" ;;
+    containerd | containerd.io) ln -sf "$STANDIN_BIN/containerd" /usr/bin/containerd ;;
+  esac
+}
+
+pkg_unset() {
+  rm -f "$STATE/packages/$1" "$STATE/holds/$1"
+  case $1 in
+    kubeadm | kubelet | kubectl) rm -f "/usr/bin/$1" ;;
+    containerd | containerd.io) rm -f /usr/bin/containerd ;;
+  esac
+}
+
+is_held() { [[ -e $STATE/holds/$1 ]]; }
