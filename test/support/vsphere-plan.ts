@@ -273,11 +273,14 @@ export function vsphereProgramSuite(stack: string): void {
       assert.equal(vs.length, 1);
       assert.equal(vs[0].parent, top.urn);
       const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-      for (const r of run.resources) {
-        if (r === top) continue;
+      const under = (r: PlannedResource, ancestor: PlannedResource) => {
         let cur: PlannedResource | undefined = r;
-        while (cur && cur !== vs[0]) cur = cur.parent ? byUrn.get(cur.parent) : undefined;
-        assert.equal(cur, vs[0], `${r.type} ${r.name} sits under VsphereCluster`);
+        while (cur && cur !== ancestor) cur = cur.parent ? byUrn.get(cur.parent) : undefined;
+        return cur === ancestor;
+      };
+      for (const r of run.resources) if (r !== top) assert.ok(under(r, top), `${r.type} ${r.name}'s parent chain reaches the Cluster component`);
+      for (const r of run.resources.filter((x) => /^(vsphere:|tls:|pulumi:providers:vsphere$|clusterkit:kubeadm:|pulumi-nodejs:dynamic\/clusterkit:)/.test(x.type))) {
+        assert.ok(under(r, vs[0]), `${r.type} ${r.name} sits under VsphereCluster`);
       }
       for (const type of [T.vm, T.rule, T.folder, T.tag, T.category, T.provider, T.hostKey]) {
         for (const r of of(type)) assert.equal(r.parent, vs[0].urn, `${r.type} ${r.name} is a direct child`);

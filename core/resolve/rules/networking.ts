@@ -92,7 +92,7 @@ export function checkAddresses(ctx: RuleContext, net: Networking, nodes: NodeSpe
   }
   const gateway = ctx.variables.gateway as string | undefined;
   if (gateway && !contains(net.nodeCidr, gateway)) fail(ctx, variableAt(ctx, "gateway"), `the gateway must be inside the node network ${net.nodeCidr}`, { found: gateway });
-  if (gateway && taken.has(gateway)) fail(ctx, variableAt(ctx, "gateway"), `the gateway is ${taken.get(gateway)}'s address`, { found: gateway, hint: "the default gateway is the router of the node network, never a node or the VIP" });
+  if (gateway && taken.has(gateway)) fail(ctx, variableAt(ctx, "gateway"), `the gateway address is already taken by ${taken.get(gateway)}`, { found: gateway, hint: "the default gateway is the router of the node network, never a node or the VIP" });
   const pool = ctx.variables.ingressAddressPool as string | undefined;
   if (pool !== undefined) {
     const at = variableAt(ctx, "ingressAddressPool");
