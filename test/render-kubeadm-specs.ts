@@ -33,6 +33,15 @@ export function withProxy(spec: ClusterSpec, mirror: string | null = "https://mi
   return { ...spec, platform: { ...spec.platform, packages } };
 }
 
+/** A proxy and mirror full of shell metacharacters (which config formats allow): they must stay literal. */
+export function hostileSpec(): ClusterSpec {
+  const spec = withProxy(stackSpec("metal-ber1"), "https://mirror.example.com/it's/$(id>/tmp/clusterkit-pwned)/`id>/tmp/clusterkit-pwned`");
+  if (spec.platform.kind !== "baremetal") throw new Error("metal-ber1 is bare metal");
+  spec.platform.packages.httpProxy = "http://proxy.example.com:3128/$(id>/tmp/clusterkit-pwned)";
+  spec.platform.packages.noProxy = ["'quoted'", "$HOME", "`id>/tmp/clusterkit-pwned`", "100%"];
+  return spec;
+}
+
 /** Secret values shaped like the real ones, so tests can grep rendered output for them. */
 export const realSecrets: Required<NodeSecrets> = {
   init: { bootstrapToken: "abcdef.0123456789abcdef", certificateKey: "f".repeat(64) },

@@ -62,12 +62,14 @@ export const debian: OsFamily = {
       `${apt} update`,
     ].join("\n");
   },
-  installKubernetes: (src) => `pins=()
+  installKubernetes: (src) => `repo=${shQuote(`${src.base}/v${src.minor}/deb/`)}
+want=${shQuote(src.version)}
+pins=()
 for pkg in ${names}; do
   # The packaging revision (e.g. -1.1) is whatever the repository has for this exact version.
-  pkgver="$(apt-cache madison "$pkg" | awk -v want=${shQuote(src.version)} 'index($3, want "-") == 1 { print $3; exit }')"
+  pkgver="$(apt-cache madison "$pkg" | awk -v want="$want" 'index($3, want "-") == 1 { print $3; exit }')"
   if [[ -z "$pkgver" ]]; then
-    echo "clusterkit: $pkg ${src.version} is not in ${src.base}/v${src.minor}/deb/" >&2
+    echo "clusterkit: $pkg $want is not in $repo" >&2
     exit 1
   fi
   pins+=("$pkg=$pkgver")
@@ -105,22 +107,27 @@ export const rhel: OsFamily = {
   installContainerd: `docker_os=rhel
 # shellcheck source=/dev/null
 if [[ "$(. /etc/os-release && printf '%s' "\${ID:-}")" == fedora ]]; then docker_os=fedora; fi
+install -d -m 0755 /etc/yum.repos.d
 printf '%s\\n' '[docker-ce-stable]' 'name=Docker CE Stable' \\
   "baseurl=https://download.docker.com/linux/\${docker_os}/\\$releasever/\\$basearch/stable" \\
-  'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/\${docker_os}/gpg" |
-  write_file ${dockerRepo} 0644
+  'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/\${docker_os}/gpg" >${dockerRepo}.clusterkit.new
+write_file ${dockerRepo} 0644 <${dockerRepo}.clusterkit.new
+rm -f ${dockerRepo}.clusterkit.new
 ${dnf} install containerd.io`,
   packageProxy: (url) => {
     const line = `proxy=${url}`;
     return {
       check: `grep -qxF ${shQuote(line)} /etc/dnf/dnf.conf`,
       // Replaces any proxy= line and puts ours right under [main] (dnf reads proxy only from there).
-      apply: `awk -v line=${shQuote(line)} '
+      apply: `install -d -m 0755 /etc/dnf
+{ cat /etc/dnf/dnf.conf 2>/dev/null || true; } | awk -v line=${shQuote(line)} '
   /^proxy=/ { next }
   { print }
   /^\\[main\\]/ && !done { print line; done = 1 }
   END { if (!done) { print "[main]"; print line } }
-' /etc/dnf/dnf.conf | write_file /etc/dnf/dnf.conf 0644`,
+' >/etc/dnf/dnf.conf.clusterkit.new
+write_file /etc/dnf/dnf.conf 0644 </etc/dnf/dnf.conf.clusterkit.new
+rm -f /etc/dnf/dnf.conf.clusterkit.new`,
     };
   },
 };

@@ -111,8 +111,11 @@ export interface ScriptSpec {
 export function script(s: ScriptSpec): string {
   const contract =
     s.kind === "check" ? "Read-only. Exit 0: already done; 1: needs to run; 2: unsupported host." : "Idempotent: safe to run again. Exit 0: done.";
+  // Comments must stay comments whatever a value in them holds.
+  const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ");
+  const summary = oneLine(s.summary);
   const parts: string[] = [
-    `#!/usr/bin/env bash\n# clusterkit host step "${s.step}" (${s.kind}), rendered for stack ${s.stack}. Do not edit: re-render instead.\n# ${s.summary}\n# ${contract}\nset -euo pipefail`,
+    `#!/usr/bin/env bash\n# clusterkit host step "${s.step}" (${s.kind}), rendered for stack ${oneLine(s.stack)}. Do not edit: re-render instead.\n# ${summary}\n# ${contract}\nset -euo pipefail`,
   ];
   const vars = Object.entries(s.vars ?? {});
   if (vars.length) parts.push(vars.map(([k, v]) => `readonly ${k}=${shQuote(v)}`).join("\n"));

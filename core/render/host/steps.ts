@@ -2,6 +2,7 @@
 import type { ClusterSpec } from "../../spec";
 import { helpers, script } from "./shell";
 import type { HostStep } from "./step";
+import { checkHostValues } from "./values";
 import { containerdStep } from "./steps/containerd";
 import { httpProxyStep } from "./steps/http-proxy";
 import { kernelModulesStep } from "./steps/kernel-modules";
@@ -10,6 +11,7 @@ import { swapStep } from "./steps/swap";
 import { sysctlStep } from "./steps/sysctl";
 
 export function hostSteps(spec: ClusterSpec): HostStep[] {
+  checkHostValues(spec);
   return [httpProxyStep(spec), swapStep(spec), kernelModulesStep(spec), sysctlStep(spec), containerdStep(spec), kubernetesPackagesStep(spec)].filter(
     (s): s is HostStep => s !== null,
   );

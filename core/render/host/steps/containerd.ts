@@ -40,6 +40,7 @@ fi
 restart=0
 if [[ ! -f ${config} ]] || ! ${systemdOn}; then
   if [[ -f ${config} ]]; then cp -p ${config} ${config}.clusterkit.bak; fi
+  install -d -m 0755 /etc/containerd
   containerd config default | sed -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*)false/\\1true/' >${config}.clusterkit.default
   if ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=' ${config}.clusterkit.default; then
     sed -E -i '/io\\.containerd\\.(cri\\.v1\\.runtime|grpc\\.v1\\.cri).\\.containerd\\.runtimes\\.runc\\.options\\]/a SystemdCgroup = true' ${config}.clusterkit.default

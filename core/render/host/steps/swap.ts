@@ -32,7 +32,10 @@ exit 0`,
     body: `swapoff -a
 if [[ -f /etc/fstab ]] && ${fstabHasSwap}; then
   cp -p /etc/fstab /etc/fstab.clusterkit.bak
-  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by clusterkit: " $0; next } { print }' /etc/fstab | write_file /etc/fstab 0644
+  # Rendered to a side file first: a failing awk must not leave a truncated fstab behind.
+  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by clusterkit: " $0; next } { print }' /etc/fstab >/etc/fstab.clusterkit.new
+  write_file /etc/fstab 0644 </etc/fstab.clusterkit.new
+  rm -f /etc/fstab.clusterkit.new
 fi
 if [[ -f ${zramDefaults} && ! -f ${zramOverride} ]]; then
   : | write_file ${zramOverride} 0644

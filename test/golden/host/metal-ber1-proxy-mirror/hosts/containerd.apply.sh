@@ -63,10 +63,12 @@ if ! command -v containerd >/dev/null; then
       docker_os=rhel
       # shellcheck source=/dev/null
       if [[ "$(. /etc/os-release && printf '%s' "${ID:-}")" == fedora ]]; then docker_os=fedora; fi
+      install -d -m 0755 /etc/yum.repos.d
       printf '%s\n' '[docker-ce-stable]' 'name=Docker CE Stable' \
         "baseurl=https://download.docker.com/linux/${docker_os}/\$releasever/\$basearch/stable" \
-        'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/${docker_os}/gpg" |
-        write_file /etc/yum.repos.d/docker-ce.repo 0644
+        'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/${docker_os}/gpg" >/etc/yum.repos.d/docker-ce.repo.clusterkit.new
+      write_file /etc/yum.repos.d/docker-ce.repo 0644 </etc/yum.repos.d/docker-ce.repo.clusterkit.new
+      rm -f /etc/yum.repos.d/docker-ce.repo.clusterkit.new
       dnf -y -q install containerd.io
       ;;
   esac
@@ -74,6 +76,7 @@ fi
 restart=0
 if [[ ! -f /etc/containerd/config.toml ]] || ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' /etc/containerd/config.toml; then
   if [[ -f /etc/containerd/config.toml ]]; then cp -p /etc/containerd/config.toml /etc/containerd/config.toml.clusterkit.bak; fi
+  install -d -m 0755 /etc/containerd
   containerd config default | sed -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*)false/\1true/' >/etc/containerd/config.toml.clusterkit.default
   if ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=' /etc/containerd/config.toml.clusterkit.default; then
     sed -E -i '/io\.containerd\.(cri\.v1\.runtime|grpc\.v1\.cri).\.containerd\.runtimes\.runc\.options\]/a SystemdCgroup = true' /etc/containerd/config.toml.clusterkit.default

@@ -66,12 +66,15 @@ Acquire::https::Proxy "http://proxy.example.com:3128";
 CLUSTERKIT_EOF
     ;;
   rhel)
-    awk -v line='proxy=http://proxy.example.com:3128' '
+    install -d -m 0755 /etc/dnf
+    { cat /etc/dnf/dnf.conf 2>/dev/null || true; } | awk -v line='proxy=http://proxy.example.com:3128' '
       /^proxy=/ { next }
       { print }
       /^\[main\]/ && !done { print line; done = 1 }
       END { if (!done) { print "[main]"; print line } }
-    ' /etc/dnf/dnf.conf | write_file /etc/dnf/dnf.conf 0644
+    ' >/etc/dnf/dnf.conf.clusterkit.new
+    write_file /etc/dnf/dnf.conf 0644 </etc/dnf/dnf.conf.clusterkit.new
+    rm -f /etc/dnf/dnf.conf.clusterkit.new
     ;;
 esac
 systemctl daemon-reload

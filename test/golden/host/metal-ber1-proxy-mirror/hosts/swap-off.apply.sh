@@ -29,7 +29,10 @@ fi
 swapoff -a
 if [[ -f /etc/fstab ]] && awk '$1 !~ /^#/ && $3 == "swap" { found = 1 } END { exit !found }' /etc/fstab; then
   cp -p /etc/fstab /etc/fstab.clusterkit.bak
-  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by clusterkit: " $0; next } { print }' /etc/fstab | write_file /etc/fstab 0644
+  # Rendered to a side file first: a failing awk must not leave a truncated fstab behind.
+  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by clusterkit: " $0; next } { print }' /etc/fstab >/etc/fstab.clusterkit.new
+  write_file /etc/fstab 0644 </etc/fstab.clusterkit.new
+  rm -f /etc/fstab.clusterkit.new
 fi
 if [[ -f /usr/lib/systemd/zram-generator.conf && ! -f /etc/systemd/zram-generator.conf ]]; then
   : | write_file /etc/systemd/zram-generator.conf 0644

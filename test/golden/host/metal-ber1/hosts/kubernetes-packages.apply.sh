@@ -102,12 +102,14 @@ esac
 if [[ "$missing" -eq 1 ]]; then
   case "$OS_FAMILY" in
     debian)
+      repo='https://pkgs.k8s.io/core:/stable:/v1.34/deb/'
+      want='1.34.1'
       pins=()
       for pkg in kubelet kubeadm kubectl; do
         # The packaging revision (e.g. -1.1) is whatever the repository has for this exact version.
-        pkgver="$(apt-cache madison "$pkg" | awk -v want='1.34.1' 'index($3, want "-") == 1 { print $3; exit }')"
+        pkgver="$(apt-cache madison "$pkg" | awk -v want="$want" 'index($3, want "-") == 1 { print $3; exit }')"
         if [[ -z "$pkgver" ]]; then
-          echo "clusterkit: $pkg 1.34.1 is not in https://pkgs.k8s.io/core:/stable:/v1.34/deb/" >&2
+          echo "clusterkit: $pkg $want is not in $repo" >&2
           exit 1
         fi
         pins+=("$pkg=$pkgver")
