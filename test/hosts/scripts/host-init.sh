@@ -34,6 +34,11 @@ sb=/usr/local/lib/clusterkit-standin/bin
 ln -sf "$sb/systemctl" /usr/bin/systemctl
 ln -sf "$sb/swapoff" "$sb/modprobe" "$sb/sysctl" /usr/sbin/
 ln -sf "$sb/etcdctl" /usr/local/bin/etcdctl
+# curl: hosts cannot reach the internet, so the stand-in serves repository keys;
+# the real binary stays reachable (outside PATH) for the fleet's own addresses.
+mkdir -p /usr/local/libexec/clusterkit-standin
+cp /usr/bin/curl /usr/local/libexec/clusterkit-standin/curl
+ln -sf "$sb/curl" /usr/bin/curl
 if [[ $HOST_OS == rhel ]]; then
   for t in dnf yum rpm; do ln -sf "$sb/$t" "/usr/bin/$t"; done
   mkdir -p /etc/yum.repos.d /etc/dnf/plugins
@@ -42,7 +47,7 @@ if [[ $HOST_OS == rhel ]]; then
     rm -f "/usr/bin/$t" 2>/dev/null || true
   done
 else
-  for t in apt apt-get apt-mark dpkg dpkg-query; do ln -sf "$sb/$t" "/usr/bin/$t"; done
+  for t in apt apt-get apt-cache apt-mark dpkg dpkg-query; do ln -sf "$sb/$t" "/usr/bin/$t"; done
 fi
 
 # Identity: hostname, os-release, host key, sshd config.
@@ -80,6 +85,12 @@ while read -r user sudo; do
   fi
   uid=$((uid + 1))
 done <"$hd/users"
+
+# Kernel modules as this host sees them: the machine's, minus the two that
+# Kubernetes preparation loads, so the modprobe stand-in's effect is visible.
+mods=(/sys/module/*)
+mount -t tmpfs -o mode=755 ck-sysmodule /sys/module
+(cd /sys/module && mkdir -p "${mods[@]##*/}" && rmdir br_netfilter overlay 2>/dev/null) || true
 
 # Fleet-shared cluster state, at the same path on every host.
 mount -t tmpfs -o mode=755 ck-srv /srv

@@ -31,12 +31,20 @@ etcd_start() {
   etcd_wait_healthy
 }
 
+# GET /health over bash's /dev/tcp: no curl process per poll.
+etcd_health() {
+  local resp
+  exec 7<>"/dev/tcp/$HOST_IP/2379" || return 0
+  printf 'GET /health HTTP/1.0\r\nHost: %s\r\n\r\n' "$HOST_IP" >&7
+  IFS= read -r -d '' -t 2 resp <&7 || true
+  exec 7<&-
+  printf '%s' "$resp"
+}
+
 etcd_wait_healthy() {
   local i
   for ((i = 0; i < 300; i++)); do
-    if [[ $(curl -fsS -m 1 "http://$HOST_IP:2379/health" 2>/dev/null) == *'"health":"true"'* ]]; then
-      return 0
-    fi
+    if [[ $(etcd_health) == *'"health":"true"'* ]]; then return 0; fi
     etcd_running || break
     sleep 0.02
   done

@@ -44,7 +44,9 @@ resolve_version() {
     if [[ -z $want ]]; then
       if [[ $flavor == deb ]]; then want=$minor.$KUBE_LATEST_PATCH-1.1; else want=$minor.$KUBE_LATEST_PATCH-150500.1.1; fi
     fi
-    if [[ $want != "$minor".* || ! $want =~ ^1\.[0-9]+\.[0-9]+(-[0-9.]+)?\*?$ ]]; then
+    local patch=${want#"$minor".}
+    patch=${patch%%[!0-9]*}
+    if [[ $want != "$minor".* || ! $want =~ ^1\.[0-9]+\.[0-9]+(-[0-9.]+)?\*?$ || -z $patch || $patch -gt $KUBE_LATEST_PATCH ]]; then
       [[ $flavor == deb ]] && { echo "E: Version '$want' for '$name' was not found"; return 100; }
       printf 'No match for argument: %s-%s\nError: Unable to find a match: %s-%s\n' "$name" "$want" "$name" "$want"
       return 1
@@ -61,15 +63,48 @@ resolve_version() {
   printf '%s\n' "$want"
 }
 
+# Versions a repository offers, newest first: kube packages 1.MINOR.0 to
+# 1.MINOR.$KUBE_LATEST_PATCH from the configured pkgs.k8s.io minor (only after
+# `apt-get update` on Debian-family hosts); other packages their base version.
+available_versions() { # available_versions NAME deb|rpm
+  local repo minor i rev=-1.1
+  [[ $2 == rpm ]] && rev=-150500.1.1
+  if is_kube_pkg "$1"; then
+    repo=$(kube_repo_file) || true
+    [[ -n $repo ]] || return 0
+    [[ $2 == deb && (! -e $STATE/apt-updated || $repo -nt $STATE/apt-updated) ]] && return 0
+    minor=$(kube_repo_minor "$repo")
+    for ((i = KUBE_LATEST_PATCH; i >= 0; i--)); do echo "$minor.$i$rev"; done
+  else
+    case $1 in
+      containerd) echo 1.6.20~ds1-1+b1 ;;
+      containerd.io) echo 1.7.27-1 ;;
+      *) real_pkg_version "$1" || true ;;
+    esac
+  fi
+}
+repo_line() { # the Packages source apt-cache prints for NAME
+  local repo
+  if is_kube_pkg "$1" && repo=$(kube_repo_file) && [[ -n $repo ]]; then
+    echo "https://pkgs.k8s.io/core:/stable:/v$(kube_repo_minor "$repo")/deb  Packages"
+  else
+    echo "http://deb.debian.org/debian bookworm/main amd64 Packages"
+  fi
+}
+
 # Version from the machine's real dpkg database (the host's base system).
 real_pkg_version() {
   awk -v p="$1" '/^Package: /{cur=$2} cur==p && /^Version: /{print $2; found=1; exit} END{exit !found}' \
     /var/lib/dpkg/status 2>/dev/null
 }
 
+# Packages only the fake db may know: the test machine's own dpkg database can
+# hold e.g. Google Cloud SDK's kubectl, which a fresh server would not have.
+is_managed_pkg() { is_kube_pkg "$1" || [[ $1 == containerd || $1 == containerd.io ]]; }
+
 installed_version() { # stand-in db first, then (Debian-family) the base system
   pkg_version "$1" && return 0
-  [[ $HOST_OS != rhel ]] && real_pkg_version "$1"
+  [[ $HOST_OS != rhel ]] && ! is_managed_pkg "$1" && real_pkg_version "$1"
 }
 
 pkg_set() { # pkg_set NAME VERSION
