@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { VspherePlatformSpec } from "../../core/spec";
-import * as vsphere from "../../providers/vsphere";
+import * as vsphere from "./sdk";
 
 export interface Inventory {
   datacenterId: pulumi.Output<string>;

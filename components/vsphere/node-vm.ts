@@ -9,7 +9,7 @@ import { renderNetworkConfig } from "../../core/render/cloud-init/network-config
 import { renderUserData } from "../../core/render/cloud-init/user-data";
 import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
 import { cloneDisks, vmAnnotation, vmSize } from "../../core/vsphere/vm-plan";
-import * as vsphere from "../../providers/vsphere";
+import * as vsphere from "./sdk";
 import type { Inventory } from "./inventory";
 import type { NodeHostKey } from "./ssh-keys";
 

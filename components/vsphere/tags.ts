@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../../core/spec";
 import { roleTagKey, tagCategoryName, tagKeys } from "../../core/vsphere/vm-plan";
-import * as vsphere from "../../providers/vsphere";
+import * as vsphere from "./sdk";
 
 export interface ClusterTags {
   /** Tag ID for a [category key, value] pair of `vmTags`/the spec's tags. */

@@ -8,7 +8,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
 import { antiAffinityGroups, vmTags } from "../../core/vsphere/vm-plan";
-import * as vsphere from "../../providers/vsphere";
+import * as vsphere from "./sdk";
 import type { KubeadmCluster } from "../kubeadm/kubeadm-cluster";
 import type { PlatformResult } from "../platform";
 import type { ClusterSecrets } from "../secrets";
