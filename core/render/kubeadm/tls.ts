@@ -1,6 +1,7 @@
 /**
- * TLS settings for the API server and the kubelet (CIS 1.2.29, 4.2.12/4.2.13): TLS 1.2 at least,
- * and for TLS 1.2 only AEAD suites with forward secrecy. TLS 1.3 suites are not configurable.
+ * TLS settings for the API server and the kubelet (CIS: strong ciphers, section 1.2 for the API
+ * server, 4.2.13 for the kubelet): TLS 1.2 at least, and for TLS 1.2 only AEAD suites with forward
+ * secrecy. TLS 1.3 suites are not configurable.
  */
 export const tlsMinVersion = "VersionTLS12";
 

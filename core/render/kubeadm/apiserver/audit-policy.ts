@@ -1,8 +1,8 @@
 /**
- * Audit policy (audit.k8s.io/v1). CIS 1.2.16–1.2.19 / 3.2.x ask for an audit log with a policy
- * that covers security-relevant requests. Rules are first-match: noise first, then resources whose
- * bodies hold secrets (Metadata only, so keys and tokens never reach the log), then writes with
- * their request body, then everything else at Metadata.
+ * Audit policy (audit.k8s.io/v1). CIS 3.2.1 and the audit-log items of section 1.2 ask for an
+ * audit log with a policy that covers security-relevant requests. Rules are first-match: noise
+ * first, then resources whose bodies hold secrets (Metadata only, so keys and tokens never reach
+ * the log), then writes with their request body, then everything else at Metadata.
  */
 import type { ClusterSpec } from "../../../spec";
 

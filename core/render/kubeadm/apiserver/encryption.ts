@@ -1,7 +1,7 @@
 /**
- * EncryptionConfiguration (apiserver.config.k8s.io/v1): Secrets encrypted at rest in etcd
- * (CIS 1.2.27/1.2.28). secretbox is the provider upstream rates "strong" among the local ones
- * (aescbc is "weak" against padding-oracle attacks). `identity` comes last so objects written
+ * EncryptionConfiguration (apiserver.config.k8s.io/v1): Secrets encrypted at rest in etcd (CIS
+ * section 1.2: encryption-provider-config set, providers appropriately configured). secretbox is
+ * the local provider upstream rates "strong" (aescbc is "weak" against padding-oracle attacks). `identity` comes last so objects written
  * before encryption was turned on stay readable until they are rewritten.
  */
 import { ClusterkitError } from "../../../errors";
