@@ -13,7 +13,7 @@ import { renderDriftMarkdown } from "../../core/fleet/drift-markdown";
 import { buildReport, type DriftReport, type StackDrift } from "../../core/fleet/drift-report";
 import { parseShard, selectStacks } from "../../core/fleet/shard";
 import { findProjectRoot, listStacks } from "../../core/load/project";
-import { checkStack, openPulumi, type PulumiCli } from "../drift/check-stack";
+import type { PulumiCli } from "../drift/check-stack";
 import type { Runner } from "../main";
 import { printIssues, type Io } from "../output";
 
@@ -68,6 +68,8 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   const selected = selectStacks(listStacks(root), opts.stacks, shard);
   const pulumiRoot = opts.pulumiRoot ? path.resolve(cwd, opts.pulumiRoot) : process.env.CLUSTERKIT_PULUMI_ROOT;
 
+  // The Automation API is loaded only here, so the other commands start without it.
+  const { checkStack, openPulumi } = require("../drift/check-stack") as typeof import("../drift/check-stack");
   let cli: PulumiCli | null = null;
   let cliError: string | null = null;
   if (selected.length) {
