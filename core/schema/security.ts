@@ -12,7 +12,7 @@ export const securitySchema = z.strictObject({
       maxSizeMB: z.number().int().min(1).max(10_000).default(100),
     })
     .default({ enabled: true, maxAgeDays: 30, maxBackups: 10, maxSizeMB: 100 }),
-  /** Secrets encrypted at rest: aescbc key on kubeadm clusters, a customer KMS key on EKS. */
+  /** Secrets encrypted at rest: a secretbox key on kubeadm clusters, a customer KMS key on EKS. */
   encryptionAtRest: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   podSecurity: z
     .strictObject({
