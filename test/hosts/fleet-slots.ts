@@ -2,12 +2,11 @@
 // ckbr<slot> and netns ckh<slot>-<i>, recorded by a directory under FLEETS_ROOT
 // whose `owner` file names the owning process. Slots let several test files
 // (node --test runs them in parallel processes) each have their own fleet.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { netDown, slotsWithNetwork } from "./fleet-net";
 
 export const FLEETS_ROOT = "/run/clusterkit-hosts";
-export const NET_SCRIPT = path.join(__dirname, "scripts", "fleet-net.sh");
 const MAX_SLOT = 250;
 
 function procStartTime(pid: number): string | null {
@@ -21,10 +20,14 @@ function procStartTime(pid: number): string | null {
 }
 
 function ownerAlive(dir: string): boolean {
-  let owner: string;
+  let owner = "";
   try {
     owner = fs.readFileSync(path.join(dir, "owner"), "utf8").trim();
   } catch {
+    /* not written yet */
+  }
+  const m = /^(\d+) (\d+)$/.exec(owner);
+  if (!m) {
     // A fleet being created has its dir a moment before its owner file.
     try {
       return Date.now() - fs.statSync(dir).mtimeMs < 30_000;
@@ -32,13 +35,12 @@ function ownerAlive(dir: string): boolean {
       return false;
     }
   }
-  const [pid, start] = owner.split(" ");
-  return procStartTime(Number(pid)) === start;
+  return procStartTime(Number(m[1])) === m[2];
 }
 
 /** Tears a slot down synchronously (also used from process exit hooks). */
 export function teardownSlot(slot: number): void {
-  spawnSync("bash", [NET_SCRIPT, "down", String(slot)], { stdio: "ignore" });
+  netDown(slot);
   fs.rmSync(path.join(FLEETS_ROOT, `fleet-${slot}`), { recursive: true, force: true });
 }
 
@@ -53,13 +55,7 @@ export function cleanLeftovers(): void {
     if (ownerAlive(path.join(FLEETS_ROOT, entry))) live.add(slot);
     else teardownSlot(slot);
   }
-  const orphans = new Set<number>();
-  const netns = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
-  for (const m of netns.matchAll(/^ckh(\d+)-\d+/gm)) orphans.add(Number(m[1]));
-  const links = spawnSync("ip", ["-o", "link", "show", "type", "bridge"], { encoding: "utf8" }).stdout ?? "";
-  for (const m of links.matchAll(/^\d+: ckbr(\d+)[:@]/gm)) orphans.add(Number(m[1]));
-  const veths = spawnSync("ip", ["-o", "link", "show", "type", "veth"], { encoding: "utf8" }).stdout ?? "";
-  for (const m of veths.matchAll(/^\d+: ckv(\d+)-\d+[:@]/gm)) orphans.add(Number(m[1]));
+  const orphans = slotsWithNetwork();
   for (const slot of orphans) {
     // Re-check: another process may have claimed the slot since readdir above.
     const dir = path.join(FLEETS_ROOT, `fleet-${slot}`);
@@ -76,7 +72,9 @@ export function claimSlot(): { slot: number; dir: string } {
     } catch {
       continue;
     }
-    fs.writeFileSync(path.join(dir, "owner"), `${process.pid} ${procStartTime(process.pid)}\n`);
+    // Written then renamed: another process's cleanLeftovers must never read it half-written.
+    fs.writeFileSync(path.join(dir, "owner.tmp"), `${process.pid} ${procStartTime(process.pid)}\n`);
+    fs.renameSync(path.join(dir, "owner.tmp"), path.join(dir, "owner"));
     return { slot, dir };
   }
   throw new Error(`no free fleet slot under ${FLEETS_ROOT}`);

@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { utils as sshUtils } from "ssh2";
-import { claimSlot, cleanLeftovers, NET_SCRIPT, teardownSlot } from "./fleet-slots";
+import { hostAddress, netnsName, netUp, pidsIn } from "./fleet-net";
+import { claimSlot, cleanLeftovers, teardownSlot } from "./fleet-slots";
 
 /** Shared cluster-state directory as seen from inside every host. */
 export const STANDIN_CLUSTER_PATH = "/srv/standin-cluster";
@@ -141,13 +142,10 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, input?: strin
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) }));
+    // A command that exits without reading its stdin makes this write EPIPE.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(input ?? "");
   });
-}
-
-async function mustRun(cmd: string, args: string[]): Promise<void> {
-  const r = await run(cmd, args);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.code}): ${r.stderr}${r.stdout}`);
 }
 
 function checkPrerequisites(): void {
@@ -238,12 +236,12 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
   const clientKeyPath = path.join(dir, "client_ed25519");
   fs.writeFileSync(clientKeyPath, client.private, { mode: 0o600 });
 
-  await mustRun("bash", [NET_SCRIPT, "up", String(slot), String(specs.length)]);
+  netUp(slot, specs.length);
 
   const logs: string[] = [];
   const booted = specs.map((spec, i) => {
     const hostDir = path.join(dir, "hosts", spec.name);
-    const address = `10.77.${slot}.${10 + i}`;
+    const address = hostAddress(slot, i);
     const hostKey = sshUtils.generateKeyPairSync("ed25519", { comment: `root@${spec.name}` });
     const osRelease = spec.osRelease ?? "debian";
     writeHostDir(hostDir, {
@@ -260,14 +258,24 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     const logPath = path.join(hostDir, "sshd.log");
     logs.push(logPath);
     const logFd = fs.openSync(logPath, "a");
-    const child = spawn("ip", ["netns", "exec", `ckh${slot}-${i}`, "unshare", "--mount", "--uts", "--propagation", "private", "bash", HOST_INIT, hostDir], {
+    const child = spawn("ip", ["netns", "exec", netnsName(slot, i), "unshare", "--mount", "--uts", "--propagation", "private", "bash", HOST_INIT, hostDir], {
       detached: true, stdio: ["ignore", logFd, logFd],
     });
     fs.closeSync(logFd);
-    let exitWhy: string | null = null;
-    child.on("exit", (code, sig) => (exitWhy = `host ${spec.name} exited (${code ?? sig}) before sshd was ready: ${fs.readFileSync(logPath, "utf8")}`));
+    let exitCode: string | null = null;
+    child.once("exit", (code, sig) => (exitCode = String(code ?? sig)));
+    const exited = () => {
+      if (exitCode === null) return null;
+      let log = "";
+      try {
+        log = fs.readFileSync(logPath, "utf8");
+      } catch {
+        /* fleet already torn down */
+      }
+      return `host ${spec.name} exited (${exitCode}) before sshd was ready: ${log}`;
+    };
     child.unref();
-    return { spec, address, hostKey, osRelease, child, exited: () => exitWhy };
+    return { spec, address, hostKey, osRelease, child, exited };
   });
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
@@ -291,21 +299,26 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     },
     async cutConnections(hostName) {
       const h = fleet.host(hostName);
-      await cutSessions(`ckh${slot}-${hosts.indexOf(h)}`, h.pid);
+      await cutSessions(netnsName(slot, hosts.indexOf(h)), h.pid);
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await mustRun("bash", [NET_SCRIPT, "down", String(slot)]);
-      fs.rmSync(dir, { recursive: true, force: true });
+      teardownSlot(slot);
       liveSlots.delete(slot);
+      // Reap the sshd listeners (our children) so no zombie outlives stop().
+      await Promise.all(booted.map(({ child }) => child.exitCode !== null || child.signalCode !== null
+        ? undefined : new Promise((res) => {
+          child.ref(); // an unref'd child's exit alone would not keep the process waiting
+          child.once("exit", res);
+        })));
     },
   };
   return fleet;
 }
 
 async function cutSessions(netns: string, listenerPid: number): Promise<void> {
-  const pids = (await run("ip", ["netns", "pids", netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
+  const pids = pidsIn([netns]);
   // Every sshd but the listener is a per-connection process holding the socket.
   const sessions = pids.filter((p) => {
     if (p === listenerPid) return false;

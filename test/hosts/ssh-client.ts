@@ -27,5 +27,8 @@ export async function connectPinned(fleet: Fleet, host: TestHost, opts: ConnectO
     readyTimeout: opts.readyTimeoutMs ?? 10_000,
     hostVerifier: (key: Buffer) => sha256Fingerprint(key) === expected,
   });
+  // A cut or stopped host resets the socket; without a listener that 'error'
+  // would crash the test process instead of failing the pending command.
+  ssh.connection?.on("error", () => undefined);
   return ssh;
 }

@@ -16,7 +16,8 @@ is_kube_pkg() { [[ $KUBE_PKGS == *" $1 "* ]]; }
 kube_repo_file() {
   local dirs=(/etc/apt/sources.list /etc/apt/sources.list.d)
   [[ $HOST_OS == rhel ]] && dirs=(/etc/yum.repos.d)
-  grep -rlE 'pkgs\.k8s\.io/(core:/)?stable:/v1\.[0-9]+' "${dirs[@]}" 2>/dev/null | head -n1
+  # grep exits 2 for a missing path (Debian 12 has no sources.list) even on a match.
+  { grep -rlsE 'pkgs\.k8s\.io/(core:/)?stable:/v1\.[0-9]+' "${dirs[@]}" || true; } | head -n1
 }
 kube_repo_minor() { # -> "1.33"
   local f=$1
