@@ -20,6 +20,20 @@ function fleetJson(root?: string) {
 }
 
 describe("clusterkit fleet", () => {
+  it("--affected names the stacks a change touches: its stack file, its blueprint, or all for program code", () => {
+    const p = project();
+    const affected = (paths: string[]) => {
+      p.write("changed.txt", `${paths.join("\n")}\n`);
+      const r = clusterkit(["fleet", "--affected", "changed.txt", "--json"], p.root);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    assert.deepEqual(affected(["stacks/Pulumi.metal-ber1.yaml", "blueprints/vsphere-ha.yaml", "docs/fleet.md"]), ["metal-ber1", "vsphere-ams1", "vsphere-fra1"]);
+    assert.deepEqual(affected(["README.md", "test/x.test.ts", "stacks/address-plan.yaml", ".github/workflows/drift.yml", "stacks/Pulumi.gone.yaml"]), []);
+    assert.equal(affected(["components/eks/network.ts"]).length, 6);
+    assert.equal(clusterkit(["fleet", "--affected", "nope.txt"], p.root).code, 2);
+  });
+
   it("lists every example stack with platform, region, version, CNI, ranges, node counts and blueprint", () => {
     const report = fleetJson();
     assert.equal(report.apiVersion, "clusterkit.dev/fleet/v1");
