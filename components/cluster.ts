@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../core/spec";
+import { Addons } from "./addons";
 import { platformBuilders } from "./platforms";
 import type { ClusterSecrets } from "./secrets";
 
@@ -19,6 +20,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
   /** The resolved spec as JSON; it holds no secret values. */
   readonly spec: pulumi.Output<string>;
+  /** Kubeconfig for OIDC users (`kubectl oidc-login`); a secret. Undefined without OIDC. */
+  readonly oidcKubeconfig: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(Cluster.type, name, {}, opts);
@@ -28,7 +31,9 @@ export class Cluster extends pulumi.ComponentResource {
     this.kubernetesVersion = pulumi.output(spec.kubernetes.version);
     this.spec = pulumi.output(JSON.stringify(spec));
     const build = platformBuilders[spec.platform.kind];
-    if (build) build(spec, args.secrets, this);
-    this.registerOutputs({ clusterName: this.clusterName, platform: this.platform, kubernetesVersion: this.kubernetesVersion, spec: this.spec });
+    const result = build?.(spec, args.secrets, this);
+    const addons = result && new Addons(name, { spec, platform: result, secrets: args.secrets }, { parent: this, dependsOn: result.ready });
+    this.oidcKubeconfig = addons?.oidcKubeconfig ?? pulumi.output(undefined);
+    this.registerOutputs({ clusterName: this.clusterName, platform: this.platform, kubernetesVersion: this.kubernetesVersion, spec: this.spec, oidcKubeconfig: this.oidcKubeconfig });
   }
 }

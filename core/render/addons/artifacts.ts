@@ -26,7 +26,7 @@ function stageArtifacts(stage: string, installs: AddonInstall[]): { files: Artif
       index.push({ stage, release: r.name, namespace: r.namespace, repo: r.chart.repo, chart: r.chart.chart, version: r.chart.version, values: path });
     }
   }
-  const objects = installs.flatMap((i) => [...i.namespaces, ...i.objects]);
+  const objects = installs.flatMap((i) => [...i.namespaces, ...(i.prerequisites ?? []), ...i.objects]);
   if (objects.length) files.push({ path: `addons/${stage}/manifests.yaml`, content: toYaml(objects) });
   return { files, index };
 }

@@ -25,6 +25,8 @@ export function withRawValues(curated: Record<string, unknown>, raw: Record<stri
 /** One add-on's install: namespaces first, then charts, then objects that may need the charts' CRDs. */
 export interface AddonInstall {
   namespaces: K8sObject[];
+  /** Objects the charts' pods read at start (configuration), created before the releases. */
+  prerequisites?: K8sObject[];
   releases: ReleasePlan[];
   objects: K8sObject[];
 }

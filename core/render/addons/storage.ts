@@ -35,7 +35,8 @@ export function storageInstall(spec: ClusterSpec): AddonInstall {
   };
   if (spec.platform.kind === "vsphere") {
     out.releases.push(cpiRelease());
-    out.objects.push(cpiCloudConfig(spec));
+    // The CPI's pods mount this ConfigMap; the release waits for them, so it must exist first.
+    out.prerequisites = [cpiCloudConfig(spec)];
     if (has(spec, "vsphere")) add(vsphereCsiDriver(spec));
   }
   if (has(spec, "local-path")) add(localPathProvisioner(spec));
@@ -45,6 +46,11 @@ export function storageInstall(spec: ClusterSpec): AddonInstall {
   }
   out.objects.push(...storageClasses(spec));
   return out;
+}
+
+/** The secret config values (clusterkit:<key>) the storage drivers need. */
+export function storageSecretKeys(spec: ClusterSpec): (keyof StorageSecretValues)[] {
+  return [...(spec.platform.kind === "vsphere" ? (["vspherePassword"] as const) : []), ...(cephClasses(spec).length ? (["cephUserKey"] as const) : [])];
 }
 
 /** Secrets the storage drivers read; created before the drivers so their pods start cleanly. */
