@@ -9,50 +9,45 @@ import { z } from "zod";
 export const DRIFT_API_VERSION = "clusterkit.dev/drift/v1";
 
 export const propertyDriftSchema = z.strictObject({
-  /** Pulumi property path, e.g. `tags.Owner` or `ingress[0].cidrBlocks[1]`. */
-  path: z.string(),
-  /** Pulumi's diff kind: add, delete, update (or their -replace forms). */
-  kind: z.enum(["add", "delete", "update", "add-replace", "delete-replace", "update-replace"]),
-  /** The value in the Pulumi state (what was deployed); "[secret]" for secrets; absent for add. */
-  old: z.unknown().optional(),
-  /** The value the cloud reports now; "[secret]" for secrets; absent for delete. */
-  new: z.unknown().optional(),
+  path: z.string().describe("Pulumi property path, e.g. tags.Owner or ingress[0].cidrBlocks[1]"),
+  kind: z.enum(["add", "delete", "update", "add-replace", "delete-replace", "update-replace"]).describe("Pulumi's diff kind for the property"),
+  old: z.unknown().optional().describe('The value in the Pulumi state (what was deployed); "[secret]" for secrets; absent when the property was added'),
+  new: z.unknown().optional().describe('The value the cloud reports now; "[secret]" for secrets; absent when the property was removed'),
 });
 
 export const resourceDriftSchema = z.strictObject({
-  urn: z.string(),
-  type: z.string(),
-  name: z.string(),
-  /** "update": changed outside Pulumi; "delete": gone from the cloud. */
-  change: z.enum(["update", "delete"]),
-  properties: z.array(propertyDriftSchema),
+  urn: z.string().describe("The resource's Pulumi URN"),
+  type: z.string().describe("Pulumi type token, e.g. aws:ec2/securityGroup:SecurityGroup"),
+  name: z.string().describe("The resource's name (the last part of the URN)"),
+  change: z.enum(["update", "delete"]).describe("update: changed outside Pulumi; delete: gone from the cloud"),
+  properties: z.array(propertyDriftSchema).describe("Changed properties, sorted by path; empty for delete"),
 });
 
 export const stackErrorSchema = z.strictObject({
-  /** auth: credentials missing, expired or refused; stack-not-found; timeout; cli: any other failure of the Pulumi CLI. */
-  kind: z.enum(["auth", "stack-not-found", "timeout", "cli"]),
-  message: z.string(),
+  kind: z
+    .enum(["auth", "stack-not-found", "timeout", "cli"])
+    .describe("auth: credentials missing, expired or refused; stack-not-found: never deployed or in another backend; timeout: cancelled after --timeout; cli: any other failure of the Pulumi CLI"),
+  message: z.string().describe("The CLI's own error lines (Pulumi filters secrets out of them)"),
 });
 
 export const stackDriftSchema = z.strictObject({
   stack: z.string(),
-  /** clean: checked, no drift; drifted: checked, drift found; error: could not be checked. */
-  status: z.enum(["clean", "drifted", "error"]),
+  status: z.enum(["clean", "drifted", "error"]).describe("clean: checked, no drift; drifted: checked, drift found; error: could not be checked"),
   durationSeconds: z.number(),
-  /** Pulumi's own count of refresh results by operation (same, update, delete). */
-  changeSummary: z.record(z.string(), z.number()),
-  resources: z.array(resourceDriftSchema),
-  error: stackErrorSchema.nullable(),
+  changeSummary: z.record(z.string(), z.number()).describe("Pulumi's own count of refresh outcomes by operation: same, update, delete"),
+  resources: z.array(resourceDriftSchema).describe("Drifted resources, sorted by URN"),
+  error: stackErrorSchema.nullable().describe("Why the stack could not be checked; null otherwise"),
 });
 
 export const driftReportSchema = z.strictObject({
   apiVersion: z.literal(DRIFT_API_VERSION),
-  generatedAt: z.string(),
-  pulumiVersion: z.string().nullable(),
-  /** 1-based shard of the fleet this report covers, or null for the whole selection. */
-  shard: z.strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) }).nullable(),
-  /** Exit code of the run: 0 no drift, 1 drift found, 2 a stack could not be checked. */
-  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  generatedAt: z.string().describe("ISO 8601 time the report was written"),
+  pulumiVersion: z.string().nullable().describe("Version of the Pulumi CLI that ran the refreshes"),
+  shard: z
+    .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
+    .nullable()
+    .describe("The 1-based shard of the fleet this report covers (--shard i/n), or null"),
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]).describe("0: no drift; 1: drift found; 2: a stack could not be checked"),
   summary: z.strictObject({
     stacks: z.number().int(),
     clean: z.number().int(),
@@ -60,7 +55,7 @@ export const driftReportSchema = z.strictObject({
     errors: z.number().int(),
     driftedResources: z.number().int(),
   }),
-  stacks: z.array(stackDriftSchema),
+  stacks: z.array(stackDriftSchema).describe("One entry per checked stack, sorted by name"),
 });
 
 export type PropertyDrift = z.output<typeof propertyDriftSchema>;
