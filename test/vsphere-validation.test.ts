@@ -50,8 +50,13 @@ describe("per-stack address rules", () => {
       assert.equal(hit.file, fra1File);
     });
   }
-  it("DHCP needs no gateway or DNS servers", () => {
-    assert.deepEqual(issuesOf(() => fra1((v) => (delete v.nodeIps, delete v.gateway, delete v.nameservers))), []);
+  it("DHCP needs no gateway or DNS servers, and warns to reserve the leases", () => {
+    const dhcp = (v: Doc) => (delete v.nodeIps, delete v.gateway, delete v.nameservers);
+    assert.deepEqual(issuesOf(() => fra1(dhcp)), []);
+    const warnings = fra1(dhcp).warnings.filter((w) => /DHCP leases/.test(w.message));
+    assert.deepEqual(warnings.map((w) => [w.file, w.path]), [[fra1File, "config.clusterkit:variables.nodeIps"]]);
+    assert.match(warnings[0].message, /reserve one address per VM/);
+    assert.deepEqual(fra1().warnings.filter((w) => /DHCP/.test(w.message)), [], "static addresses need no warning");
   });
 });
 

@@ -71,6 +71,12 @@ export function vsphereNodes(ctx: RuleContext, cluster: string, pools: NodePoolS
     }
   }
   const ips = ctx.variables.nodeIps as string[] | undefined;
+  if (!ips) {
+    ctx.out.warn({
+      ...variableAt(ctx, "nodeIps"),
+      message: "the VMs take DHCP leases: reserve one address per VM, since a node whose lease changes is a new machine to kubeadm and gets replaced. Set nodeIps for static addresses.",
+    });
+  }
   if (ips) {
     if (ips.length !== nodes.length) {
       fail(ctx, variableAt(ctx, "nodeIps"), "needs exactly one IP per node: control planes first, then each pool in blueprint order", {
