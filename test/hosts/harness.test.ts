@@ -148,6 +148,8 @@ describe("fake hosts", () => {
     const c2 = await ssh(cp2);
     const joined = await ok(c2, `${join} --control-plane --certificate-key ${certKey}`);
     assert.match(joined, /a new control plane instance was created/);
+    // The started etcd must not inherit the join's lock: the next control plane would wait forever.
+    await ok(c2, "flock -n -w 0 /srv/standin-cluster/.etcd-lock true");
 
     // failOnce: the first worker join dies half-way, like a TLS bootstrap timeout.
     const cw = await ssh(w1);

@@ -107,6 +107,9 @@ export interface FleetOptions {
   failOnce?: { host: string; step: StepName }[];
   /** Max time to wait for every sshd to answer (default 10 s). */
   readyTimeoutMs?: number;
+  /** Extra flags for every real etcd, e.g. ["--strict-reconfig-check=false"] to skip
+   *  etcd's 5 s wait between member changes (at the price of its quorum guard). */
+  etcdExtraFlags?: string[];
 }
 
 const liveSlots = new Set<number>();
@@ -229,6 +232,7 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
   }
   // Non-root users with an admin kubeconfig may cordon/drain too.
   spawnSync("chmod", ["-R", "0777", clusterDir]);
+  if (opts.etcdExtraFlags?.length) fs.writeFileSync(path.join(harnessDir, "etcd-flags"), opts.etcdExtraFlags.join("\n") + "\n");
   for (const [step, ms] of Object.entries(opts.stepDurationsMs ?? {})) {
     fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms ?? 0));
   }

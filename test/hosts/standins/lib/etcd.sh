@@ -12,6 +12,9 @@ etcd_running() { [[ -r $ETCD_PID_FILE ]] && kill -0 "$(<"$ETCD_PID_FILE")" 2>/de
 
 # etcd_start NAME STATE(new|existing) INITIAL_CLUSTER
 etcd_start() {
+  local extra=()
+  # Fleet-wide extra flags from startFleet({ etcdExtraFlags }), one per line.
+  if [[ -r $CLUSTER/harness/etcd-flags ]]; then mapfile -t extra <"$CLUSTER/harness/etcd-flags"; fi
   mkdir -p /var/lib/etcd
   chmod 700 /var/lib/etcd
   # Short heartbeat/election keep the first election (and startup) well under
@@ -24,8 +27,8 @@ etcd_start() {
     --initial-cluster "$3" --initial-cluster-state "$2" \
     --initial-cluster-token "standin-fleet-$FLEET_SLOT" \
     --heartbeat-interval 50 --election-timeout 500 \
-    --logger zap --log-outputs stderr --log-level warn \
-    </dev/null >>"$ETCD_LOG" 2>&1 &
+    --logger zap --log-outputs stderr --log-level warn "${extra[@]}" \
+    </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- & # never inherit the flock fds (.etcd-lock, .lock)
   echo $! >"$ETCD_PID_FILE"
   disown "$!" # keep wait_all (pki.sh) from ever waiting for etcd
   etcd_wait_healthy
@@ -86,9 +89,10 @@ _etcd_join() {
       as $nm | .peerURLs[] | "\($nm)=\(.)"] | join(",")' <<<"$out")
     echo "[etcd] A member with peer URL $peer already exists; reusing it"
   else
-    # etcd refuses a new member while it would lose quorum (e.g. a previous
-    # member still starting); retry briefly like kubeadm does.
-    for ((i = 0; i < 25; i++)); do
+    # etcd refuses a new member ("unhealthy cluster") until the leader has been
+    # connected to a quorum for 5 s, i.e. for 5 s after every join, and while a
+    # member is down; kubeadm retries, and so does this.
+    for ((i = 0; i < 75; i++)); do
       if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member add "$name" --peer-urls "$peer" 2>&1); then
         rc=0
         break
