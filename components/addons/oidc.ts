@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { caDataFromKubeconfig, eksIdentityProvider, oidcClusterRoleBindings, oidcKubeconfig } from "../../core/render/addons/oidc";
+import { clusterTlsFromKubeconfig, eksIdentityProvider, oidcClusterRoleBindings, oidcKubeconfig } from "../../core/render/addons/oidc";
 import type { ClusterSpec } from "../../core/spec";
 import type { PlatformResult } from "../platform";
 import { createObjects, type AddonContext } from "./resources";
@@ -38,6 +38,6 @@ export function installOidc(
   const secret = args.clientSecret ?? pulumi.output<string | null>(null);
   const kubeconfig = pulumi
     .all([args.platform.apiServerUrl, args.platform.kubeconfig, secret])
-    .apply(([server, admin, clientSecret]) => oidcKubeconfig(spec, server, caDataFromKubeconfig(admin), clientSecret));
+    .apply(([server, admin, clientSecret]) => oidcKubeconfig(spec, server, clusterTlsFromKubeconfig(admin), clientSecret));
   return { resources, kubeconfig: pulumi.secret(kubeconfig) };
 }

@@ -52,7 +52,7 @@ export function addonArtifacts(spec: ClusterSpec): Artifact[] {
     out.push({ path: "addons/oidc/cluster-role-bindings.yaml", content: toYaml(plan.oidc) });
     const server = kubeadmServerUrl(spec) ?? "<EKS API endpoint, known once the cluster exists>";
     const hasClientSecret = spec.secrets.some((s) => s.key === "clusterkit:oidcClientSecret" && s.present);
-    out.push({ path: "addons/oidc/kubeconfig.yaml", content: oidcKubeconfig(spec, server, "<base64 cluster CA, known once the cluster exists>", hasClientSecret ? secret("oidcClientSecret") : null) });
+    out.push({ path: "addons/oidc/kubeconfig.yaml", content: oidcKubeconfig(spec, server, { "certificate-authority-data": "<base64 cluster CA, known once the cluster exists>" }, hasClientSecret ? secret("oidcClientSecret") : null) });
     const idp = eksIdentityProvider(spec);
     if (idp) out.push({ path: "addons/oidc/eks-identity-provider.yaml", content: stringify(idp) });
   }

@@ -48,12 +48,18 @@ export function kubeadmServerUrl(spec: ClusterSpec): string | null {
   return ep.kind === "eks-managed" || !ep.host ? null : `https://${ep.host}:${ep.port}`;
 }
 
-/** The cluster CA from an admin kubeconfig (the CA certificate is public; the kubeconfig is not). */
-export function caDataFromKubeconfig(kubeconfig: string): string {
-  const doc = parse(kubeconfig) as { clusters?: { cluster?: { "certificate-authority-data"?: string } }[] };
-  const ca = doc?.clusters?.[0]?.cluster?.["certificate-authority-data"];
-  if (!ca) throw new Error("the admin kubeconfig has no certificate-authority-data");
-  return ca;
+/** How clients trust the API server, as the admin kubeconfig says (CA data or file, TLS server name). */
+export type ClusterTls = Partial<Record<"certificate-authority-data" | "certificate-authority" | "tls-server-name", string>>;
+
+/** The trust settings of an admin kubeconfig's cluster: the CA is public, the kubeconfig is not. */
+export function clusterTlsFromKubeconfig(kubeconfig: string): ClusterTls {
+  const doc = parse(kubeconfig) as { clusters?: { cluster?: Record<string, unknown> }[] } | null;
+  const cluster = doc?.clusters?.[0]?.cluster ?? {};
+  const out: ClusterTls = {};
+  for (const key of ["certificate-authority-data", "certificate-authority", "tls-server-name"] as const) {
+    if (typeof cluster[key] === "string") out[key] = cluster[key] as string;
+  }
+  return out;
 }
 
 /**
@@ -61,7 +67,7 @@ export function caDataFromKubeconfig(kubeconfig: string): string {
  * which signs the user in with the browser and caches the ID token. It holds no credential
  * unless the IdP client is confidential, in which case the client secret makes it a secret.
  */
-export function oidcKubeconfig(spec: ClusterSpec, server: string, caData: string, clientSecret: string | null): string {
+export function oidcKubeconfig(spec: ClusterSpec, server: string, tls: ClusterTls, clientSecret: string | null): string {
   const oidc = spec.oidc;
   if (!oidc) throw new Error("oidc: the blueprint declares no OIDC issuer");
   const name = spec.name;
@@ -70,7 +76,7 @@ export function oidcKubeconfig(spec: ClusterSpec, server: string, caData: string
     {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name, cluster: { server, "certificate-authority-data": caData } }],
+      clusters: [{ name, cluster: { server, ...tls } }],
       contexts: [{ name: user, context: { cluster: name, user } }],
       "current-context": user,
       preferences: {},
