@@ -1,7 +1,7 @@
 // Fake-host harness: N network+mount+UTS namespaces on a private bridge, each
 // running the real OpenSSH sshd with its own host key and stand-in Kubernetes
 // tooling (see README.md in this folder). Needs root and setup-deps.sh.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -153,7 +153,7 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, input?: strin
 
 function checkPrerequisites(): void {
   if (process.getuid?.() !== 0) throw new Error("fake hosts need root (network/mount namespaces)");
-  const missing = ["/usr/sbin/sshd", "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/jq", "/usr/bin/openssl", "/usr/bin/sudo"]
+  const missing = ["/usr/sbin/sshd", "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/jq", "/usr/bin/openssl", "/usr/bin/sudo", "/usr/bin/curl"]
     .filter((f) => !fs.existsSync(f));
   if (missing.length) throw new Error(`missing ${missing.join(", ")}: run test/hosts/setup-deps.sh`);
 }
@@ -227,11 +227,12 @@ export async function startFleet(specs: HostSpec[], opts: FleetOptions = {}): Pr
 async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, dir: string, t0: number): Promise<Fleet> {
   const clusterDir = path.join(dir, "cluster");
   const harnessDir = path.join(clusterDir, "harness");
-  for (const d of ["nodes", "tokens", "pki", "harness/step-ms"]) {
-    fs.mkdirSync(path.join(clusterDir, d), { recursive: true, mode: 0o777 });
-  }
-  // Non-root users with an admin kubeconfig may cordon/drain too.
-  spawnSync("chmod", ["-R", "0777", clusterDir]);
+  // World-writable: non-root users with an admin kubeconfig may cordon/drain too.
+  const mkdir777 = (d: string) => {
+    fs.mkdirSync(d, { recursive: true });
+    fs.chmodSync(d, 0o777);
+  };
+  for (const d of ["", "nodes", "tokens", "pki", "harness", "harness/step-ms", "harness/hosts"]) mkdir777(path.join(clusterDir, d));
   if (opts.etcdExtraFlags?.length) fs.writeFileSync(path.join(harnessDir, "etcd-flags"), opts.etcdExtraFlags.join("\n") + "\n");
   for (const [step, ms] of Object.entries(opts.stepDurationsMs ?? {})) {
     fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms ?? 0));
@@ -242,7 +243,6 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
 
   netUp(slot, specs.length);
 
-  const logs: string[] = [];
   const booted = specs.map((spec, i) => {
     const hostDir = path.join(dir, "hosts", spec.name);
     const address = hostAddress(slot, i);
@@ -254,13 +254,12 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
       STANDIN_DIR, STANDIN_NODE: process.execPath,
     }, spec, client.public, hostKey);
     const failDir = path.join(harnessDir, "hosts", spec.name, "fail-once");
-    fs.mkdirSync(failDir, { recursive: true });
-    fs.chmodSync(failDir, 0o777);
+    mkdir777(path.dirname(failDir));
+    mkdir777(failDir);
     for (const f of opts.failOnce ?? []) {
       if (f.host === spec.name) fs.writeFileSync(path.join(failDir, f.step), "");
     }
     const logPath = path.join(hostDir, "sshd.log");
-    logs.push(logPath);
     const logFd = fs.openSync(logPath, "a");
     const child = spawn("ip", ["netns", "exec", netnsName(slot, i), "unshare", "--mount", "--uts", "--propagation", "private", "bash", HOST_INIT, hostDir], {
       detached: true, stdio: ["ignore", logFd, logFd],

@@ -19,6 +19,10 @@ declare -A need=(
   [/usr/bin/sudo]=sudo
   [/usr/bin/openssl]=openssl
   [/usr/bin/flock]=util-linux
+  [/usr/sbin/runuser]=util-linux
+  # host-init copies the real curl; provisioning scripts pipe keys into gpg.
+  [/usr/bin/curl]=curl
+  [/usr/bin/gpg]=gpg
 )
 
 missing=()
