@@ -23,14 +23,18 @@ export function weaveManifestPath(version: string): string {
   return path.join(__dirname, "vendor", pin.file);
 }
 
-/** The pinned manifest's objects; refuses a file whose checksum does not match its pin. */
-export function weaveObjects(version: string = cniReleases.weave.version): K8sObject[] {
-  const text = fs.readFileSync(weaveManifestPath(version));
+/** Parses a manifest's text after checking it against its pin; a modified file is refused. */
+export function verifiedWeaveObjects(text: Buffer, version: string): K8sObject[] {
+  const pin = weaveManifests[version];
+  if (!pin) throw new Error(`weave: no vendored manifest for version ${version}`);
   const sha = createHash("sha256").update(text).digest("hex");
-  if (sha !== weaveManifests[version].sha256) {
-    throw new Error(`weave: ${weaveManifests[version].file} has sha256 ${sha}, expected ${weaveManifests[version].sha256}; the vendored manifest was modified`);
-  }
+  if (sha !== pin.sha256) throw new Error(`weave: ${pin.file} has sha256 ${sha}, expected ${pin.sha256}; the vendored manifest was modified`);
   return parseAllDocuments(text.toString("utf8")).map((d) => d.toJSON() as K8sObject);
+}
+
+/** The pinned manifest's objects. */
+export function weaveObjects(version: string = cniReleases.weave.version): K8sObject[] {
+  return verifiedWeaveObjects(fs.readFileSync(weaveManifestPath(version)), version);
 }
 
 interface Container {

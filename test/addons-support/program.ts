@@ -1,0 +1,122 @@
+/**
+ * Runs the Addons component under Pulumi's mocks with a stand-in platform (a stand-in Kubernetes
+ * provider, a `ready` resource, platform inputs), recording every resource it registers with its
+ * parent, dependencies and settled inputs. The plan's own mock outputs (cli/plan/mocks) apply.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { planMocks } from "../../cli/plan/mocks";
+import type { ClusterSpec } from "../../core/spec";
+
+type State = Record<string, unknown>;
+
+export interface Captured {
+  type: string;
+  name: string;
+  parent: string | null;
+  dependsOn: string[];
+  inputs: State;
+  secretInputs: string[];
+}
+
+/** Per resource name: extra outputs the mock returns (e.g. a network identity recorded earlier). */
+export const outputOverrides = new Map<string, (inputs: State) => State>();
+let ready: Promise<void> | undefined;
+
+export function useMocks(): Promise<void> {
+  ready ??= pulumi.runtime.setMocks(
+    {
+      async newResource(args) {
+        const base = await planMocks.newResource(args);
+        const extra = outputOverrides.get(args.name)?.(args.inputs) ?? {};
+        return { id: base.id, state: { ...base.state, ...extra } };
+      },
+      call: (args) => planMocks.call(args),
+    },
+    "clusterkit",
+    "addons-test",
+    false,
+  );
+  return ready;
+}
+
+/** Resolves every Output inside a value, noting which top-level inputs were secret. */
+async function settle(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+  if (pulumi.Output.isInstance(value)) {
+    const o = value as pulumi.Output<unknown>;
+    const [inner, isSecret] = await Promise.all([new Promise((r) => o.apply((v) => r(v))), pulumi.isSecret(o)]);
+    const s = await settle(inner);
+    return { value: s.value, secret: isSecret || s.secret };
+  }
+  if (value instanceof Promise) return settle(await value);
+  if (Array.isArray(value)) {
+    const items = await Promise.all(value.map(settle));
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await settle(v)] as const));
+    return { value: Object.fromEntries(entries.map(([k, s]) => [k, s.value])), secret: entries.some(([, s]) => s.secret) };
+  }
+  return { value, secret: false };
+}
+
+export interface StandIn {
+  secrets?: Record<string, pulumi.Output<string>>;
+}
+
+const adminKubeconfig = (server: string) =>
+  `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    certificate-authority-data: VEVTVC1DQQ==\nusers: []\ncontexts: []\n`;
+
+/** Builds Addons for `spec` against a stand-in platform and returns what was registered. */
+export async function captureAddons(spec: ClusterSpec, standIn: StandIn = {}): Promise<{ resources: Captured[]; outputs: State; error?: unknown }> {
+  await useMocks();
+  const k8s = await import("@pulumi/kubernetes");
+  const { Addons } = await import("../../components/addons");
+  const recorded: { res: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; deps: pulumi.Resource[]; props: State }[] = [];
+  let addons: InstanceType<typeof Addons> | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const d = args.opts.dependsOn;
+      const deps = (Array.isArray(d) ? d : d ? [d] : []).filter((x): x is pulumi.Resource => pulumi.Resource.isInstance(x));
+      recorded.push({ res: args.resource, type: args.type, name: args.name, parent: args.opts.parent, deps, props: (args.props ?? {}) as State });
+      return undefined;
+    });
+    const server = spec.platform.kind === "eks" ? "https://ABCDEF.gr7.us-east-1.eks.amazonaws.com" : `https://${(spec.controlPlane.endpoint as { host?: string }).host}:6443`;
+    const provider = new k8s.Provider(`${spec.name}-stand-in`, { kubeconfig: "stand-in" });
+    const platformReady = new pulumi.ComponentResource("test:platform:Ready", `${spec.name}-ready`);
+    addons = new Addons(spec.name, {
+      spec,
+      platform: {
+        kubeconfig: pulumi.secret(adminKubeconfig(server)),
+        provider,
+        apiServerUrl: pulumi.output(server),
+        ready: [platformReady],
+        addonInputs:
+          spec.platform.kind === "eks"
+            ? { eksOidcProviderArn: pulumi.output("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"), eksOidcProviderUrl: pulumi.output("https://oidc.eks.us-east-1.amazonaws.com/id/ABC"), eksClusterName: pulumi.output(spec.name) }
+            : {},
+      },
+      secrets: standIn.secrets ?? {},
+    });
+    return {};
+  });
+  const names = new Map(recorded.map((r) => [r.res, `${r.type}::${r.name}`]));
+  const resources: Captured[] = [];
+  for (const r of recorded) {
+    const secretInputs: string[] = [];
+    const inputs: State = {};
+    for (const [k, v] of Object.entries(r.props)) {
+      const s = await settle(v);
+      inputs[k] = s.value;
+      if (s.secret) secretInputs.push(k);
+    }
+    resources.push({ type: r.type, name: r.name, parent: (r.parent && names.get(r.parent)) ?? null, dependsOn: r.deps.map((d) => names.get(d) ?? "?"), inputs, secretInputs });
+  }
+  const outputs: State = {};
+  if (addons) {
+    for (const k of ["cni", "networkIdentity", "oidcKubeconfig"] as const) {
+      const o = addons[k];
+      if (o) outputs[k] = (await settle(o)).value;
+    }
+  }
+  return { resources, outputs };
+}
