@@ -17,3 +17,8 @@ const cluster = new Cluster(spec.name, { spec, secrets: readSecrets(spec) });
 export const clusterName = cluster.clusterName;
 export const platform = cluster.platform;
 export const kubernetesVersion = cluster.kubernetesVersion;
+export const apiServerUrl = cluster.apiServerUrl;
+/** Admin kubeconfig (secret): `pulumi stack output kubeconfig --show-secrets`. */
+export const kubeconfig = cluster.kubeconfig;
+/** Kubeconfig for OIDC users, using the kubectl oidc-login plugin (secret; absent without OIDC). */
+export const oidcKubeconfig = cluster.oidcKubeconfig;

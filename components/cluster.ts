@@ -20,6 +20,10 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
   /** The resolved spec as JSON; it holds no secret values. */
   readonly spec: pulumi.Output<string>;
+  /** Admin kubeconfig; a secret. */
+  readonly kubeconfig: pulumi.Output<string | undefined>;
+  /** API server URL as clients reach it. */
+  readonly apiServerUrl: pulumi.Output<string | undefined>;
   /** Kubeconfig for OIDC users (`kubectl oidc-login`); a secret. Undefined without OIDC. */
   readonly oidcKubeconfig: pulumi.Output<string | undefined>;
 
@@ -34,6 +38,16 @@ export class Cluster extends pulumi.ComponentResource {
     const result = build?.(spec, args.secrets, this);
     const addons = result && new Addons(name, { spec, platform: result, secrets: args.secrets }, { parent: this, dependsOn: result.ready });
     this.oidcKubeconfig = addons?.oidcKubeconfig ?? pulumi.output(undefined);
-    this.registerOutputs({ clusterName: this.clusterName, platform: this.platform, kubernetesVersion: this.kubernetesVersion, spec: this.spec, oidcKubeconfig: this.oidcKubeconfig });
+    this.kubeconfig = result ? pulumi.secret(result.kubeconfig) : pulumi.output(undefined);
+    this.apiServerUrl = result?.apiServerUrl ?? pulumi.output(undefined);
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      platform: this.platform,
+      kubernetesVersion: this.kubernetesVersion,
+      spec: this.spec,
+      kubeconfig: this.kubeconfig,
+      apiServerUrl: this.apiServerUrl,
+      oidcKubeconfig: this.oidcKubeconfig,
+    });
   }
 }

@@ -25,7 +25,7 @@ const cases: { name: string; mutate: (bp: Raw, cfg: Raw) => void; file: string; 
   { name: "max of zero", mutate: (bp) => { Object.assign(bp.nodePools.system, { min: 0, max: 0, desired: 0 }); }, file: BP, path: "nodePools.system.max", message: /max of at least 1/ },
   { name: "count of zero", mutate: (bp) => { bp.nodePools.system = { count: 0, size: bp.nodePools.system.size }; }, file: BP, path: "nodePools.system.count", message: /at least 1 node/ },
   // A size is a union (VM or instance shape), so a non-string instance type is reported at the size.
-  { name: "instance type that is not a string", mutate: (bp) => { bp.nodePools.general.size.instanceTypes = ["m6i.xlarge", 42]; }, file: BP, path: "nodePools.general.size", message: /does not match any allowed form/ },
+  { name: "instance type that is not a string", mutate: (bp) => { bp.nodePools.general.size.instanceTypes = ["m6i.xlarge", 42]; }, file: BP, path: "nodePools.general.size.instanceTypes[1]", message: /has the wrong type/ },
   { name: "malformed instance type", mutate: (bp) => { bp.nodePools.general.size.instanceTypes = ["large"]; }, file: BP, path: "nodePools.general.size.instanceTypes[0]", message: /EC2 instance type/ },
   { name: "Graviton and x86 in one pool", mutate: (bp) => { bp.nodePools.general.size.instanceTypes = ["m7g.xlarge", "m7i.xlarge"]; }, file: BP, path: "nodePools.general.size.instanceTypes", message: /mixes Graviton \(arm64\) and x86_64/ },
   { name: "disk smaller than the AMI", mutate: (bp) => { bp.nodePools.general.size.diskGiB = 8; }, file: BP, path: "nodePools.general.size.diskGiB", message: /outside what an EKS node can boot with/ },

@@ -26,7 +26,8 @@ export function registerInvokeResult(token: string, fn: (inputs: State) => State
 export const planMocks: pulumi.runtime.Mocks = {
   newResource(args) {
     const extra = computedOutputs[args.type]?.(args.name, args.inputs) ?? {};
-    return { id: args.id ?? `${args.name}-id`, state: { ...args.inputs, ...extra } };
+    // New resources arrive with an empty id; give them one so ids read as known values.
+    return { id: args.id || `${args.name}-id`, state: { ...args.inputs, ...extra } };
   },
   call(args) {
     const fn = invokeResults[args.token];

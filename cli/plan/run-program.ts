@@ -69,7 +69,7 @@ export async function runProgramOffline(opts: {
         type: args.type,
         name: args.name,
         parent: args.opts.parent,
-        custom: pulumi.CustomResource.isInstance(args.resource),
+        custom: false, // known only once the constructor has finished; filled in below
         dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []).filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)),
         props: (args.props ?? {}) as Record<string, unknown>,
       });
@@ -81,6 +81,7 @@ export async function runProgramOffline(opts: {
     return exportsObj;
   }));
 
+  for (const r of recorded) r.custom = pulumi.CustomResource.isInstance(r.resource);
   const byResource = new Map<pulumi.Resource, Recorded>(recorded.map((r) => [r.resource, r]));
   const urns = new Map<pulumi.Resource, string>();
   const typeChain = (r: Recorded): string => {

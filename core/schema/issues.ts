@@ -100,11 +100,11 @@ function expectedOf(issue: z.core.$ZodIssue): string | undefined {
   }
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function messageOf(issue: z.core.$ZodIssue, found: unknown): string {
   // zod's own texts start with "Invalid input: expected …"; we print expected/found separately.
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "is required" : "has the wrong type";
+      return found === undefined ? "is required" : "has the wrong type";
     case "invalid_value":
       return "is not one of the allowed values";
     case "invalid_union":
@@ -121,11 +121,26 @@ function messageOf(issue: z.core.$ZodIssue): string {
  * every issue path; `input` is the parsed value, used to report what was found.
  */
 /** Maps an issue's path inside the parsed value to the file and full path the user must edit. */
+/**
+ * A failed plain union reports one vague issue at the union. When the input clearly aimed at one
+ * member (that member's problems lie inside the value, not at its root), report those instead,
+ * so `size.instanceTypes[0]` is named rather than just `size`.
+ */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || !issue.errors?.length) return [issue];
+    const branches = issue.errors.filter((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+    if (!branches.length) return [issue];
+    const best = branches.reduce((a, b) => (b.length < a.length ? b : a));
+    return expandUnions(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
+  });
+}
+
 export type Locate = (path: PathSeg[]) => { file: string; path: PathSeg[] };
 
 export function zodIssues(error: z.ZodError, where: string | Locate, base: PathSeg[], input: unknown, schema: z.ZodType, secretPaths: string[] = []): Issue[] {
   const out: Issue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of expandUnions(error.issues)) {
     const rel = issue.path as PropertyKey[];
     const at = (p: PathSeg[]) => (typeof where === "string" ? { file: where, path: [...base, ...p] } : where(p));
     const loc = at(rel as PathSeg[]);
@@ -150,7 +165,7 @@ export function zodIssues(error: z.ZodError, where: string | Locate, base: PathS
     out.push({
       file,
       path,
-      message: messageOf(issue),
+      message: messageOf(issue, found),
       expected: expectedOf(issue),
       found: isSecret ? "[secret]" : describeValue(found),
     });
