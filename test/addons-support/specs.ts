@@ -3,6 +3,7 @@
  * then resolved with resolve(). `combinations()` is every platform × CNI × ingress (× exposure)
  * the rules accept.
  */
+import type { Resolved } from "../../core/resolve/resolve";
 import type { ClusterSpec } from "../../core/spec";
 import { blueprintRaw, resolveRaw, stackConfigRaw, type Raw } from "../support/fixtures";
 
@@ -19,13 +20,17 @@ export function variables(config: Raw): Raw {
 }
 
 /** Resolves a changed copy of a platform's example; throws ClusterkitError if the rules refuse it. */
-export function specFor(platform: PlatformKind, change: (bp: Raw, config: Raw) => void = () => undefined, clusterName?: string): ClusterSpec {
+export function resolvedFor(platform: PlatformKind, change: (bp: Raw, config: Raw) => void = () => undefined, clusterName?: string): Resolved {
   const { blueprint, stack } = examples[platform];
   const bp = blueprintRaw(blueprint);
   const config = stackConfigRaw(stack);
   if (clusterName) config["clusterkit:clusterName"] = clusterName;
   change(bp, config);
-  return resolveRaw(blueprint, bp, stack, config).spec;
+  return resolveRaw(blueprint, bp, stack, config);
+}
+
+export function specFor(platform: PlatformKind, change: (bp: Raw, config: Raw) => void = () => undefined, clusterName?: string): ClusterSpec {
+  return resolvedFor(platform, change, clusterName).spec;
 }
 
 export interface Combination {
