@@ -148,6 +148,24 @@ encryptedkey: AQICAHh...
   });
 });
 
+describe("rewriteStackFile: cluster names", () => {
+  const write = (name: string) =>
+    rewriteStackFile(`config:\n  clusterkit:blueprint: eks-standard\n  clusterkit:region: us-east-1\n  clusterkit:clusterName: ${name}\n`, {
+      from: { stack: "prod-us-east-1", region: "us-east-1" },
+      to: { stack: "prod-eu-central-1", region: "eu-central-1" },
+      variables: {},
+      clonedFrom: { stack: "prod-us-east-1", blueprintSha256: "b".repeat(64) },
+    });
+
+  it("renames the region in an explicit cluster name, and drops a name that would be shared", () => {
+    const renamed = write("platform-us-east-1");
+    assert.equal(parse(renamed.text).config["clusterkit:clusterName"], "platform-eu-central-1");
+    const shared = write("platform");
+    assert.ok(!("clusterkit:clusterName" in parse(shared.text).config));
+    assert.deepEqual(shared.rewrites, [{ path: "config.clusterkit:clusterName", from: "platform", to: "prod-eu-central-1" }]);
+  });
+});
+
 describe("placeholders in validate", () => {
   it("are reported as 'fill this in', alone, with their exact paths", () => {
     const config = stackConfigRaw("vsphere-fra1");

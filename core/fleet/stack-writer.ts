@@ -81,6 +81,14 @@ export function rewriteStackFile(sourceText: string, r: StackFileRewrite): Rewri
       config.set(key, r.to.region);
     } else if (key === "clusterkit:variables") {
       setVariables(doc, item.value as YAMLMap, r.variables);
+    } else if (key === "clusterkit:clusterName" && isScalar(item.value)) {
+      // Two clusters with one name would share tags and vSphere folders: a name that does not
+      // carry the region goes, and the new cluster takes its stack's name (the default).
+      const old = String(item.value.value);
+      const next = replaceRegion(old, r.from.region, r.to.region);
+      if (next === old) config.delete(key);
+      else item.value.value = next;
+      rewrites.push({ path: `config.${key}`, from: old, to: next === old ? r.to.stack : next });
     } else if (key === "clusterkit:overrides") {
       if (mentions((item.value as Node | null)?.toJSON?.(), r.from.region)) regionMentions.push(`config.${key}`);
     } else if (isScalar(item.value) && typeof item.value.value === "string") {
