@@ -14,7 +14,6 @@ import { renderArtifacts } from "../../core/render/artifacts";
 import type { Runner } from "../main";
 import { printIssues, printWarnings, type Io } from "../output";
 import { renderTree } from "../plan/render-tree";
-import { runProgramOffline } from "../plan/run-program";
 
 interface Options {
   stack: string;
@@ -56,6 +55,8 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
   const outDir = opts.out ? path.resolve(cwd, opts.out) : null;
   // Pulumi runs programs in the project folder; so does the plan.
   process.chdir(root);
+  // Loaded on use: the Pulumi SDK takes seconds to import, and other commands never need it.
+  const { runProgramOffline } = require("../plan/run-program") as typeof import("../plan/run-program");
   const run = await runProgramOffline({ root, project: "clusterkit", stack: opts.stack, config, secretKeys });
   const artifacts = renderArtifacts(spec);
   // The program logs the same validation warnings printed above; show only what is new.
