@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { controlPlaneEndpoint, type EncryptionKey } from "../../core/render/kubeadm";
 import type { BastionSpec, ClusterSpec } from "../../core/spec";
-import { planNodes, secretFilesFor, specWithHosts, type NodePlan, type PlannedHost } from "../../providers/kubeadm/plan";
+import { planNodes, secretFilesFor, specWithHosts, waitsFor, type NodePlan, type PlannedHost } from "../../providers/kubeadm/plan";
 import { HostPreparation, KubeadmNode } from "../../providers/kubeadm/resources";
 import type { Connection, Taint } from "../../providers/kubeadm/types";
 
@@ -83,13 +83,16 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     const planOf = (n: string) => plans.apply((ps) => ps.find((p) => p.node.name === n) as NodePlan);
     this.hostPreparations = [];
     this.nodes = [];
+    const byName = new Map<string, KubeadmNode>();
+    const order = waitsFor(hosts);
     for (const h of hosts) {
       const plan = planOf(h.name);
       const prep = new HostPreparation(`${h.name}-host`, { ...pick(plan.apply((p) => p.prep), prepKeys), privateKey, connection }, { parent: this, dependsOn: h.dependsOn });
       const secretFiles = keys ? pulumi.secret(pulumi.all([planned, keys]).apply(([ps, ks]) => secretFilesFor(spec, ps, h.name, ks))) : [];
-      // Control planes join after the one before them; workers only wait for the first.
-      const previous = h.role === "control-plane" ? this.nodes[this.nodes.length - 1] : this.nodes[0];
-      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles }, { parent: this, dependsOn: previous ? [prep, previous] : [prep] });
+      const previous = order.get(h.name);
+      const after = previous ? [prep, byName.get(previous)!] : [prep];
+      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles }, { parent: this, dependsOn: after });
+      byName.set(h.name, node);
       this.hostPreparations.push(prep);
       this.nodes.push(node);
     }

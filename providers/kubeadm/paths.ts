@@ -11,8 +11,12 @@ export const clusterkitDir = kubeadmPaths.clusterkitDir;
 /** Serialises kubeadm runs on a host: a command orphaned by a dropped connection finishes first. */
 export const lockPath = "/run/clusterkit-kubeadm.lock";
 
-/** Runs `body` holding the host's kubeadm lock (waits up to 15 minutes for a previous run). */
-export const underLock = (body: string) => `exec 9>${lockPath}\nflock -w 900 9\n${body}`;
+/**
+ * Runs `body` holding the host's kubeadm lock (waits up to 15 minutes for a previous run). The
+ * body runs with the lock's descriptor closed (bash keeps a close-on-exec copy), so daemons it
+ * starts cannot inherit the lock and hold it after the run.
+ */
+export const underLock = (body: string) => `exec 9>${lockPath}\nflock -w 900 9\n{\n${body}\n} 9>&-`;
 
 /** Files kubeadm leaves when it has started on a host, whether it finished or not. */
 export const kubeadmTraces = [kubeletKubeconfigPath, `${kubeadmPaths.pkiDir}/ca.crt`, apiServerManifestPath, etcdManifestPath, "/var/lib/kubelet/config.yaml"];

@@ -88,3 +88,17 @@ export function secretFilesFor(input: ClusterSpec, hosts: PlannedHost[], nodeNam
     .filter((f) => f.path === kubeadmPaths.encryptionConfigPath)
     .map(toFileSpec);
 }
+
+/**
+ * What each node's kubeadm step waits for (besides its own host preparation): the first control
+ * plane waits for nothing, every other control plane for the one before it (joins one at a time),
+ * every worker for the first control plane only (workers join in parallel, overlapping the
+ * control-plane joins). `nodes` are in spec order: control planes first.
+ */
+export function waitsFor(nodes: { name: string; role: "control-plane" | "worker" }[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const cps = nodes.filter((n) => n.role === "control-plane");
+  cps.forEach((n, i) => out.set(n.name, i === 0 ? null : cps[i - 1].name));
+  for (const n of nodes) if (n.role === "worker") out.set(n.name, cps[0]?.name ?? null);
+  return out;
+}

@@ -9,14 +9,26 @@ import { shellQuote } from "../../ssh";
 
 const pki = "/etc/kubernetes/pki/etcd";
 
-const etcdctl = (args: string, endpoints = "https://127.0.0.1:2379") => `if command -v etcdctl >/dev/null 2>&1; then
-  run=(etcdctl)
+/**
+ * Runs etcdctl against the local member at the client URL its static pod manifest listens on (as
+ * kubeadm writes it: https://127.0.0.1:2379 with client certificates), or at `endpoints` if given.
+ * On the host, settings go through ETCDCTL_* variables: etcdctl refuses a flag that shadows a
+ * variable, and packaged wrappers often export ETCDCTL_ENDPOINTS.
+ */
+const etcdctl = (args: string, endpoints?: string) => `manifest=/etc/kubernetes/manifests/etcd.yaml
+url="$(grep -o -- '--listen-client-urls=[^ ]*' "$manifest" 2>/dev/null | head -n 1 | cut -d= -f2 | cut -d, -f1 || true)"
+ep=${endpoints ? shellQuote(endpoints) : '"\${url:-https://127.0.0.1:2379}"'}
+tls=()
+case "$ep" in https://*) tls=(--cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key) ;; esac
+if command -v etcdctl >/dev/null 2>&1; then
+  export ETCDCTL_API=3 ETCDCTL_ENDPOINTS="$ep" ETCDCTL_DIAL_TIMEOUT=3s ETCDCTL_COMMAND_TIMEOUT=10s
+  if [[ \${#tls[@]} -gt 0 ]]; then export ETCDCTL_CACERT=${pki}/ca.crt ETCDCTL_CERT=${pki}/healthcheck-client.crt ETCDCTL_KEY=${pki}/healthcheck-client.key; fi
+  etcdctl ${args}
 else
   cid="$(crictl ps -q --name '^etcd$' 2>/dev/null | head -n 1)"
   if [[ -z "$cid" ]]; then echo "clusterkit: neither etcdctl nor a running etcd container on this host" >&2; exit 3; fi
-  run=(crictl exec "$cid" etcdctl)
-fi
-ETCDCTL_API=3 "\${run[@]}" --endpoints=${shellQuote(endpoints)} --cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key --dial-timeout=3s --command-timeout=10s ${args}`;
+  crictl exec "$cid" etcdctl --endpoints="$ep" "\${tls[@]}" --dial-timeout=3s --command-timeout=10s ${args}
+fi`;
 
 export interface EtcdMember {
   /** Hex, as `etcdctl member remove` takes it. */

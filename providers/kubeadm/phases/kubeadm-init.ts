@@ -4,7 +4,7 @@
  * refused when another control plane already holds one, and the command itself re-checks under
  * the host's kubeadm lock, so a run orphaned by a dropped connection cannot race a retry.
  */
-import { rememberCertificateKey, randomBootstrapToken, randomCertificateKey } from "../cluster/tokens";
+import { deleteJoinToken, rememberCertificateKey, randomBootstrapToken, randomCertificateKey } from "../cluster/tokens";
 import { adminKubeconfigPath, underLock } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmConfig } from "./files";
@@ -33,6 +33,8 @@ export const kubeadmInit: Phase<NodeContext> = {
     });
     // Joins in this run reuse the key; it was uploaded with `--upload-certs`.
     rememberCertificateKey(ctx.inputs.cluster, certificateKey);
+    // kubeadm insists on registering a token at init; nothing joins with it, so it goes at once.
+    await deleteJoinToken(ctx.host, bootstrapToken, this.name);
     invalidate(ctx);
   },
 };
