@@ -26,11 +26,11 @@ const nginxDefaults = loadReference("ingress-nginx-values.yaml") as Json;
 const referencePins = { cilium: "1.20.0", flannel: "v0.28.9", "ingress-nginx": "4.15.1" };
 
 function releases(plan: AddonPlan): ReleasePlan[] {
-  return [plan.cni, plan.storage, ...plan.ingress].flatMap((i) => i.releases);
+  return [plan.cni, ...plan.storage, ...plan.ingress].flatMap((i) => i.releases);
 }
 
 function objects(plan: AddonPlan, secretsOf: K8sObject[]): K8sObject[] {
-  return [plan.networkIdentity, ...[plan.cni, plan.storage, ...plan.ingress].flatMap((i) => [...i.namespaces, ...(i.prerequisites ?? []), ...i.objects]), ...plan.oidc, ...secretsOf];
+  return [plan.networkIdentity, ...[plan.cni, ...plan.storage, ...plan.ingress].flatMap((i) => [...i.namespaces, ...(i.prerequisites ?? []), ...i.objects]), ...plan.oidc, ...secretsOf];
 }
 
 /** Problems of one release's values against whatever the chart's reference data offers. */
@@ -94,7 +94,7 @@ describe("the checks fail on what they exist to catch", () => {
   });
 
   it("an unknown field, a wrong type and a bad name in a Kubernetes object", () => {
-    const [sc] = addonPlan(specFor("eks")).storage.objects;
+    const [sc] = addonPlan(specFor("eks")).storage[1].objects;
     const broken = { ...sc, metadata: { ...sc.metadata, name: "Fast_SSD" }, volumeBindingMode: "Later", allowVolumeExpansions: true };
     const problems = objectProblems(broken);
     assert.ok(problems.some((p) => p.includes('metadata.name "Fast_SSD" is not a DNS subdomain')), problems.join("\n"));

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { csiTrustPolicy, eksCsiAddons } from "../../core/render/addons/eks-storage";
-import { storageInstall, storageSecretKeys, storageSecrets, type StorageSecretValues } from "../../core/render/addons/storage";
+import { storageInstalls, storageSecretKeys, storageSecrets, type StorageSecretValues } from "../../core/render/addons/storage";
 import type { ClusterSpec } from "../../core/spec";
 import type { PlatformAddonInputs } from "../platform";
 import { createInstall, createObjects, resourceName, type AddonContext } from "./resources";
@@ -74,10 +74,11 @@ export function installStorage(
   spec: ClusterSpec,
   args: { secrets: StorageSecrets; inputs: PlatformAddonInputs; aws?: aws.Provider; dependsOn: pulumi.Input<pulumi.Resource>[] },
 ): pulumi.Resource[] {
-  const plan = storageInstall(spec);
-  const namespaces = createObjects(ctx, plan.namespaces, args.dependsOn);
+  const [drivers, classes] = storageInstalls(spec);
+  const namespaces = createObjects(ctx, drivers.namespaces, args.dependsOn);
   const secrets = createSecrets(ctx, spec, args.secrets, [...args.dependsOn, ...namespaces]);
-  const drivers = createEksCsiAddons(ctx, spec, args.inputs, args.aws, args.dependsOn);
-  const rest = createInstall(ctx, { ...plan, namespaces: [] }, [...args.dependsOn, ...namespaces, ...secrets, ...drivers]);
-  return [...namespaces, ...secrets, ...drivers, ...rest];
+  const managed = createEksCsiAddons(ctx, spec, args.inputs, args.aws, args.dependsOn);
+  const installed = createInstall(ctx, { ...drivers, namespaces: [] }, [...args.dependsOn, ...namespaces, ...secrets, ...managed]);
+  const all = [...namespaces, ...secrets, ...managed, ...installed];
+  return [...all, ...createInstall(ctx, classes, [...args.dependsOn, ...all])];
 }

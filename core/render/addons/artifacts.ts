@@ -33,7 +33,7 @@ function stageArtifacts(stage: string, installs: AddonInstall[]): { files: Artif
 
 export function addonArtifacts(spec: ClusterSpec): Artifact[] {
   const plan = addonPlan(spec);
-  const stages = [stageArtifacts("cni", [plan.cni]), stageArtifacts("storage", [plan.storage]), stageArtifacts("ingress", plan.ingress)];
+  const stages = [stageArtifacts("cni", [plan.cni]), stageArtifacts("storage", plan.storage), stageArtifacts("ingress", plan.ingress)];
   const out: Artifact[] = [
     { path: "addons/network-identity.yaml", content: toYaml([plan.networkIdentity]) },
     ...stages.flatMap((s) => s.files),

@@ -12,12 +12,13 @@ import { ingressInstalls } from "./ingress";
 import type { K8sObject } from "./k8s";
 import { networkIdentityConfigMap } from "./network-identity";
 import { oidcClusterRoleBindings } from "./oidc";
-import { storageInstall } from "./storage";
+import { storageInstalls } from "./storage";
 
 export interface AddonPlan {
   networkIdentity: K8sObject;
   cni: AddonInstall;
-  storage: AddonInstall;
+  /** In order: the drivers, then the classes. */
+  storage: AddonInstall[];
   /** In order: MetalLB when it exposes the controller, then the controller. */
   ingress: AddonInstall[];
   oidc: K8sObject[];
@@ -30,7 +31,7 @@ export function addonPlan(spec: ClusterSpec, apiServer: ApiServerAddress | null 
   return {
     networkIdentity: networkIdentityConfigMap(spec),
     cni: cniInstall(spec, apiServer),
-    storage: storageInstall(spec),
+    storage: storageInstalls(spec),
     ingress: ingressInstalls(spec),
     oidc: oidcClusterRoleBindings(spec),
   };

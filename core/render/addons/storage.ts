@@ -26,7 +26,12 @@ function byStage(objects: K8sObject[]): { namespaces: K8sObject[]; objects: K8sO
   return { namespaces: objects.filter((o) => o.kind === "Namespace"), objects: objects.filter((o) => o.kind !== "Namespace") };
 }
 
-export function storageInstall(spec: ClusterSpec): AddonInstall {
+/** The drivers, then the classes: a class is only useful once its provisioner runs. */
+export function storageInstalls(spec: ClusterSpec): AddonInstall[] {
+  return [storageDrivers(spec), { namespaces: [], releases: [], objects: storageClasses(spec) }];
+}
+
+function storageDrivers(spec: ClusterSpec): AddonInstall {
   const out: AddonInstall = { namespaces: [], releases: [], objects: [] };
   const add = (objects: K8sObject[]) => {
     const s = byStage(objects);
@@ -44,7 +49,6 @@ export function storageInstall(spec: ClusterSpec): AddonInstall {
     out.namespaces.push(namespace(spec, cephRbd.namespace, "privileged"));
     out.releases.push(cephRelease(spec));
   }
-  out.objects.push(...storageClasses(spec));
   return out;
 }
 
