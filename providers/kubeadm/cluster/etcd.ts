@@ -5,7 +5,7 @@
  * uint64 numbers, which JavaScript would round.
  */
 import type { RemoteHost } from "../../ssh";
-import { shellQuote } from "../../ssh";
+import { SshError, shellQuote } from "../../ssh";
 
 const pki = "/etc/kubernetes/pki/etcd";
 
@@ -68,8 +68,20 @@ export async function listMembers(cp: RemoteHost, step: string): Promise<EtcdMem
   return parseMemberList(await cp.read(etcdctl("member list -w simple"), step, 30_000));
 }
 
-export async function removeMember(cp: RemoteHost, id: string, step: string): Promise<void> {
-  await cp.run(etcdctl(`member remove ${shellQuote(id)}`), { step, mutating: true, timeoutMs: 30_000 });
+/**
+ * Removes a member. etcd refuses a removal ("unhealthy cluster") while fewer than a quorum of the
+ * remaining members have been connected for its health interval (5 s), e.g. just after one came
+ * back; nothing changed then, so asking again is safe, as kubeadm does.
+ */
+export async function removeMember(cp: RemoteHost, id: string, step: string, attempts = 15): Promise<void> {
+  for (let i = 1; ; i++) {
+    const r = await cp.run(etcdctl(`member remove ${shellQuote(id)}`), { step, mutating: true, timeoutMs: 30_000, okCodes: [0, 1] });
+    if (r.code === 0 || /member not found/i.test(r.stderr)) return;
+    if (i >= attempts || !/unhealthy cluster/i.test(r.stderr)) {
+      throw new SshError({ kind: "command", host: cp.name, address: cp.address, step, message: `etcdctl member remove ${id} failed (exit code ${r.code})`, exitCode: r.code, stderr: r.stderr });
+    }
+    await new Promise((res) => setTimeout(res, 1000));
+  }
 }
 
 /** Health of every member's client URL, from one control plane's view. */

@@ -1,12 +1,14 @@
 /**
  * `kubeadm join` with a bootstrap token made for this node alone (15 minutes, deleted after use).
  * Control planes also take the certificate key, and any stale etcd member with their address is
- * removed first (a member left by an earlier failed join would count against quorum). The command
+ * removed first (a member left by an earlier failed join would count against quorum), as is a node
+ * object left under the node's name. The command
  * re-checks under the host's kubeadm lock that the node has not joined meanwhile.
  */
 import { ClusterkitError } from "../../../core/errors";
 import type { RemoteHost } from "../../ssh";
 import { listMembers, memberAt, removeMember } from "../cluster/etcd";
+import { deleteNode, getNode } from "../cluster/kubectl";
 import { certificateKey, createJoinToken, deleteJoinToken, forgetCertificateKey } from "../cluster/tokens";
 import { kubeletKubeconfigPath, underLock } from "../paths";
 import type { Phase } from "../phase";
@@ -24,6 +26,9 @@ async function admin(ctx: NodeContext, step: string): Promise<RemoteHost> {
 }
 
 async function runJoin(ctx: NodeContext, a: RemoteHost, step: string, extra: RuntimeSecrets): Promise<void> {
+  // This host has no kubelet.conf, so a node object by its name is left from before (the host was
+  // reset or reinstalled); kubeadm refuses to join under the name of a Ready node.
+  if (await getNode(a, ctx.inputs.name, step)) await deleteNode(a, ctx.inputs.name, `${step} (stale node object)`);
   const creds = await createJoinToken(a, step);
   const secrets = { bootstrapToken: creds.token, caCertHash: creds.caCertHash, ...extra };
   try {
