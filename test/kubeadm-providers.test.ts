@@ -1,0 +1,198 @@
+// Unit tests of the kubeadm providers' pure decisions: what a change of inputs means (replace,
+// update, refuse), the join order, label/taint changes, parsing of kubeadm/etcdctl output, the
+// quorum rule, and how rendered files get their runtime secrets.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { placeholders } from "../core/render/kubeadm";
+import { parseMemberList, quorumAfterRemoval, type EtcdMember } from "../providers/kubeadm/cluster/etcd";
+import { parseNode } from "../providers/kubeadm/cluster/kubectl";
+import { parseJoinCommand, randomBootstrapToken, randomCertificateKey } from "../providers/kubeadm/cluster/tokens";
+import { diffHostPrep, diffNode } from "../providers/kubeadm/diff";
+import { underLock } from "../providers/kubeadm/paths";
+import { beforeKubeadm, fillSecrets, kubeadmConfig, steadyFiles, unfilled } from "../providers/kubeadm/phases/files";
+import { metadataChange } from "../providers/kubeadm/phases/node-metadata";
+import { waitsFor } from "../providers/kubeadm/plan";
+import { parseFacts } from "../providers/kubeadm/probe";
+import { unobserved } from "../providers/kubeadm/observe";
+import type { HostPrepOutputs, NodeOutputs } from "../providers/kubeadm/types";
+
+const node: NodeOutputs = {
+  cluster: "c1",
+  name: "cp-1",
+  address: "10.0.0.11",
+  ssh: { user: "root", port: 22, hostKey: "SHA256:" + "a".repeat(43) },
+  privateKey: "KEY",
+  connection: { trustOnFirstUse: false, bastion: null, concurrency: 10 },
+  role: "control-plane",
+  init: true,
+  kubernetesVersion: "1.34.1",
+  controlPlanes: [],
+  kubeadmCommand: ["kubeadm", "init", "--config", "/etc/kubernetes/clusterkit/kubeadm.yaml", "--upload-certs"],
+  files: [],
+  secretFiles: [],
+  configHash: "h1",
+  clusterConfigHash: "c1",
+  labels: {},
+  taints: [],
+  kubeconfig: "",
+  observed: unobserved,
+};
+
+describe("diff", () => {
+  it("no change, no diff", () => {
+    assert.deepEqual(diffNode(node, { ...node }), { changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("a new address is another machine: replaced, the old one leaving first when the name stays", () => {
+    assert.deepEqual(diffNode(node, { ...node, address: "10.0.0.99" }), { changes: true, replaces: ["address"], deleteBeforeReplace: true });
+    const renamed = diffNode(node, { ...node, name: "cp-9", address: "10.0.0.99" });
+    assert.deepEqual(renamed.replaces, ["name", "address"]);
+    assert.equal(renamed.deleteBeforeReplace, false, "a new name joins before the old one leaves");
+    assert.deepEqual(diffNode(node, { ...node, role: "worker" }).replaces, ["role"]);
+  });
+
+  it("connection settings, labels, taints, files and the control-plane list are updates", () => {
+    for (const change of [
+      { ssh: { ...node.ssh, port: 2222 } },
+      { privateKey: "OTHER" },
+      { labels: { a: "b" } },
+      { taints: [{ key: "k", effect: "NoSchedule" }] },
+      { configHash: "h2" },
+      { controlPlanes: [{ name: "cp-2", address: "10.0.0.12", port: 22, user: "root", hostKey: null }] },
+    ]) {
+      assert.deepEqual(diffNode(node, { ...node, ...change }), { changes: true, replaces: [], deleteBeforeReplace: false }, JSON.stringify(change));
+    }
+  });
+
+  it("drift seen by refresh makes an update", () => {
+    assert.equal(diffNode({ ...node, observed: { ...unobserved, drift: ["the node has not joined"] } }, node).changes, true);
+  });
+
+  it("a Kubernetes version change fails: upgrades are not built yet", () => {
+    assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.35.0" }), /changing Kubernetes from 1\.34\.1 to 1\.35\.0 needs an upgrade.*upgrades are not built yet/s);
+  });
+
+  it("a change of the cluster-wide kubeadm configuration fails on the first control plane, not elsewhere", () => {
+    assert.throws(() => diffNode(node, { ...node, clusterConfigHash: "c2" }), /reconfiguring a running cluster is not built yet/);
+    const joiner = { ...node, init: false, clusterConfigHash: "" };
+    assert.equal(diffNode(joiner, { ...joiner, configHash: "h9" }).changes, true);
+  });
+
+  it("host preparation: new scripts update, a new address replaces, pending steps update", () => {
+    const prep = { name: "w", address: "10.0.0.5", ssh: node.ssh, privateKey: "K", connection: node.connection, detectOs: "d", steps: [], stepsHash: "s1", os: "debian", pending: [] } as HostPrepOutputs;
+    assert.deepEqual(diffHostPrep(prep, { ...prep }), { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffHostPrep(prep, { ...prep, stepsHash: "s2" }).replaces, []);
+    assert.equal(diffHostPrep(prep, { ...prep, stepsHash: "s2" }).changes, true);
+    assert.deepEqual(diffHostPrep(prep, { ...prep, address: "10.0.0.6" }).replaces, ["address"]);
+    assert.equal(diffHostPrep({ ...prep, pending: ["containerd"] }, prep).changes, true);
+  });
+});
+
+describe("order", () => {
+  it("control planes one after another, workers only after the first", () => {
+    const order = waitsFor([
+      { name: "cp-1", role: "control-plane" },
+      { name: "cp-2", role: "control-plane" },
+      { name: "cp-3", role: "control-plane" },
+      { name: "w-1", role: "worker" },
+      { name: "w-2", role: "worker" },
+    ]);
+    assert.deepEqual(Object.fromEntries(order), { "cp-1": null, "cp-2": "cp-1", "cp-3": "cp-2", "w-1": "cp-1", "w-2": "cp-1" });
+  });
+});
+
+describe("labels and taints", () => {
+  it("only what changed is set or removed", () => {
+    const c = metadataChange(
+      { labels: { a: "1", b: "2" }, taints: [{ key: "x", effect: "NoSchedule" }, { key: "y", value: "1", effect: "NoExecute" }] },
+      { labels: { a: "1", b: "3", c: "4" }, taints: [{ key: "y", value: "2", effect: "NoExecute" }] },
+    );
+    assert.deepEqual(c.setLabels, { b: "3", c: "4" });
+    assert.deepEqual(c.removeLabels, []);
+    assert.deepEqual(c.setTaints, [{ key: "y", value: "2", effect: "NoExecute" }]);
+    assert.deepEqual(c.removeTaints, [{ key: "x", effect: "NoSchedule" }]);
+    assert.deepEqual(metadataChange({ labels: { a: "1" }, taints: [] }, { labels: {}, taints: [] }).removeLabels, ["a"]);
+  });
+});
+
+describe("parsing what the hosts print", () => {
+  it("kubeadm token create --print-join-command", () => {
+    const out = `kubeadm join 10.77.1.250:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${"e".repeat(64)} \n`;
+    assert.deepEqual(parseJoinCommand(out), { endpoint: "10.77.1.250:6443", token: "abcdef.0123456789abcdef", caCertHash: `sha256:${"e".repeat(64)}` });
+    assert.equal(parseJoinCommand("error: timed out"), null);
+  });
+
+  it("etcdctl member list -w simple keeps ids as hex strings", () => {
+    const ms = parseMemberList("8e9e05c52164694d, started, cp-1, https://10.0.0.11:2380, https://10.0.0.11:2379, false\nffffffffffffffff, unstarted, , https://10.0.0.12:2380, , false\n");
+    assert.deepEqual(ms[0], { id: "8e9e05c52164694d", started: true, name: "cp-1", peerUrls: ["https://10.0.0.11:2380"], clientUrls: ["https://10.0.0.11:2379"], learner: false });
+    assert.equal(ms[1].id, "ffffffffffffffff");
+    assert.equal(ms[1].started, false);
+  });
+
+  it("kubectl get node -o json", () => {
+    const n = parseNode({ metadata: { name: "w-1", labels: { "node-role.kubernetes.io/control-plane": "" } }, spec: { unschedulable: true }, status: { conditions: [{ type: "Ready", status: "False", reason: "KubeletNotReady", message: "cni plugin not initialized" }], nodeInfo: { kubeletVersion: "v1.34.1" }, addresses: [{ type: "InternalIP", address: "10.0.0.5" }] } });
+    assert.equal(n.ready, false);
+    assert.equal(n.reason, "KubeletNotReady");
+    assert.equal(n.unschedulable, true);
+    assert.equal(n.internalIp, "10.0.0.5");
+  });
+
+  it("the facts probe", () => {
+    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
+    assert.deepEqual(f, { adminConf: true, kubeletConf: true, apiServerManifest: false, traces: true, pendingConfig: false, appliedHash: "abc", kubeletVersion: "v1.34.1", kubeadmVersion: "v1.34.1", kubeletActive: true });
+    assert.equal(parseFacts("applied=\nkubelet=\nactive=inactive").appliedHash, null);
+  });
+});
+
+describe("quorum", () => {
+  const m = (id: string): EtcdMember => ({ id, started: true, name: id, peerUrls: [], clientUrls: [], learner: false });
+  const members = [m("a"), m("b"), m("c")];
+  it("3 healthy members: removing one leaves 2 of 2", () => {
+    assert.deepEqual(quorumAfterRemoval(members, new Map([["a", true], ["b", true], ["c", true]]), members[2]), { ok: true, remaining: 2, healthy: 2, needed: 2 });
+  });
+  it("one already unhealthy: removing a healthy one breaks quorum, removing the unhealthy one does not", () => {
+    const health = new Map([["a", true], ["b", false], ["c", true]]);
+    assert.equal(quorumAfterRemoval(members, health, members[2]).ok, false);
+    assert.equal(quorumAfterRemoval(members, health, members[1]).ok, true);
+  });
+  it("the last member can never be removed this way", () => {
+    assert.equal(quorumAfterRemoval([m("a")], new Map([["a", true]]), m("a")).ok, false);
+  });
+});
+
+describe("runtime secrets", () => {
+  it("tokens and keys are random, in kubeadm's formats", () => {
+    assert.match(randomBootstrapToken(), /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    assert.match(randomCertificateKey(), /^[0-9a-f]{64}$/);
+    assert.notEqual(randomBootstrapToken(), randomBootstrapToken());
+  });
+
+  it("placeholders are filled on the host side only, and none may be left", () => {
+    const content = `token: ${placeholders.bootstrapToken}\ncaCertHashes: [${placeholders.caCertHash}]\ncertificateKey: ${placeholders.certificateKey}\n`;
+    const filled = fillSecrets(content, { bootstrapToken: "abcdef.0123456789abcdef", caCertHash: "sha256:x" });
+    assert.ok(filled.includes("abcdef.0123456789abcdef"));
+    assert.deepEqual(unfilled(filled), ["certificateKey"]);
+  });
+
+  it("files: before kubeadm without the one-use config; steady state with the last entry per path", () => {
+    const inputs = {
+      ...node,
+      files: [
+        { path: "/k/kubeadm.yaml", content: `t: ${placeholders.bootstrapToken}`, mode: "0600", when: "before-kubeadm" as const, ephemeral: true },
+        { path: "/m/kube-vip.yaml", content: "bootstrap", mode: "0600", when: "before-kubeadm" as const, ephemeral: false },
+        { path: "/m/kube-vip.yaml", content: "steady", mode: "0600", when: "after-kubeadm" as const, ephemeral: false },
+      ],
+      secretFiles: [{ path: "/a/enc.yaml", content: "secret", mode: "0600", when: "before-kubeadm" as const, ephemeral: false }],
+    };
+    assert.deepEqual(beforeKubeadm(inputs).map((f) => [f.path, f.content, f.secret]), [["/m/kube-vip.yaml", "bootstrap", false], ["/a/enc.yaml", "secret", true]]);
+    assert.deepEqual(steadyFiles(inputs).map((f) => [f.path, f.content]), [["/m/kube-vip.yaml", "steady"], ["/a/enc.yaml", "secret"]]);
+    const cfg = kubeadmConfig(inputs, { bootstrapToken: "abcdef.0123456789abcdef" });
+    assert.equal(cfg.content, "t: abcdef.0123456789abcdef");
+    assert.equal(cfg.secret, true);
+    assert.equal(cfg.mode, "0600");
+  });
+
+  it("kubeadm runs under the host lock, which the daemons it starts do not inherit", () => {
+    assert.equal(underLock("kubeadm init"), "exec 9>/run/clusterkit-kubeadm.lock\nflock -w 900 9\n{\nkubeadm init\n} 9>&-");
+  });
+});
