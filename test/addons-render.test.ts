@@ -8,6 +8,7 @@ import { ingressInstalls, nlbAnnotations } from "../core/render/addons/ingress";
 import { localPathConfig } from "../core/render/addons/local-path";
 import { bindingName, clusterTlsFromKubeconfig, eksIdentityProvider, oidcClusterRoleBindings, oidcIdentity, oidcKubeconfig } from "../core/render/addons/oidc";
 import { addonPlan } from "../core/render/addons/plan";
+import { authenticationConfiguration } from "../core/render/kubeadm/apiserver/authentication";
 import { defaultClassAnnotation, storageClasses } from "../core/render/addons/storage-classes";
 import { storageSecretKeys, storageSecrets } from "../core/render/addons/storage";
 import { csiConfigFile } from "../core/render/addons/vsphere";
@@ -221,6 +222,21 @@ describe("OIDC", () => {
     assert.ok(!exec.args.some((a: string) => a.startsWith("--oidc-client-secret")));
     assert.equal(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
     assert.equal(eksIdentityProvider(specFor("vsphere")), null);
+  });
+
+  it("the kubeadm API server trusts exactly the identity the bindings and the kubeconfig assume", () => {
+    const spec = specFor("vsphere", (bp) => {
+      bp.oidc.usernameClaim = "preferred_username";
+      bp.oidc.groupsPrefix = "sso:";
+    });
+    const id = oidcIdentity(spec.oidc!);
+    const authn = authenticationConfiguration(spec) as { jwt: { issuer: { url: string; audiences: string[] }; claimMappings: { username: { claim: string; prefix: string }; groups: { claim: string; prefix: string } } }[] };
+    const [jwt] = authn.jwt;
+    assert.deepEqual(
+      { issuerUrl: jwt.issuer.url, clientId: jwt.issuer.audiences[0], usernameClaim: jwt.claimMappings.username.claim, groupsClaim: jwt.claimMappings.groups.claim, usernamePrefix: jwt.claimMappings.username.prefix, groupsPrefix: jwt.claimMappings.groups.prefix },
+      id,
+    );
+    assert.equal((oidcClusterRoleBindings(spec)[0].subjects as { name: string }[])[0].name, "sso:platform-admins");
   });
 
   it("the kubeconfig takes the admin kubeconfig's trust settings, never its credentials", () => {
