@@ -12,6 +12,11 @@ export function nodeRegistration(spec: ClusterSpec, node: NodeSpec): object {
     // Always explicit: an absent list means "kubeadm's default" (the control-plane taint on control planes only).
     taints: nodeTaints(node),
     // The node's address on the node network, not whichever interface has the default route.
-    kubeletExtraArgs: args({ "node-ip": nodeAddress(node), ...(labels && { "node-labels": labels }) }),
+    // On vSphere the CPI sets each node's provider ID; kubelet must leave that to an external cloud provider.
+    kubeletExtraArgs: args({
+      ...(spec.platform.kind === "vsphere" && { "cloud-provider": "external" }),
+      "node-ip": nodeAddress(node),
+      ...(labels && { "node-labels": labels }),
+    }),
   };
 }

@@ -66,8 +66,10 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
 
 /** Node, VIP and ingress-pool addresses must sit inside the node network and not collide. */
 export function checkAddresses(ctx: RuleContext, net: Networking, nodes: NodeSpec[]): void {
+  // Nodes are ordered control planes first; point at the entry the user wrote, in their order.
+  const hostIndex = new Map(((ctx.variables.hosts as { name: string }[] | undefined) ?? []).map((h, i) => [h.name, i]));
   const where = (i: number) =>
-    ctx.blueprint.platform.kind === "baremetal" ? variableAt(ctx, "hosts", [i, "address"]) : variableAt(ctx, "nodeIps", [i]);
+    ctx.blueprint.platform.kind === "baremetal" ? variableAt(ctx, "hosts", [hostIndex.get(nodes[i].name) ?? i, "address"]) : variableAt(ctx, "nodeIps", [i]);
   const taken = new Map<string, string>();
   const edges = poolBounds(net.nodeCidr)!;
   nodes.forEach((n, i) => {
