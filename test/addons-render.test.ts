@@ -7,6 +7,7 @@ import { flannelInstall } from "../core/render/addons/flannel";
 import { ingressInstalls, nlbAnnotations } from "../core/render/addons/ingress";
 import { localPathConfig } from "../core/render/addons/local-path";
 import { bindingName, clusterTlsFromKubeconfig, eksIdentityProvider, oidcClusterRoleBindings, oidcIdentity, oidcKubeconfig } from "../core/render/addons/oidc";
+import { networkIdentity } from "../core/render/addons/network-identity";
 import { addonPlan } from "../core/render/addons/plan";
 import { authenticationConfiguration } from "../core/render/kubeadm/apiserver/authentication";
 import { defaultClassAnnotation, storageClasses } from "../core/render/addons/storage-classes";
@@ -242,6 +243,14 @@ describe("OIDC", () => {
   it("the kubeconfig takes the admin kubeconfig's trust settings, never its credentials", () => {
     const admin = "clusters:\n- cluster:\n    server: https://x\n    certificate-authority-data: Q0E=\nusers:\n- name: admin\n  user:\n    client-key-data: S0VZ\n";
     assert.deepEqual(clusterTlsFromKubeconfig(admin), { "certificate-authority-data": "Q0E=" });
+  });
+});
+
+describe("network identity", () => {
+  it("records the CNI (with the EKS datapath) and the pod CIDR", () => {
+    assert.deepEqual(networkIdentity(specFor("baremetal")), { cni: "flannel", podCidr: "10.66.0.0/16" });
+    assert.deepEqual(networkIdentity(specFor("eks")), { cni: "cilium-chaining", podCidr: "vpc" });
+    assert.deepEqual(networkIdentity(specFor("eks", (bp) => void (bp.cni.eksMode = "eni"))), { cni: "cilium-eni", podCidr: "vpc" });
   });
 });
 

@@ -11,8 +11,10 @@ import { meta, type K8sObject } from "./k8s";
 export const networkIdentityName = "clusterkit-network-identity";
 
 export function networkIdentity(spec: ClusterSpec): NetworkIdentity {
+  // On EKS, chaining and ENI mode are different datapaths: moving between them is a CNI change.
+  const cni = spec.cni.kind === "cilium" && spec.cni.eksMode ? `cilium-${spec.cni.eksMode}` : spec.cni.kind;
   // EKS pods take VPC addresses: there is no pod CIDR of our own to change.
-  return { cni: spec.cni.kind, podCidr: spec.networking.podCidr ?? "vpc" };
+  return { cni, podCidr: spec.networking.podCidr ?? "vpc" };
 }
 
 export function networkIdentityConfigMap(spec: ClusterSpec): K8sObject {
