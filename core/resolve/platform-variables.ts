@@ -41,6 +41,7 @@ export const platformVariables: Record<PlatformKind, Record<string, WellKnownVar
     network: { type: "string", required: true, description: "Port group the VMs attach to." },
     template: { type: "string", required: true, description: "Template VM to clone (see README: preparing a template)." },
     folder: { type: "string", required: false, description: "VM folder; defaults to clusterkit/<cluster>." },
+    vcenterThumbprint: { type: "string", required: false, description: "SHA-1 thumbprint of vCenter's TLS certificate, for the in-cluster CPI/CSI when vCenter uses its own (VMCA) CA." },
     gateway: { type: "ipv4", required: false, description: "Default gateway for static node IPs." },
     nameservers: { type: "ipv4-list", required: false, description: "DNS servers for static node IPs." },
     nodeIps: { type: "ipv4-list", required: false, description: "Static IPs, one per node: control planes first, then pools in blueprint order. Omit for DHCP." },

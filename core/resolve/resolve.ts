@@ -78,6 +78,7 @@ function secretRefs(bp: Blueprint, config: ClusterkitConfig): SecretRef[] {
     sshPrivateKey: bp.platform.kind === "eks" ? null : true,
     vspherePassword: bp.platform.kind === "vsphere" ? true : null,
     oidcClientSecret: bp.oidc ? false : null,
+    cephUserKey: Object.values(bp.storage.classes).some((c) => c.kind === "ceph-rbd") ? true : null,
   };
   return (Object.keys(needs) as SecretConfigKey[])
     .filter((k) => needs[k] !== null)

@@ -12,6 +12,7 @@ export const secretConfigKeys = {
   sshPrivateKey: "SSH private key clusterkit logs in to hosts with (bare metal, vSphere)",
   vspherePassword: "vCenter password (vSphere)",
   oidcClientSecret: "OIDC client secret, for the kubeconfig handed to OIDC users (optional)",
+  cephUserKey: "key of the Ceph client the ceph-rbd storage classes authenticate as",
 } as const;
 export type SecretConfigKey = keyof typeof secretConfigKeys;
 
@@ -27,6 +28,7 @@ export const clusterkitConfigSchema = z.strictObject({
   sshPrivateKey: secureValue.optional(),
   vspherePassword: secureValue.optional(),
   oidcClientSecret: secureValue.optional(),
+  cephUserKey: secureValue.optional(),
   /** Written by `clusterkit clone-region`: the source stack and the sha256 of the blueprint file then. */
   clonedFrom: z
     .strictObject({
