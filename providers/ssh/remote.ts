@@ -62,12 +62,22 @@ export class RemoteHost {
     return result;
   }
 
+  /** The files whose content on the host differs (or that are missing). Read-only. */
+  async staleFiles(files: RemoteFile[], step: string): Promise<RemoteFile[]> {
+    const hashes = await this.fileHashes(files.map((f) => f.path), step);
+    return files.filter((f) => hashes[f.path] !== sha256(f.content));
+  }
+
   /** Writes only the files whose content differs; returns the paths written. */
   async syncFiles(files: RemoteFile[], step: string): Promise<string[]> {
-    const hashes = await this.fileHashes(files.map((f) => f.path), step);
-    const stale = files.filter((f) => hashes[f.path] !== sha256(f.content));
-    for (const f of stale) await this.writeFile(f, step);
+    const stale = await this.staleFiles(files, step);
+    await this.writeFiles(stale, step);
     return stale.map((f) => f.path);
+  }
+
+  /** Writes files at once (one channel each on the host's connection). */
+  async writeFiles(files: RemoteFile[], step: string): Promise<void> {
+    await Promise.all(files.map((f) => this.writeFile(f, step)));
   }
 
   async writeFile(f: RemoteFile, step: string): Promise<void> {

@@ -3,7 +3,7 @@
  * server configs stay current on later updates), the one-use kubeadm config removed (it held a
  * token), and the applied config hash recorded for read() to compare.
  */
-import { shellQuote, sha256 } from "../../ssh";
+import { shellQuote } from "../../ssh";
 import { appliedHashPath } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
@@ -15,13 +15,11 @@ export const finish: Phase<NodeContext> = {
   async needed(ctx) {
     const f = await facts(ctx, this.name);
     if (!kubeadmDone(f, ctx.inputs.init)) return false;
-    if (f.pendingConfig || f.appliedHash !== ctx.inputs.configHash) return true;
-    const files = steadyFiles(ctx.inputs);
-    const hashes = await ctx.host.fileHashes(files.map((x) => x.path), this.name);
-    return files.some((x) => hashes[x.path] !== sha256(x.content));
+    ctx.staleFiles = await ctx.host.staleFiles(steadyFiles(ctx.inputs), this.name);
+    return ctx.staleFiles.length > 0 || f.pendingConfig || f.appliedHash !== ctx.inputs.configHash;
   },
   async run(ctx) {
-    await ctx.host.syncFiles(steadyFiles(ctx.inputs), this.name);
+    await ctx.host.writeFiles(ctx.staleFiles ?? [], this.name);
     const stale = ephemeralFiles(ctx.inputs).map((x) => shellQuote(x.path));
     await ctx.host.run(`rm -f ${stale.join(" ")}\nmkdir -p "$(dirname ${appliedHashPath})"\necho ${shellQuote(ctx.inputs.configHash)} > ${appliedHashPath}`, { step: this.name, mutating: true });
     invalidate(ctx);

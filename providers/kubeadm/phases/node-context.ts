@@ -1,5 +1,5 @@
 /** What the node phases work with: the node, the other control planes, runtime-only secrets. */
-import type { RemoteHost } from "../../ssh";
+import type { RemoteFile, RemoteHost } from "../../ssh";
 import { findAdminHost } from "../cluster/admin-host";
 import { hostFacts, type HostFacts } from "../probe";
 import type { NodeInputs } from "../types";
@@ -14,6 +14,8 @@ export interface NodeContext {
   facts: HostFacts | null;
   /** Why clean-half-joined judged the node half-joined. */
   halfJoined?: string;
+  /** Files a phase's check found stale, for its run to write. */
+  staleFiles?: RemoteFile[];
 }
 
 export async function facts(ctx: NodeContext, step: string): Promise<HostFacts> {

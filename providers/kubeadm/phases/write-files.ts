@@ -3,7 +3,6 @@
  * runs. Only needed while kubeadm has not run here; afterwards `finish` keeps the steady set.
  * Each file is compared by hash first and written only when it differs.
  */
-import { sha256 } from "../../ssh";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
 import { beforeKubeadm } from "./files";
@@ -13,12 +12,11 @@ export const writeFiles: Phase<NodeContext> = {
   name: "write-files",
   async needed(ctx) {
     if (kubeadmDone(await facts(ctx, this.name), ctx.inputs.init)) return false;
-    const files = beforeKubeadm(ctx.inputs);
-    const hashes = await ctx.host.fileHashes(files.map((f) => f.path), this.name);
-    return files.some((f) => hashes[f.path] !== sha256(f.content));
+    ctx.staleFiles = await ctx.host.staleFiles(beforeKubeadm(ctx.inputs), this.name);
+    return ctx.staleFiles.length > 0;
   },
   async run(ctx) {
-    await ctx.host.syncFiles(beforeKubeadm(ctx.inputs), this.name);
+    await ctx.host.writeFiles(ctx.staleFiles ?? [], this.name);
     invalidate(ctx);
   },
 };

@@ -1,0 +1,99 @@
+// The HA bootstrap's critical path from the stand-ins' configured step durations. Each stand-in
+// call that slept is charged its configured duration (calls nested in another call, like the
+// systemctl that kubeadm runs, count inside their parent). Host preparation is everything a host
+// ran before its kubeadm init/join; a node's kubeadm step is init/join plus the bootstrap token
+// made for it on the first control plane. The path: host preparation of every host in parallel,
+// init, control-plane joins one after another, worker joins alongside them.
+import type { StandinCall, StepName } from "../hosts/harness";
+
+export type Durations = Partial<Record<StepName, number>>;
+
+interface Call {
+  step: StepName | null;
+  start: number;
+  end: number;
+  argv: string[];
+  tool: string;
+}
+
+function stepOf(c: StandinCall): StepName | null {
+  const a = c.argv;
+  if ((c.tool === "apt-get" || c.tool === "apt" || c.tool === "dnf" || c.tool === "yum") && a.includes("install")) return "package-install";
+  if (c.tool === "systemctl" && a.some((x) => ["start", "restart", "try-restart", "enable"].includes(x))) return "service-start";
+  if (c.tool === "kubeadm") {
+    if (a[0] === "init" && a[1] === "phase" && a.includes("upload-certs")) return "upload-certs";
+    if (a[0] === "init") return "init";
+    if (a[0] === "join") return "join";
+    if (a[0] === "reset") return "reset";
+    if (a[0] === "token" && a[1] === "create") return "token-create";
+  }
+  return null;
+}
+
+const toCall = (c: StandinCall): Call => {
+  const end = Date.parse(c.time) + c.durationMs;
+  return { step: stepOf(c), start: end - c.durationMs, end, argv: c.argv, tool: c.tool };
+};
+
+/** Configured sleep a call went through in `ms` of its own time: its step's duration, once per sleep that fits. */
+function slept(step: StepName | null, ms: number, d: Durations): number {
+  const dur = step ? (d[step] ?? 0) : 0;
+  if (!dur || ms < dur * 0.95) return 0;
+  return dur * Math.max(1, Math.floor(ms / (dur * 0.95)));
+}
+
+/**
+ * Top-level calls of one host with what they are charged: with `measured`, the time the tool ran;
+ * otherwise what it slept, nested calls (made by the call) included.
+ */
+function charged(calls: StandinCall[], d: Durations, measured: boolean): (Call & { ms: number })[] {
+  const cs = calls.map(toCall).sort((a, b) => a.start - b.start || b.end - a.end);
+  const top: (Call & { ms: number; nested: Call[] })[] = [];
+  for (const c of cs) {
+    const parent = top.find((p) => c.start >= p.start && c.end <= p.end);
+    if (parent) parent.nested.push(c);
+    else top.push({ ...c, ms: 0, nested: [] });
+  }
+  for (const t of top) {
+    if (measured) {
+      t.ms = t.end - t.start;
+      continue;
+    }
+    const nestedTime = t.nested.reduce((s, n) => s + (n.end - n.start), 0);
+    t.ms = slept(t.step, t.end - t.start - nestedTime, d) + t.nested.reduce((s, n) => s + slept(n.step, n.end - n.start, d), 0);
+  }
+  return top;
+}
+
+export interface CriticalPath {
+  ms: number;
+  prep: Record<string, number>;
+  kubeadm: Record<string, number>;
+}
+
+/**
+ * `measured: false`: from the configured sleeps only. `measured: true`: from the time each tool
+ * actually ran (sleeps plus the stand-ins' own work), leaving only clusterkit's own time outside.
+ */
+export function criticalPath(nodes: { name: string; role: "control-plane" | "worker" }[], logs: Map<string, StandinCall[]>, d: Durations, measured = false): CriticalPath {
+  const prep: Record<string, number> = {};
+  const kubeadm: Record<string, number> = {};
+  const first = nodes.find((n) => n.role === "control-plane")!.name;
+  const tokens = charged(logs.get(first) ?? [], d, measured).filter((c) => c.step === "token-create").map((c) => c.ms);
+  const tokenMs = measured && tokens.length ? tokens.reduce((a, b) => a + b, 0) / tokens.length : (d["token-create"] ?? 0);
+  for (const n of nodes) {
+    const calls = charged(logs.get(n.name) ?? [], d, measured);
+    const start = calls.find((c) => c.tool === "kubeadm" && (c.argv[0] === "join" || (c.argv[0] === "init" && c.argv[1] !== "phase")))?.start ?? Infinity;
+    prep[n.name] = calls.filter((c) => c.end <= start).reduce((s, c) => s + c.ms, 0);
+    const own = calls.filter((c) => c.start >= start && (c.step === "init" || c.step === "join"));
+    kubeadm[n.name] = own.reduce((s, c) => s + c.ms, 0) + (n.name === first ? 0 : tokenMs);
+  }
+  const end: Record<string, number> = {};
+  let previous: string | null = null;
+  for (const n of nodes.filter((x) => x.role === "control-plane")) {
+    end[n.name] = Math.max(prep[n.name], previous ? end[previous] : 0) + kubeadm[n.name];
+    previous = n.name;
+  }
+  for (const n of nodes.filter((x) => x.role === "worker")) end[n.name] = Math.max(prep[n.name], end[first]) + kubeadm[n.name];
+  return { ms: Math.max(...Object.values(end)), prep, kubeadm };
+}
