@@ -35,7 +35,7 @@ export interface RuleContext extends SourceFiles {
   out: Collector;
 }
 
-function hasPath(obj: unknown, path: readonly PathSeg[]): boolean {
+export function hasPath(obj: unknown, path: readonly PathSeg[]): boolean {
   let cur = obj;
   for (const seg of path) {
     if (cur === null || typeof cur !== "object" || !(seg in (cur as object))) return false;

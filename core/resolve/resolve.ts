@@ -7,7 +7,7 @@ import { blueprintSchema, type Blueprint } from "../schema/blueprint";
 import { zodIssues, type Locate } from "../schema/issues";
 import { secretConfigKeys, type ClusterkitConfig, type SecretConfigKey } from "../schema/stack";
 import type { ClusterSpec, SecretRef } from "../spec";
-import { Collector, type PathSeg, type RuleContext, type SourceFiles } from "./context";
+import { Collector, hasPath, type RuleContext, type SourceFiles } from "./context";
 import { deepMerge, frozenOverrides } from "./overrides";
 import { platformVariables } from "./platform-variables";
 import { checkOidc, resolveIngress, resolveStorage } from "./rules/addons";
@@ -37,15 +37,6 @@ export interface Resolved {
   warnings: Warning[];
   /** Where the node, pod and service ranges were set (fleet-wide overlap messages point there). */
   rangeOrigins: Record<"node" | "pod" | "service", { file: string; path: string }>;
-}
-
-function hasPath(obj: unknown, path: readonly PathSeg[]): boolean {
-  let cur = obj;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== "object" || !(seg in (cur as object))) return false;
-    cur = (cur as Record<PathSeg, unknown>)[seg];
-  }
-  return true;
 }
 
 /** Parses the blueprint with the stack's overrides applied, attributing each problem to its file. */

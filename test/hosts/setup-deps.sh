@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the fake-host harness needs. Idempotent: when
+# Installs the Debian packages the fake-host harness needs, plus any BINARY=PACKAGE pairs given. Idempotent: when
 # everything is present it only runs dpkg-query and exits silently.
 set -euo pipefail
 
@@ -24,6 +24,11 @@ declare -A need=(
   [/usr/bin/curl]=curl
   [/usr/bin/gpg]=gpg
 )
+
+# Callers may add more as BINARY=PACKAGE arguments (test/setup-deps.sh does).
+for pair in "$@"; do
+  need[${pair%%=*}]=${pair#*=}
+done
 
 missing=()
 for bin in "${!need[@]}"; do
