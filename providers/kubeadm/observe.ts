@@ -6,7 +6,7 @@
  * steps pin versions; readiness waits for the CNI).
  */
 import { isSshError, registerSecret } from "../ssh";
-import { getNode, type NodeStatus } from "./cluster/kubectl";
+import { getNode } from "./cluster/kubectl";
 import { listMembers, memberAt } from "./cluster/etcd";
 import { adminKubeconfigPath } from "./paths";
 import { anyAdmin, type NodeContext } from "./phases/node-context";
@@ -31,15 +31,15 @@ export const unobserved: Observed = {
 export async function observe(ctx: NodeContext): Promise<Observed> {
   let f: HostFacts;
   try {
-    f = await hostFacts(ctx.host, STEP);
+    f = ctx.facts ?? (await hostFacts(ctx.host, STEP));
   } catch (e) {
     if (!isSshError(e, "connect")) throw e;
     return { ...unobserved, drift: [`host unreachable: ${e.failure.message}`] };
   }
   const admin = await anyAdmin(ctx, STEP);
-  const node: NodeStatus | null = admin ? await getNode(admin, ctx.inputs.name, STEP) : null;
-  let etcdMember: boolean | null = null;
-  if (ctx.inputs.role === "control-plane" && admin) etcdMember = !!memberAt(await listMembers(admin, STEP), ctx.inputs.address)?.started;
+  const isCp = ctx.inputs.role === "control-plane";
+  const [node, members] = admin ? await Promise.all([getNode(admin, ctx.inputs.name, STEP), isCp ? listMembers(admin, STEP) : null]) : [null, null];
+  const etcdMember: boolean | null = isCp && members ? !!memberAt(members, ctx.inputs.address)?.started : null;
   const drift: string[] = [];
   if (!kubeadmDone(f, ctx.inputs.init)) drift.push(ctx.inputs.init ? "kubeadm init has not completed" : "the node has not joined");
   else if (admin && !node) drift.push("the node is not registered in the cluster");

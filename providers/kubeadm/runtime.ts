@@ -44,9 +44,7 @@ async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): P
   const ctx = nodeContext(inputs);
   const ran = await runPhases([...nodePhases, ...extra], ctx);
   if (!ran.length) log(`${ctx.label}: nothing to do`);
-  ctx.facts = null;
-  const observed = await observe(ctx);
-  const kubeconfig = inputs.init ? await readKubeconfig(ctx) : "";
+  const [observed, kubeconfig] = await Promise.all([observe(ctx), inputs.init ? readKubeconfig(ctx) : ""]);
   return { ...inputs, kubeconfig, observed };
 }
 

@@ -52,13 +52,14 @@ export function runAnsible(fleet: Fleet, detectOs: string, steps: HostStepSpec[]
         "[ssh_connection]",
         "pipelining = True",
         `control_path_dir = ${path.join(dir, "cp")}`,
+        "control_path = %(directory)s/%%C",
         `ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${known} -o StrictHostKeyChecking=yes`,
         "",
       ].join("\n"),
     );
     fs.writeFileSync(path.join(dir, "playbook.yml"), stringify(playbook(detectOs, steps)));
     const t0 = Date.now();
-    const r = spawnSync("ansible-playbook", ["-i", "inventory.ini", "playbook.yml"], { cwd: dir, env: { ...process.env, ANSIBLE_CONFIG: path.join(dir, "ansible.cfg") }, encoding: "utf8" });
+    const r = spawnSync("ansible-playbook", ["-i", "inventory.ini", "playbook.yml"], { cwd: dir, env: { ...process.env, ANSIBLE_CONFIG: path.join(dir, "ansible.cfg") }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     const ms = Date.now() - t0;
     // Close the ControlPersist masters so nothing outlives the fleet.
     for (const h of fleet.hosts) spawnSync("ssh", ["-o", `ControlPath=${path.join(dir, "cp")}/%C`, "-O", "exit", `root@${h.address}`], { stdio: "ignore" });

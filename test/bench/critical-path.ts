@@ -35,11 +35,17 @@ const toCall = (c: StandinCall): Call => {
   return { step: stepOf(c), start: end - c.durationMs, end, argv: c.argv, tool: c.tool };
 };
 
-/** Configured sleep a call went through in `ms` of its own time: its step's duration, once per sleep that fits. */
-function slept(step: StepName | null, ms: number, d: Durations): number {
-  const dur = step ? (d[step] ?? 0) : 0;
-  if (!dur || ms < dur * 0.95) return 0;
-  return dur * Math.max(1, Math.floor(ms / (dur * 0.95)));
+/** How many sleeps of its step a call makes: one, or one per kubelet/containerd unit systemctl starts. */
+function sleeps(c: Call): number {
+  if (c.step !== "service-start") return 1;
+  return Math.max(1, c.argv.filter((a) => /^(kubelet|containerd)(\.service)?$/.test(a)).length);
+}
+
+/** Configured sleep a call went through, given `ms` of its own time (a call that slept took at least that). */
+function slept(c: Call, ms: number, d: Durations): number {
+  const dur = c.step ? (d[c.step] ?? 0) : 0;
+  const total = dur * sleeps(c);
+  return dur && ms >= total * 0.95 ? total : 0;
 }
 
 /**
@@ -60,7 +66,7 @@ function charged(calls: StandinCall[], d: Durations, measured: boolean): (Call &
       continue;
     }
     const nestedTime = t.nested.reduce((s, n) => s + (n.end - n.start), 0);
-    t.ms = slept(t.step, t.end - t.start - nestedTime, d) + t.nested.reduce((s, n) => s + slept(n.step, n.end - n.start, d), 0);
+    t.ms = slept(t, t.end - t.start - nestedTime, d) + t.nested.reduce((s, n) => s + slept(n, n.end - n.start, d), 0);
   }
   return top;
 }

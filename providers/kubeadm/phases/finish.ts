@@ -13,9 +13,9 @@ import { facts, invalidate, type NodeContext } from "./node-context";
 export const finish: Phase<NodeContext> = {
   name: "finish",
   async needed(ctx) {
-    const f = await facts(ctx, this.name);
+    const [f, stale] = await Promise.all([facts(ctx, this.name), ctx.host.staleFiles(steadyFiles(ctx.inputs), this.name)]);
     if (!kubeadmDone(f, ctx.inputs.init)) return false;
-    ctx.staleFiles = await ctx.host.staleFiles(steadyFiles(ctx.inputs), this.name);
+    ctx.staleFiles = stale;
     return ctx.staleFiles.length > 0 || f.pendingConfig || f.appliedHash !== ctx.inputs.configHash;
   },
   async run(ctx) {

@@ -28,10 +28,12 @@ async function admin(ctx: NodeContext, step: string): Promise<RemoteHost> {
 async function runJoin(ctx: NodeContext, a: RemoteHost, step: string, extra: RuntimeSecrets): Promise<void> {
   // This host has no kubelet.conf, so a node object by its name is left from before (the host was
   // reset or reinstalled); kubeadm refuses to join under the name of a Ready node.
-  if (await getNode(a, ctx.inputs.name, step)) await deleteNode(a, ctx.inputs.name, `${step} (stale node object)`);
+  const stale = getNode(a, ctx.inputs.name, step);
+  stale.catch(() => undefined); // awaited below; only there may it fail the join
   const creds = await createJoinToken(a, step);
   const secrets = { bootstrapToken: creds.token, caCertHash: creds.caCertHash, ...extra };
   try {
+    if (await stale) await deleteNode(a, ctx.inputs.name, `${step} (stale node object)`);
     await ctx.host.writeFile(kubeadmConfig(ctx.inputs, secrets), step);
     await ctx.host.run(underLock(`if [ -f ${kubeletKubeconfigPath} ]; then echo "clusterkit: already joined"; exit 0; fi\n${ctx.inputs.kubeadmCommand.join(" ")}`), {
       step,
