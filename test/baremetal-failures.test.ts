@@ -3,6 +3,7 @@
 // passwordless sudo. Each time the re-run must finish the job and touch nothing else, and a
 // refusal must say why. Needs root (test/hosts/setup-deps.sh).
 import assert from "node:assert/strict";
+import * as net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { isSshError } from "../providers/ssh";
 import { hostPreparation } from "../providers/kubeadm/runtime";
@@ -140,6 +141,29 @@ describe("bare metal over SSH: failures and refusals", () => {
       return true;
     });
     assert.deepEqual(summary(TestCluster.mutatingSince(before, await c.calls())), []);
+  });
+
+  it("reaches a host through a bastion (its key pinned too), over a TCP_NODELAY socket", async () => {
+    const cp1 = c.fleet.host("cp-1");
+    const inputs = c.inputs("w-1").prep;
+    const bastion = { address: cp1.address, port: 22, user: "root", hostKey: cp1.hostKeyFingerprint };
+    const noDelay: boolean[] = [];
+    const original = net.Socket.prototype.setNoDelay;
+    net.Socket.prototype.setNoDelay = function (this: net.Socket, v?: boolean) {
+      noDelay.push(v !== false);
+      return original.call(this, v);
+    };
+    try {
+      const out = await hostPreparation.create({ ...inputs, connection: { ...inputs.connection, bastion } });
+      assert.equal(out.outs.os, "debian");
+    } finally {
+      net.Socket.prototype.setNoDelay = original;
+    }
+    assert.deepEqual(noDelay, [true], "one new TCP connection (to the bastion), Nagle off");
+    await assert.rejects(
+      hostPreparation.create({ ...inputs, connection: { ...inputs.connection, bastion: { ...bastion, hostKey: c.fleet.host("w-2").hostKeyFingerprint } } }),
+      (e: unknown) => isSshError(e, "host-key") && /bastion\.hostKey/.test((e as Error).message),
+    );
   });
 
   it("no token, certificate key, private key or kubeconfig in logs, errors or state", () => {
