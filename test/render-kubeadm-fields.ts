@@ -1,6 +1,6 @@
 /**
  * Field-name checker for rendered Kubernetes config objects, driven by the upstream Go type field
- * lists in /work/shared/reference (see its README for the format). It follows Go types into nested
+ * lists in shared/reference beside the repository (see its README for the format). It follows Go types into nested
  * structs, slices, maps and embedded (inline) structs and reports every JSON key the type lacks.
  * Types outside those files are described below from their upstream sources.
  */
@@ -13,7 +13,8 @@ export interface FieldList {
 }
 export type FieldFile = Record<string, FieldList>;
 
-export const referenceDir = process.env.CLUSTERKIT_REFERENCE_DIR ?? path.resolve(__dirname, "..", "..", "shared", "reference");
+import { referenceDir } from "./support/reference";
+export { referenceDir };
 
 function load(name: string): FieldFile {
   return JSON.parse(fs.readFileSync(path.join(referenceDir, name), "utf8")) as FieldFile;

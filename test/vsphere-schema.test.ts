@@ -18,8 +18,9 @@ import { closest } from "fastest-levenshtein";
 import * as pulumi from "@pulumi/pulumi";
 import * as vsphere from "../providers/vsphere";
 import type { BindingManifest, FieldSpec, FieldSpecs } from "../providers/vsphere/manifest";
+import { referenceDir } from "./support/reference";
 
-const SCHEMA_PATH = process.env.VSPHERE_SCHEMA ?? "/work/shared/reference/pulumi-vsphere.schema.json";
+const SCHEMA_PATH = process.env.VSPHERE_SCHEMA ?? join(referenceDir, "pulumi-vsphere.schema.json");
 const schema = JSON.parse(readFileSync(SCHEMA_PATH, "utf8"));
 const manifest: BindingManifest = vsphere.bindingManifest;
 

@@ -13,7 +13,8 @@ import { parse } from "yaml";
 
 type Json = Record<string, unknown>;
 
-export const referenceDir = "/work/shared/reference";
+import { referenceDir } from "../support/reference";
+export { referenceDir };
 
 export function loadReference(file: string): unknown {
   const text = fs.readFileSync(`${referenceDir}/${file}`, "utf8");
