@@ -96,7 +96,10 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
   io.out(`Plan for stack ${spec.stack}: blueprint ${spec.blueprint}, ${spec.platform.kind}, region ${spec.region}, Kubernetes ${spec.kubernetes.version}`);
   io.out(`Secrets are shown as [secret]. Cluster tags: ${JSON.stringify(spec.tags)}\n`);
   io.out(renderTree(run, spec.tags));
-  if (opts.out) io.out(`\nWrote ${artifacts.length} artifact(s) to ${opts.out}: ${artifacts.map((a) => a.path).join(", ")}`);
+  if (opts.out) {
+    const folders = [...new Set(artifacts.map((a) => a.path.split("/")[0]))];
+    io.out(`\nWrote ${artifacts.length} artifact(s) to ${opts.out}: ${folders.join(", ")}`);
+  }
   return ExitCode.ok;
 }
 
