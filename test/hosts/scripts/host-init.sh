@@ -44,10 +44,6 @@ mkdir -p "$rw"/{etc,varlib,usrbin,usrsbin}/{u,w} "$rw/home" /srv/standin-cluster
     echo "ck-overlay ${d#*:} overlay lowerdir=${d#*:},upperdir=$rw/${d%%:*}/u,workdir=$rw/${d%%:*}/w 0 0"
   done
   echo "ck-usrlocal /usr/local tmpfs mode=755 0 0"
-  echo "ck-root /root tmpfs mode=700 0 0"
-  echo "ck-home /home tmpfs mode=755 0 0"
-  echo "ck-tmp /tmp tmpfs mode=1777 0 0"
-  echo "ck-vartmp /var/tmp tmpfs mode=1777 0 0"
   echo "ck-log /var/log tmpfs mode=755 0 0"
   echo "$CLUSTER_DIR /srv/standin-cluster none bind 0 0"
 } >"$hd/fstab.2"
@@ -57,7 +53,15 @@ mount -a -T "$hd/fstab.2"
 # server apart from the stand-in library and the etcdctl wrapper.
 mkdir -p /usr/local/{bin,sbin,lib,share,libexec/clusterkit-standin} /var/log/clusterkit-standin \
   /var/lib/clusterkit-standin/{packages,holds,units} "${mods[@]/#//sys/module/}"
-ln -s "$STANDIN_DIR" /usr/local/lib/clusterkit-standin
+# The repository (stand-ins and the node_modules they load) is bind-mounted before the private
+# /tmp, /root and /home below, because it may itself live under one of those, as a CI clone under
+# /tmp does; a plain symlink would then point into the host's empty tmpfs.
+mkdir -p /usr/local/lib/clusterkit-repo
+mount --bind "${STANDIN_DIR%/test/hosts/standins}" /usr/local/lib/clusterkit-repo
+ln -s /usr/local/lib/clusterkit-repo/test/hosts/standins /usr/local/lib/clusterkit-standin
+printf '%s\n' "ck-root /root tmpfs mode=700 0 0" "ck-home /home tmpfs mode=755 0 0" \
+  "ck-tmp /tmp tmpfs mode=1777 0 0" "ck-vartmp /var/tmp tmpfs mode=1777 0 0" >"$hd/fstab.3"
+mount -a -T "$hd/fstab.3"
 # curl: hosts cannot reach the internet, so the stand-in serves repository
 # keys; the real binary stays reachable (outside PATH) for the fleet's own
 # addresses.
