@@ -11,6 +11,19 @@ import { TestCluster } from "./baremetal/cluster";
 import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 import { describeCall } from "./baremetal/standin-log";
 
+interface Csr { metadata: { name: string }; spec: { signerName: string; username: string }; status: { conditions?: { type: string; status: string }[] } }
+
+/** Every CSR in the cluster, as `kubectl get csr -o json` lists them on cp-1. */
+async function csrs(c: TestCluster): Promise<Csr[]> {
+  const r = await c.fleet.host("cp-1").exec("kubectl --kubeconfig /etc/kubernetes/admin.conf get csr -o json");
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { items: Csr[] }).items;
+}
+
+/** Names of the `kubectl certificate approve` calls in these logs. */
+const approvals = (calls: Map<string, { tool: string; argv: string[] }[]>) =>
+  [...calls.values()].flat().filter((x) => x.tool === "kubectl" && x.argv.includes("certificate")).flatMap((x) => x.argv.slice(x.argv.indexOf("approve") + 1));
+
 /** Files written under these trees after `marker` was touched, per host. */
 async function writtenSince(c: TestCluster, marker: string): Promise<string[]> {
   const out: string[] = [];
@@ -54,6 +67,17 @@ describe("bare metal over SSH: HA bootstrap", () => {
     assert.equal(c.nodeState.get("cp-2")!.kubeconfig, "", "only the first control plane returns the kubeconfig");
   });
 
+  it("approves each kubelet's serving certificate request, and only those", async () => {
+    const all = await csrs(c);
+    for (const n of c.names) {
+      const mine = all.filter((x) => x.spec.signerName === "kubernetes.io/kubelet-serving" && x.spec.username === `system:node:${n}`);
+      assert.ok(mine.length >= 1, `${n} filed a serving CSR`);
+      for (const x of mine) assert.ok(x.status.conditions?.some((k) => k.type === "Approved" && k.status === "True"), `${n}: ${x.metadata.name} approved`);
+    }
+    const approved = approvals(await c.calls());
+    assert.deepEqual([...approved].sort(), all.map((x) => x.metadata.name).sort(), "approved exactly the serving CSRs, each once");
+  });
+
   it("initialises once, joins control planes one at a time and workers alongside them", async () => {
     const calls = await c.calls();
     const kubeadm = (h: string, sub: string) => calls.get(h)!.filter((x) => x.tool === "kubeadm" && x.argv[0] === sub);
@@ -91,7 +115,10 @@ describe("bare metal over SSH: HA bootstrap", () => {
     const r = await c.up();
     assert.deepEqual([...r.errors].map(([k, e]) => `${k}: ${e.message}`), []);
     for (const n of c.names) await kubeadmNode.update("", c.nodeState.get(n)!, c.inputs(n).node);
-    const mutating = TestCluster.mutatingSince(before, await c.calls());
+    const afterRun = await c.calls();
+    const fresh = new Map([...afterRun].map(([h, cs]) => [h, cs.slice(before.get(h)?.length ?? 0)]));
+    assert.deepEqual(approvals(fresh), [], "the re-run approves nothing");
+    const mutating = TestCluster.mutatingSince(before, afterRun);
     assert.deepEqual([...mutating].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
     assert.deepEqual(await writtenSince(c, "/run/ck-rerun-marker"), [], "no file written on any host");
   });

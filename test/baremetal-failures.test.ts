@@ -56,8 +56,13 @@ describe("bare metal over SSH: failures and refusals", () => {
     assert.equal(c.nodeState.get("w-2")!.observed.registered, true);
     const mutating = TestCluster.mutatingSince(before, await c.calls());
     assert.deepEqual([...mutating.keys()].sort(), ["cp-1", "w-2"], summary(mutating).join("\n"));
-    // On the first control plane, only the token for w-2's join: made, then deleted.
-    assert.deepEqual(mutating.get("cp-1")!.map((x) => x.argv.slice(0, 2).join(" ")), ["token create", "token delete"]);
+    // On the first control plane, only the token for w-2's join (made, then deleted) and the
+    // approval of w-2's kubelet serving CSR.
+    const words = (x: { tool: string; argv: string[] }) => `${x.tool} ${x.argv.filter((a) => a !== "--kubeconfig" && a !== "/etc/kubernetes/admin.conf").slice(0, 2).join(" ")}`;
+    assert.deepEqual(mutating.get("cp-1")!.map(words), ["kubeadm token create", "kubeadm token delete", "kubectl certificate approve"]);
+    const approved = mutating.get("cp-1")!.find((x) => x.tool === "kubectl")!.argv.at(-1)!;
+    const csr = JSON.parse((await c.fleet.host("cp-1").exec(`kubectl --kubeconfig /etc/kubernetes/admin.conf get csr ${approved} -o json`)).stdout) as { spec: { username: string } };
+    assert.equal(csr.spec.username, "system:node:w-2");
     assert.ok(mutating.get("w-2")!.some((x) => x.tool === "kubeadm" && x.argv[0] === "join"));
   });
 
@@ -73,7 +78,8 @@ describe("bare metal over SSH: failures and refusals", () => {
     await c.fleet.host("w-1").exec("kubeadm reset -f >/dev/null 2>&1; kubectl --kubeconfig /dev/null version >/dev/null 2>&1 || true");
     await c.fleet.host("cp-1").exec("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node w-1");
     c.nodeState.delete("w-1");
-    await c.fleet.setStepDuration("join", 1500);
+    // Long enough that a loaded CI machine still sees the join running before the cut.
+    await c.fleet.setStepDuration("join", 5000);
     try {
       const run = c.up(["w-1"]);
       await waitFor("kubeadm join to start on w-1", async () => (await c.fleet.host("w-1").exec("pgrep -f '[k]ubeadm join' >/dev/null")).code === 0);

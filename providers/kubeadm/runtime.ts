@@ -7,6 +7,7 @@ import { log, remoteHost } from "./context";
 import { diffHostPrep, diffNode, type DiffResult } from "./diff";
 import { observe, readKubeconfig } from "./observe";
 import { runPhases, type Phase } from "./phase";
+import { approveServingCsr } from "./phases/approve-serving-csr";
 import { cleanHalfJoined } from "./phases/clean-half-joined";
 import { cleanPartialInit } from "./phases/clean-partial-init";
 import { detectOs } from "./phases/detect-os";
@@ -38,7 +39,7 @@ function nodeContext(inputs: NodeInputs): NodeContext {
 }
 
 /** Every phase of a node, in order; each decides for itself whether it has anything to do. */
-const nodePhases: Phase<NodeContext>[] = [cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish];
+const nodePhases: Phase<NodeContext>[] = [cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish, approveServingCsr];
 
 async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {
   const ctx = nodeContext(inputs);

@@ -130,7 +130,7 @@ kubeadm_init() {
 }
 
 _init_cluster_state() { # ENDPOINT VERSION NAME INIT_NODE POD_SUBNET SERVICE_SUBNET CONTROL_PLANE_ENDPOINT
-  rm -f "$CLUSTER"/nodes/*.json "$CLUSTER"/tokens/*.json "$CLUSTER/certificate-key.json"
+  rm -f "$CLUSTER"/nodes/*.json "$CLUSTER"/tokens/*.json "$CLUSTER"/csrs/*.json "$CLUSTER/certificate-key.json"
   pki_init_cluster
   jq -n --arg ep "$1" --arg v "$2" --arg n "$3" --arg node "$4" --arg pod "$5" --arg svc "$6" --arg cpe "$7" \
     --arg hash "$(pki_ca_hash "$CLUSTER/pki/ca.crt")" --arg at "$(iso_time)" \

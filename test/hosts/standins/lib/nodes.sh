@@ -2,6 +2,9 @@
 # Node objects of the stand-in API: $CLUSTER/nodes/NAME.json, each a v1 Node as
 # `kubectl get node NAME -o json` prints it. Written only through write_atomic.
 
+# shellcheck source=standins/lib/csrs.sh
+source "$STANDIN_LIB/csrs.sh"
+
 node_file() { printf '%s/nodes/%s.json' "$CLUSTER" "$1"; }
 my_node_name() { [[ -r $STATE/node-name ]] && cat "$STATE/node-name"; }
 
@@ -14,6 +17,7 @@ node_register() {
     ready=True reason=KubeletReady msg='kubelet is posting ready status'
     touch "$STATE/units/kubelet.active"
   fi
+  if [[ $ready == True ]]; then csr_kubelet_serving "$name"; fi
   local pretty
   pretty=$(. /etc/os-release && printf '%s' "$PRETTY_NAME")
   jq -n --arg name "$name" --arg role "$role" --arg ver "$version" --arg ip "$HOST_IP" \
@@ -71,6 +75,8 @@ node_kubelet_started() {
   name=$(my_node_name) || return 0
   [[ -e /etc/kubernetes/kubelet.conf ]] || return 0
   node_set_ready "$name" True KubeletReady 'kubelet is posting ready status' || true
+  [[ -e $(node_file "$name") ]] && csr_kubelet_serving "$name"
+  return 0
 }
 
 node_kubelet_stopped() {
