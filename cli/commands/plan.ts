@@ -12,7 +12,7 @@ import { stackFileName } from "../../core/load/stack-file";
 import { readYaml } from "../../core/load/yaml-file";
 import { renderArtifacts } from "../../core/render/artifacts";
 import type { Runner } from "../main";
-import { printIssues, printWarnings, type Io } from "../output";
+import { printWarnings, type Io } from "../output";
 import { renderTree } from "../plan/render-tree";
 
 interface Options {
@@ -111,16 +111,7 @@ export function planCommand(program: Command, io: Io, run: Runner): void {
     .option("--json", "print a machine-readable plan (see docs/json-output.md)")
     .option("--out <dir>", "also write the rendered artifacts (kubeadm configs, cloud-init, Helm values, manifests) to this folder")
     .action(
-      run(async (opts: Options) => {
-        try {
-          return await runPlan(io, opts);
-        } catch (e) {
-          if (e instanceof ClusterkitError) {
-            printIssues(io, e.issues);
-            return e.exitCode;
-          }
-          throw e;
-        }
-      }),
+      // Invalid input (ClusterkitError) is printed and turned into exit 2 by cli/main.ts, like every command.
+      run((opts: Options) => runPlan(io, opts)),
     );
 }

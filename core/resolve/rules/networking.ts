@@ -16,8 +16,7 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
   const kind = ctx.blueprint.platform.kind;
   const v = ctx.variables;
   const net = ctx.blueprint.networking;
-  const source = (name: "podCidr" | "serviceCidr") =>
-    v[name] !== undefined ? variableAt(ctx, name) : fieldAt(ctx, ["networking", name]);
+  const origin = rangeOrigins(ctx);
 
   const nodeVar = kind === "eks" ? "vpcCidr" : "nodeCidr";
   const nodeCidr = v[nodeVar] as string | undefined;
@@ -31,7 +30,7 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
 
   let ok = true;
   if (prefixLength(serviceCidr) < 12) {
-    fail(ctx, source("serviceCidr"), "the API server accepts at most a /12 service range", { expected: "/12 or smaller", found: serviceCidr });
+    fail(ctx, origin.service, "the API server accepts at most a /12 service range", { expected: "/12 or smaller", found: serviceCidr });
     ok = false;
   }
   if (kind === "eks" && (prefixLength(nodeCidr) < 16 || prefixLength(nodeCidr) > 24)) {
@@ -39,10 +38,10 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
     ok = false;
   }
   const ranges: [string, string, { file: string; path: string }][] = [
-    ["node", nodeCidr, variableAt(ctx, nodeVar)],
-    ["service", serviceCidr, source("serviceCidr")],
+    ["node", nodeCidr, origin.node],
+    ["service", serviceCidr, origin.service],
   ];
-  if (podCidr) ranges.push(["pod", podCidr, source("podCidr")]);
+  if (podCidr) ranges.push(["pod", podCidr, origin.pod]);
   for (let i = 0; i < ranges.length; i++) {
     for (let j = i + 1; j < ranges.length; j++) {
       const [an, a] = ranges[i];
