@@ -10,7 +10,7 @@
  * in their resource/invoke options, so the Pulumi CLI installs the `vsphere` resource plugin v4.17.0
  * on demand and the engine sees exactly what the official SDK would send. Only the inputs and
  * outputs clusterkit uses are typed; test/vsphere-schema.test.ts checks every token and name against
- * the provider's package schema (shared/reference/pulumi-vsphere.schema.json beside the repository).
+ * the provider's package schema (test/reference/pulumi-vsphere.schema.json).
  *
  * Switching to the official package is a one-line import change in each consumer:
  *

@@ -1,6 +1,6 @@
 /**
  * Every field name of every rendered kubeadm, kubelet, kube-proxy, API server, audit and
- * encryption object exists in the upstream Go types (field lists in shared/reference beside the repository).
+ * encryption object exists in the upstream Go types (field lists in test/reference).
  */
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";

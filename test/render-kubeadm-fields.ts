@@ -1,6 +1,6 @@
 /**
  * Field-name checker for rendered Kubernetes config objects, driven by the upstream Go type field
- * lists in shared/reference beside the repository (see its README for the format). It follows Go types into nested
+ * lists in test/reference (see its README for the format). It follows Go types into nested
  * structs, slices, maps and embedded (inline) structs and reports every JSON key the type lacks.
  * Types outside those files are described below from their upstream sources.
  */

@@ -1,16 +1,56 @@
 #!/usr/bin/env bash
-# `npm test`: type-check everything, then run every test file with Node's built-in runner: first
-# the unit, mocks and CLI tests two at a time, then the SSH host tests (real sshd hosts in network
-# namespaces; root and test/setup-deps.sh needed) one at a time, because they measure timing
-# (a connection cut in the middle of a step) that two fleets at once on two cores blur.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-echo "== tsc --noEmit"
-npx --no-install tsc --noEmit -p .
+# `npm test`: everything, in batches. First the Debian packages the tests need (installed when
+# missing; one line and exit 2 where that cannot be done), then: type checks; the unit, mocks and
+# CLI tests two files at a time; the SSH host tests (real sshd hosts in network namespaces) one file
+# at a time, because they measure timing (a connection cut in the middle of a step) that two fleets
+# at once on two cores blur. A failed batch does not stop the later ones; the closing summary names
+# each batch and how it ended, and the last line totals the tests.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+bash test/setup-deps.sh || exit 2
+
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+names=() results=() failed=0 passed_total=0 failed_total=0
+
+# run_batch NAME COMMAND...: runs one batch, keeps its output for the summary's counts.
+run_batch() {
+  local name=$1 log="$log_dir/${#names[@]}.log" start=$SECONDS rc pass fail skip
+  shift
+  echo "== $name"
+  "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  pass=$(sed -n -E 's/^(ℹ|#) pass ([0-9]+)$/\2/p' "$log" | tail -n 1)
+  fail=$(sed -n -E 's/^(ℹ|#) fail ([0-9]+)$/\2/p' "$log" | tail -n 1)
+  skip=$(sed -n -E 's/^(ℹ|#) skipped ([0-9]+)$/\2/p' "$log" | tail -n 1)
+  local counts=""
+  if [[ -n $pass ]]; then
+    counts=" ($pass passed, ${fail:-0} failed, ${skip:-0} skipped)"
+    passed_total=$((passed_total + pass))
+    failed_total=$((failed_total + ${fail:-0}))
+  fi
+  names+=("$name")
+  if [[ $rc -eq 0 ]]; then
+    results+=("passed$counts in $((SECONDS - start)) s")
+  else
+    results+=("FAILED (exit $rc)$counts in $((SECONDS - start)) s")
+    failed=1
+  fi
+}
+
 mapfile -t all < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 mapfile -t hosts < <(grep -l -E 'startFleet|hosts/harness|render-host-sandbox|from "\./harness"|\./baremetal/cluster' "${all[@]}")
 mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -v -x -F -f <(printf '%s\n' "${hosts[@]}"))
-echo "== node --test (${#rest[@]} files)"
-node --import tsx --test --test-concurrency=2 "${rest[@]}"
-echo "== node --test, SSH host tests (${#hosts[@]} files)"
-node --import tsx --test --test-concurrency=1 "${hosts[@]}"
+
+run_batch "type check (tsc --noEmit)" npx --no-install tsc --noEmit -p .
+run_batch "unit, mocks and CLI tests (${#rest[@]} files)" node --import tsx --test --test-concurrency=2 "${rest[@]}"
+run_batch "SSH host tests (${#hosts[@]} files)" node --import tsx --test --test-concurrency=1 "${hosts[@]}"
+
+echo
+echo "== summary"
+for i in "${!names[@]}"; do
+  printf '  %-45s %s\n' "${names[$i]}" "${results[$i]}"
+done
+echo "tests: $passed_total passed, $failed_total failed"
+exit "$failed"

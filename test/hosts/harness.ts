@@ -155,7 +155,7 @@ function checkPrerequisites(): void {
   if (process.getuid?.() !== 0) throw new Error("fake hosts need root (network/mount namespaces)");
   const missing = ["/usr/sbin/sshd", "/usr/bin/etcd", "/usr/bin/etcdctl", "/usr/bin/jq", "/usr/bin/openssl", "/usr/bin/sudo", "/usr/bin/curl"]
     .filter((f) => !fs.existsSync(f));
-  if (missing.length) throw new Error(`missing ${missing.join(", ")}: run test/hosts/setup-deps.sh`);
+  if (missing.length) throw new Error(`missing ${missing.join(", ")}: run test/setup-deps.sh`);
 }
 
 /** Resolves once the address answers with an SSH banner. */

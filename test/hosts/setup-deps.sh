@@ -36,9 +36,12 @@ for bin in "${!need[@]}"; do
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "setup-deps: need root to install: ${missing[*]}" >&2
-  exit 1
+mapfile -t uniq < <(printf '%s\n' "${missing[@]}" | sort -u)
+# One line, at once, where we cannot install: what is missing and the command that installs it.
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+  why="not root"; [[ $(id -u) -eq 0 ]] && why="no apt-get"
+  echo "setup-deps: missing Debian packages ${uniq[*]} ($why); install them with: sudo apt-get install -y ${uniq[*]}" >&2
+  exit 2
 fi
 
 # Package postinst scripts would otherwise start sshd on the root namespace's
@@ -59,13 +62,13 @@ export DEBIAN_FRONTEND=noninteractive
 if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -print -quit 2>/dev/null) ]]; then
   apt-get update -qq >/dev/null
 fi
-mapfile -t uniq < <(printf '%s\n' "${missing[@]}" | sort -u)
 if ! apt-get install -y -qq --no-install-recommends "${uniq[@]}" >/tmp/setup-deps.apt.log 2>&1; then
   # A stale index can point at versions the mirror no longer has.
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${uniq[@]}" >/tmp/setup-deps.apt.log 2>&1 || {
     cat /tmp/setup-deps.apt.log >&2
-    exit 1
+    echo "setup-deps: apt-get could not install ${uniq[*]} (log above)" >&2
+    exit 2
   }
 fi
 echo "setup-deps: installed ${uniq[*]}"

@@ -1,0 +1,47 @@
+/**
+ * `.ci/run`, the README's install section and the project's own GitHub workflow say the same
+ * thing: CI runs the README's two commands, and a fork's CI runs `.ci/run` as root on Debian.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { repoRoot } from "./support/temp-project";
+
+const read = (f: string) => fs.readFileSync(path.join(repoRoot, f), "utf8");
+
+/** The shell commands of the README's first fenced block under "Install and first run". */
+function readmeCommands(): string[] {
+  const section = read("README.md").split(/^## Install and first run$/m)[1]?.split(/^## /m)[0] ?? "";
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  return block.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+describe("CI entry point", () => {
+  it("the README's install section has the two commands", () => {
+    assert.deepEqual(readmeCommands(), ["npm ci && npx clusterkit plan --stack prod-us-east-1", "npm test"]);
+  });
+
+  it(".ci/run runs exactly the README's commands, in order", () => {
+    const lines = read(".ci/run").split("\n").map((l) => l.trim()).filter((l) => /^(npm|npx) /.test(l));
+    const run = lines.map((l) => l.replace(/ --(no-audit|no-fund|loglevel=\S+)/g, "").replace(/ >\/dev\/null$/, ""));
+    assert.deepEqual(run, ["npm ci", "npx clusterkit plan --stack prod-us-east-1", "npm test"]);
+    // Debian packages come from npm test itself, not from a CI-only step a user would not run.
+    const code = read(".ci/run").split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+    assert.doesNotMatch(code, /apt-get|setup-deps/);
+    assert.match(read("test/run-all.sh"), /^bash test\/setup-deps\.sh \|\| exit 2$/m);
+  });
+
+  it("the GitHub workflow runs .ci/run as root in a privileged Debian 12 container", () => {
+    const wf = parse(read(".github/workflows/test.yml"));
+    const job = wf.jobs.test;
+    assert.equal(job.container.image, "debian:12");
+    assert.match(job.container.options, /--privileged/);
+    const runs = job.steps.filter((s: any) => s.run).map((s: any) => s.run.trim());
+    assert.ok(runs.includes("bash .ci/run"), runs.join("\n"));
+    const node = job.steps.find((s: any) => String(s.uses).startsWith("actions/setup-node@"));
+    assert.equal(String(node.with["node-version"]), "20");
+    assert.ok(fs.existsSync(path.join(repoRoot, ".ci/run")));
+  });
+});
