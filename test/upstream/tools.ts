@@ -1,0 +1,58 @@
+/**
+ * Where the upstream test tools built by test/upstream/build.sh live, and whether a tier that needs
+ * them runs. A tier whose tools are not built is skipped with the reason, unless
+ * CLUSTERKIT_REQUIRE_UPSTREAM=1 (what CI sets once it builds the tools): then it fails, because a
+ * tier that silently did not run proves nothing.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isExecutable } from "../../cli/drift/find-pulumi";
+
+const buildScript = path.join(__dirname, "build.sh");
+
+/** True when a missing tool must fail the run rather than skip a tier. */
+export const upstreamRequired = process.env.CLUSTERKIT_REQUIRE_UPSTREAM === "1";
+
+let binDir: string | undefined;
+
+/** The bin folder for the pinned versions; `--print-dir` computes it without building or needing Go. */
+export function upstreamBinDir(): string {
+  binDir ??= execFileSync("bash", [buildScript, "--print-dir"], { encoding: "utf8" }).trim();
+  return binDir;
+}
+
+export interface ToolLookup {
+  /** Absolute path of each tool asked for, when all of them are built. */
+  paths: Record<string, string>;
+  /** Why the tier cannot run: the tools that are missing and how to build them. Null when all are there. */
+  missing: string | null;
+}
+
+export function findTools(names: readonly string[]): ToolLookup {
+  const dir = upstreamBinDir();
+  const paths = Object.fromEntries(names.map((n) => [n, path.join(dir, n)]));
+  const absent = names.filter((n) => !isExecutable(paths[n]));
+  if (absent.length === 0) return { paths, missing: null };
+  const refused = refusedTools(dir);
+  const why = absent.map((n) => (refused.has(n) ? `${n} (the module proxy refused it: ${refused.get(n)})` : n));
+  return { paths, missing: `upstream tools not built: ${why.join(", ")}; run \`bash test/upstream/build.sh\` (needs Go; the first build takes tens of minutes)` };
+}
+
+/**
+ * The node:test option that skips a tier whose tools are missing, or throws when they are required.
+ * Called while tests are declared, so the failure names the tier before any test of it starts.
+ */
+export function tierSkip(tier: string, lookup: ToolLookup): { skip: string | false } {
+  if (!lookup.missing) return { skip: false };
+  if (upstreamRequired) throw new Error(`${tier}: ${lookup.missing} (required here: CLUSTERKIT_REQUIRE_UPSTREAM=1)`);
+  return { skip: lookup.missing };
+}
+
+/** build.sh records, per tool it could not build because the proxy refused a module, the go error. */
+function refusedTools(dir: string): Map<string, string> {
+  const file = path.join(path.dirname(dir), "missing.txt");
+  if (!fs.existsSync(file)) return new Map();
+  const rows = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t"));
+  return new Map(rows.map(([tool, ...why]) => [tool, why.join(" ")]));
+}
