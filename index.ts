@@ -20,5 +20,8 @@ export const kubernetesVersion = cluster.kubernetesVersion;
 export const apiServerUrl = cluster.apiServerUrl;
 /** Admin kubeconfig (secret): `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = cluster.kubeconfig;
-/** Kubeconfig for OIDC users, using the kubectl oidc-login plugin (secret; absent without OIDC). */
-export const oidcKubeconfig = cluster.oidcKubeconfig;
+/**
+ * Kubeconfig for OIDC users, using the kubectl oidc-login plugin (secret; absent without OIDC).
+ * Exported only when there is one: Pulumi warns about every stack output that is undefined.
+ */
+if (cluster.oidcKubeconfig) module.exports.oidcKubeconfig = cluster.oidcKubeconfig;

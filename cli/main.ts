@@ -9,8 +9,9 @@ import { driftCommand } from "./commands/drift";
 import { fleetCommand } from "./commands/fleet";
 import { planCommand } from "./commands/plan";
 import { schemaCommand } from "./commands/schema";
+import { tunnelCommand } from "./commands/tunnel";
 import { validateCommand } from "./commands/validate";
-import { printIssues, processIo, type Io } from "./output";
+import { printIssues, processIo, quietOnClosedStdout, type Io } from "./output";
 
 export type CommandResult = Promise<number>;
 /** Wraps a command's action so its exit code reaches main(). */
@@ -30,11 +31,14 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   cloneRegionCommand(program, io, run);
   driftCommand(program, io, run);
   fleetCommand(program, io, run);
+  tunnelCommand(program, io, run);
   return program;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = ExitCode.ok;
+  // For every command: `clusterkit … | head` ends quietly when head has read enough.
+  if (io === processIo) quietOnClosedStdout();
   try {
     await buildProgram(io, (c) => (code = c)).parseAsync(argv);
   } catch (e) {

@@ -24,8 +24,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string | undefined>;
   /** API server URL as clients reach it. */
   readonly apiServerUrl: pulumi.Output<string | undefined>;
-  /** Kubeconfig for OIDC users (`kubectl oidc-login`); a secret. Undefined without OIDC. */
-  readonly oidcKubeconfig: pulumi.Output<string | undefined>;
+  /** Kubeconfig for OIDC users (`kubectl oidc-login`); a secret. Absent without OIDC. */
+  readonly oidcKubeconfig: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(Cluster.type, name, {}, opts);
@@ -37,7 +37,7 @@ export class Cluster extends pulumi.ComponentResource {
     const build = platformBuilders[spec.platform.kind];
     const result = build?.(spec, args.secrets, this);
     const addons = result && new Addons(name, { spec, platform: result, secrets: args.secrets }, { parent: this, dependsOn: result.ready });
-    this.oidcKubeconfig = addons?.oidcKubeconfig ?? pulumi.output(undefined);
+    this.oidcKubeconfig = addons?.oidcKubeconfig;
     this.kubeconfig = result ? pulumi.secret(result.kubeconfig) : pulumi.output(undefined);
     this.apiServerUrl = result?.apiServerUrl ?? pulumi.output(undefined);
     this.registerOutputs({
@@ -47,7 +47,7 @@ export class Cluster extends pulumi.ComponentResource {
       spec: this.spec,
       kubeconfig: this.kubeconfig,
       apiServerUrl: this.apiServerUrl,
-      oidcKubeconfig: this.oidcKubeconfig,
+      ...(this.oidcKubeconfig ? { oidcKubeconfig: this.oidcKubeconfig } : {}),
     });
   }
 }

@@ -17,6 +17,12 @@ export interface PlatformResult {
   apiServerUrl: pulumi.Output<string>;
   /** Resources that must exist before anything is installed in the cluster. */
   ready: pulumi.Resource[];
+  /**
+   * Set when the platform's nodes cannot become Ready without the CNI (EKS with Cilium in ENI
+   * mode): the add-ons install the CNI first, then call this to create the nodes, and install the
+   * rest after what it returns.
+   */
+  nodesAfterCni?: (cni: pulumi.Resource[]) => pulumi.Resource[];
   /** Platform values some add-ons need (EKS: IRSA roles; vSphere: CSI/CPI credentials). */
   addonInputs: PlatformAddonInputs;
 }
@@ -27,6 +33,8 @@ export interface PlatformAddonInputs {
   eksOidcProviderUrl?: pulumi.Output<string>;
   /** EKS: name of the cluster, for IdentityProviderConfig and access entries. */
   eksClusterName?: pulumi.Output<string>;
+  /** EKS with Cilium in ENI mode: the cilium-operator's IRSA role. */
+  eksCiliumOperatorRoleArn?: pulumi.Output<string>;
   /** vSphere: credentials for the CPI and CSI driver (password is a secret). */
   vsphere?: { server: string; user: string; password: pulumi.Output<string>; datacenter: string };
 }

@@ -1,14 +1,13 @@
 /**
  * The Pulumi program's edge: reads this stack's config from the Pulumi runtime, validates it with
- * the same schemas and rules as `clusterkit validate` (including fleet-wide overlaps against the
- * other stack files), and returns the resolved spec. Problems become a RunError, which Pulumi
- * prints without a stack trace.
+ * the same schemas and rules as `clusterkit plan` (overlaps with the other stack files are
+ * warnings, see docs/fleet.md), and returns the resolved spec. Problems become a RunError, which
+ * Pulumi prints without a stack trace.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterkitError, formatIssue } from "../core/errors";
-import { findProjectRoot, listStacks, loadStackFile, resolveStackFile } from "../core/load/project";
+import { findProjectRoot, loadStackAlone } from "../core/load/project";
 import { NAMESPACE, parseStackConfig, stackFileName } from "../core/load/stack-file";
-import { fleetIssues } from "../core/resolve/fleet";
 import type { Resolved } from "../core/resolve/resolve";
 import { secretConfigKeys } from "../core/schema/stack";
 
@@ -37,19 +36,8 @@ export function runtimeConfigMap(): Record<string, unknown> {
 
 export function resolveProgram(root: string, stackName: string, config: Record<string, unknown>): Resolved {
   try {
-    const self = resolveStackFile(root, parseStackConfig(stackName, stackFileName(stackName), config));
-    const others: Resolved[] = [];
-    for (const name of listStacks(root)) {
-      if (name === stackName) continue;
-      try {
-        others.push(resolveStackFile(root, loadStackFile(root, name)));
-      } catch (e) {
-        if (!(e instanceof ClusterkitError)) throw e; // another stack's own problems are its own
-      }
-    }
-    const clashes = fleetIssues([self, ...others], new Set([stackName]));
-    if (clashes.length) throw new ClusterkitError(clashes);
-    return self;
+    // Like `clusterkit plan`: other stacks' drafts and overlaps only warn; validate is the fleet gate.
+    return loadStackAlone(root, stackName, parseStackConfig(stackName, stackFileName(stackName), config));
   } catch (e) {
     if (e instanceof ClusterkitError) throw new pulumi.RunError(`clusterkit: invalid configuration\n${e.issues.map(formatIssue).join("\n")}`);
     throw e;

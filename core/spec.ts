@@ -4,6 +4,7 @@
  * secret values, only references to the config keys that carry them.
  */
 import type { Cni } from "./schema/cni";
+import type { EksAccessEntry } from "./schema/eks-access";
 import type { Oidc } from "./schema/oidc";
 import type { Security } from "./schema/security";
 import type { StorageClassInput } from "./schema/storage";
@@ -11,9 +12,19 @@ import type { ChartPin } from "./versions";
 
 export interface PackageSource {
   mirror: string | null;
+  /** Copy of https://download.docker.com/linux (containerd.io on RHEL-family hosts); null: Docker's. */
+  containerdMirror: string | null;
   httpProxy: string | null;
   httpsProxy: string | null;
   noProxy: string[];
+}
+
+/** Air-gap mirrors of images and charts (OS packages: PackageSource). */
+export interface Mirrors {
+  /** Registry prefix (`host[:port][/path]`, no scheme) holding every image under its upstream name; null: pull from upstream. */
+  images: string | null;
+  /** `https://…` Helm repository with every pinned chart, or an `oci://…` registry path; null: each chart's upstream repository. */
+  charts: string | null;
 }
 
 export interface SshEndpoint {
@@ -33,6 +44,8 @@ export interface BaremetalPlatformSpec {
   trustOnFirstUse: boolean;
   concurrency: number;
   bastion: BastionSpec | null;
+  /** Loopback port of the API tunnel through the bastion (used only with a bastion). */
+  apiTunnelPort: number;
 }
 
 export interface VspherePlatformSpec {
@@ -69,6 +82,8 @@ export interface EksPlatformSpec {
   logTypes: string[];
   imdsHopLimit: 1 | 2;
   azs: string[];
+  /** Access entries beyond the cluster creator's. */
+  access: EksAccessEntry[];
   vpc:
     | { kind: "new"; cidr: string; publicSubnets: EksSubnet[]; privateSubnets: EksSubnet[] }
     | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
@@ -80,7 +95,14 @@ export type EndpointSpec =
   | { kind: "kube-vip"; host: string; port: number; interface: string | null }
   | { kind: "external-lb"; host: string; port: number }
   | { kind: "first-node"; host: string | null; port: number }
-  | { kind: "eks-managed"; privateAccess: boolean; publicAccess: boolean; publicAccessCidrs: string[] };
+  | {
+      kind: "eks-managed";
+      privateAccess: boolean;
+      publicAccess: boolean;
+      publicAccessCidrs: string[];
+      /** Networks outside the VPC (VPN, peering, CI runners) allowed to the private endpoint on 443. */
+      privateAccessCidrs: string[];
+    };
 
 export interface Taint {
   key: string;
@@ -174,6 +196,8 @@ export interface ClusterSpec {
   storage: { classes: StorageClassSpec[]; defaultClass: string };
   ingress: IngressSpec;
   oidc: Oidc | null;
+  /** Where images and charts come from; null fields: upstream. OS packages: `platform.packages`. */
+  mirrors: Mirrors;
   security: Security;
   /** All filled-in region variables, defaults applied. */
   variables: Record<string, unknown>;

@@ -103,8 +103,9 @@ async function check(c: Combination): Promise<void> {
     assert.equal(r.inputs.version, p.chart.version);
     assert.deepEqual(r.inputs.repositoryOpts, { repo: p.chart.repo });
     assert.equal(r.inputs.createNamespace, false);
-    // Only the live EKS cluster knows its endpoint; the plan shows a placeholder there.
-    const live = spec.platform.kind === "eks" && "k8sServiceHost" in p.values ? { k8sServiceHost: (r.inputs.values as Record<string, unknown>).k8sServiceHost } : {};
+    // Only the live EKS cluster knows its endpoint (and, in ENI mode, the operator's IAM role); the plan shows placeholders there.
+    const actual = r.inputs.values as Record<string, unknown>;
+    const live = spec.platform.kind === "eks" ? Object.fromEntries(["k8sServiceHost", "serviceAccounts"].filter((k) => k in p.values).map((k) => [k, actual[k]])) : {};
     assert.deepEqual(r.inputs.values, { ...p.values, ...live });
   }
 
@@ -137,6 +138,22 @@ describe("Addons under mocks: platform specifics", () => {
     const values = cilium.inputs.values as Record<string, unknown>;
     assert.equal(values.k8sServiceHost, "abcdef.gr7.us-east-1.eks.amazonaws.com");
     assert.equal(values.k8sServicePort, 443);
+  });
+
+  it("an oci:// chart mirror: every release is one chart reference below it, with no repository", async () => {
+    const c = combinations().find((x) => x.label === "baremetal cilium traefik pool")!;
+    const oci = "oci://registry.example.internal/charts";
+    const spec: ClusterSpec = {
+      ...c.spec,
+      name: "t-ba-oci-mirror",
+      mirrors: { images: null, charts: oci },
+      cni: c.spec.cni.kind === "cilium" ? { ...c.spec.cni, chart: { ...c.spec.cni.chart, repo: oci } } : c.spec.cni,
+      ingress: c.spec.ingress.kind === "traefik" ? { ...c.spec.ingress, chart: { ...c.spec.ingress.chart, repo: oci } } : c.spec.ingress,
+    };
+    const run = await captureAddons(spec);
+    const releases = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    assert.deepEqual(releases.map((r) => r.inputs.chart).sort(), [`${oci}/cilium`, `${oci}/metallb`, `${oci}/traefik`]);
+    for (const r of releases) assert.equal(r.inputs.repositoryOpts, undefined, `${r.name} names no repository`);
   });
 
   it("EFS classes bring the EFS CSI add-on with a role only its controller can assume", async () => {

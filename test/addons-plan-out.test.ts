@@ -25,8 +25,8 @@ const checks: Record<string, (values: Json) => string[]> = {
 };
 
 const expected: Record<string, string[]> = {
-  "metal-ber1": ["cni/flannel-values.yaml", "cni/manifests.yaml", "storage/manifests.yaml", "ingress/metallb-values.yaml", "ingress/ingress-nginx-values.yaml", "ingress/manifests.yaml"],
-  "metal-nyc1": ["cni/flannel-values.yaml", "storage/manifests.yaml", "ingress/ingress-nginx-values.yaml"],
+  "metal-ber1": ["cni/flannel-values.yaml", "cni/manifests.yaml", "storage/manifests.yaml", "ingress/metallb-values.yaml", "ingress/traefik-values.yaml", "ingress/manifests.yaml"],
+  "metal-nyc1": ["cni/flannel-values.yaml", "storage/manifests.yaml", "ingress/traefik-values.yaml"],
   "vsphere-fra1": ["cni/cilium-values.yaml", "storage/vsphere-cpi-values.yaml", "storage/manifests.yaml", "storage/secrets.yaml", "ingress/metallb-values.yaml", "oidc/cluster-role-bindings.yaml", "oidc/kubeconfig.yaml"],
   "vsphere-ams1": ["cni/cilium-values.yaml", "storage/secrets.yaml", "oidc/kubeconfig.yaml"],
   "prod-us-east-1": ["cni/cilium-values.yaml", "storage/manifests.yaml", "ingress/ingress-nginx-values.yaml", "oidc/eks-identity-provider.yaml", "oidc/kubeconfig.yaml"],

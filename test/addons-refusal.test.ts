@@ -28,7 +28,7 @@ describe("replace-only network of a live cluster", () => {
   it("unchanged: the CNI and everything after it are applied", () => {
     const o = run("flannel", "10.66.0.0/16");
     assert.equal(o.error, null);
-    for (const n of [...cniResources, "live-ingress-nginx", "live-storageclass-local-path"]) assert.ok(o.created.includes(n), `${n} is created`);
+    for (const n of [...cniResources, "live-traefik", "live-storageclass-local-path"]) assert.ok(o.created.includes(n), `${n} is created`);
   });
 
   it("another CNI recorded: refused with the explanation, and the CNI is never touched", () => {

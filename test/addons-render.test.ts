@@ -172,14 +172,17 @@ describe("ingress", () => {
 
   it("bare metal with a pool: MetalLB L2 first, with the stack's pool", () => {
     const installs = ingressInstalls(specFor("baremetal"));
-    assert.deepEqual(installs.map((i) => i.releases[0].name), ["metallb", "ingress-nginx"]);
+    assert.deepEqual(installs.map((i) => i.releases[0].name), ["metallb", "traefik"]);
     const pool = installs[0].objects.find((o) => o.kind === "IPAddressPool")!;
     assert.deepEqual((pool.spec as { addresses: string[] }).addresses, ["10.5.0.240-10.5.0.250"]);
     assert.deepEqual((installs[0].objects.find((o) => o.kind === "L2Advertisement")!.spec as { ipAddressPools: string[] }).ipAddressPools, ["ingress"]);
   });
 
   it("no pool: host networking for ingress-nginx, NodePorts for Traefik, no MetalLB", () => {
-    const nginx = ingressInstalls(specFor("baremetal", (_bp, config) => void delete variables(config).ingressAddressPool));
+    const nginx = ingressInstalls(specFor("baremetal", (bp, config) => {
+      bp.ingress = { kind: "ingress-nginx", acknowledgeUnmaintained: true };
+      delete variables(config).ingressAddressPool;
+    }));
     assert.equal(nginx.length, 1);
     const c = (nginx[0].releases[0].values as { controller: Record<string, unknown> }).controller;
     assert.equal(c.hostNetwork, true);

@@ -59,6 +59,14 @@ const refused: Case[] = [
   { name: "an empty OIDC username prefix", platform: "vsphere", change: (bp) => void (bp.oidc.usernamePrefix = ""), path: "oidc.usernamePrefix", message: /prefix of their own/ },
   { name: "the same OIDC binding twice", platform: "eks", change: (bp) => void bp.oidc.bindings.push({ group: "developers", clusterRole: "view" }), path: "oidc.bindings[2]", message: /a second time/ },
   { name: "an IngressClass name that is no DNS label", platform: "eks", change: (bp) => void (bp.ingress.className = "Public_Web"), path: "ingress.className", message: /DNS label/ },
+  { name: "ingress-nginx without the acknowledgement", platform: "baremetal", change: (bp) => void (bp.ingress = { kind: "ingress-nginx" }), path: "ingress.acknowledgeUnmaintained", message: /retired upstream in March 2026/ },
+  {
+    name: "ingress-nginx set by a stack override without the acknowledgement, blamed on the stack",
+    platform: "vsphere",
+    change: (_bp, config) => void (config["clusterkit:overrides"] = { ingress: { kind: "ingress-nginx", replicas: 3 } }),
+    path: "config.clusterkit:overrides.ingress.acknowledgeUnmaintained",
+    message: /retired upstream/,
+  },
   { name: "an EFS class without a file system", platform: "eks", change: (bp) => void (bp.storage.classes.shared = { kind: "efs" }), path: "storage.classes.shared.fileSystemId", message: /./ },
 ];
 
@@ -80,6 +88,16 @@ describe("add-on rules accept and warn", () => {
     const r = resolvedFor("baremetal", (bp) => void (bp.cni = { kind: "weave", acknowledgeUnmaintained: true }));
     assert.equal(r.spec.cni.kind, "weave");
     assert.ok(warned(r, /unmaintained since 2021/));
+  });
+
+  it("ingress-nginx with the acknowledgement, with a warning; Traefik is the default and is not warned about", () => {
+    const r = resolvedFor("baremetal", (bp) => void (bp.ingress = { kind: "ingress-nginx", acknowledgeUnmaintained: true }));
+    assert.equal(r.spec.ingress.kind, "ingress-nginx");
+    assert.ok(!("acknowledgeUnmaintained" in r.spec.ingress), "the acknowledgement is a gate, not part of the spec");
+    assert.ok(r.warnings.some((w) => w.path === "ingress.kind" && /retired upstream in March 2026/.test(w.message)));
+    const byDefault = resolvedFor("baremetal", (bp) => void delete bp.ingress);
+    assert.equal(byDefault.spec.ingress.kind, "traefik");
+    assert.ok(!byDefault.warnings.some((w) => w.path.startsWith("ingress")));
   });
 
   it("Flannel warns that it enforces no NetworkPolicy, unless kube-network-policies runs next to it", () => {

@@ -67,6 +67,33 @@ describe("Helm values pass the charts' own checks", () => {
   }
 });
 
+/** Every image-naming value in Helm values or objects: container `image`s, and the charts' `repository`/`registry` keys. */
+function imageRefs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => imageRefs(v, out));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (["image", "repository", "registry"].includes(k) && typeof v === "string") out.push(v);
+      else imageRefs(v, out);
+    }
+  }
+  return out;
+}
+
+describe("air-gapped: the image mirror reaches every image clusterkit sets, and the values still pass the charts' checks", () => {
+  const mirror = "registry.example.internal:5000/mirror";
+  for (const c of all) {
+    it(c.label, () => {
+      const plan = addonPlan({ ...c.spec, mirrors: { images: mirror, charts: null } });
+      const problems = releases(plan).flatMap((r) => valuesProblems(r).map((p) => `${r.name}: ${p}`));
+      assert.deepEqual(problems, []);
+      const refs = imageRefs([releases(plan).map((r) => r.values), objects(plan, [])]);
+      assert.deepEqual(refs.filter((r) => !r.startsWith(`${mirror}/`)), []);
+      const cniValues = plan.cni.releases[0]?.values;
+      if (cniValues) assert.ok(imageRefs(cniValues).length > 0, "the CNI chart's images are set");
+    });
+  }
+});
+
 describe("Kubernetes objects are valid, with no unknown fields and DNS names", () => {
   for (const c of all) {
     it(c.label, () => {

@@ -10,6 +10,7 @@ import { kubeadmNode } from "../providers/kubeadm/runtime";
 import { TestCluster } from "./baremetal/cluster";
 import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 import { describeCall } from "./baremetal/standin-log";
+import { exampleRoot } from "./support/temp-project";
 
 interface Csr { metadata: { name: string }; spec: { signerName: string; username: string }; status: { conditions?: { type: string; status: string }[] } }
 
@@ -64,7 +65,9 @@ describe("bare metal over SSH: HA bootstrap", () => {
     const kubeconfig = c.nodeState.get("cp-1")!.kubeconfig;
     assert.match(kubeconfig, /^apiVersion: v1/m);
     assert.match(kubeconfig, new RegExp(`server: https://10\\.77\\.${c.fleet.slot}\\.250:6443`));
-    assert.equal(c.nodeState.get("cp-2")!.kubeconfig, "", "only the first control plane returns the kubeconfig");
+    // Every control plane keeps it, so the cluster's kubeconfig outlives the node that initialised it.
+    assert.match(c.nodeState.get("cp-2")!.kubeconfig, new RegExp(`server: https://10\\.77\\.${c.fleet.slot}\\.250:6443`));
+    assert.equal(c.nodeState.get("w-1")!.kubeconfig, "", "workers have none");
   });
 
   it("approves each kubelet's serving certificate request, and only those", async () => {
@@ -159,13 +162,17 @@ describe("bare metal over SSH: HA bootstrap", () => {
       ingressAddressPool: `10.77.${c.fleet.slot}.240-10.77.${c.fleet.slot}.249`,
       hosts: c.hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: "root", hostKey: h.ssh.hostKey })),
     });
+    // The program finds its project from the working directory, as under Pulumi: the fixture's.
+    const cwd = process.cwd();
+    process.chdir(exampleRoot());
     const plan = await runProgramOffline({
-      root: `${__dirname}/..`,
+      root: exampleRoot(),
       project: "clusterkit",
       stack: `metal-lab${c.fleet.slot}`,
       config: { "clusterkit:blueprint": "baremetal-ha", "clusterkit:region": `lab${c.fleet.slot}`, "clusterkit:variables": variables, "clusterkit:sshPrivateKey": c.fleet.clientKey.privateKeyPem },
       secretKeys: ["clusterkit:sshPrivateKey"],
     });
+    process.chdir(cwd);
     assert.ok(plan.resources.some((r) => r.type === "pulumi-nodejs:dynamic/clusterkit:KubeadmNode"), "the plan shows the kubeadm nodes");
 
     const texts = [

@@ -75,6 +75,11 @@ describe("BareMetalCluster under mocks", () => {
     assert.equal(count("pulumi:providers:kubernetes"), 1);
   });
 
+  it("gives the Kubernetes provider the cluster's name as its identity, so a new tunnel port or answering control plane updates it instead of replacing every add-on", () => {
+    const provider = seen.find((s) => s.type === "pulumi:providers:kubernetes")!;
+    assert.equal(provider.props.clusterIdentifier, spec.name);
+  });
+
   it("parents everything to KubeadmCluster, itself under BareMetalCluster", () => {
     const kc = byName("clusterkit:kubeadm:KubeadmCluster", "metal-ber1");
     const bm = byName("clusterkit:baremetal:BareMetalCluster", "metal-ber1");

@@ -13,7 +13,7 @@ import { parseSets } from "../core/fleet/set-values";
 import { rewriteStackFile } from "../core/fleet/stack-writer";
 import { findPlaceholders, isPlaceholder, isPlaceholderIssue, placeholder } from "../core/resolve/placeholders";
 import { blueprintRaw, issuesOf, resolveRaw, stackConfigRaw } from "./support/fixtures";
-import { repoRoot } from "./support/temp-project";
+import { exampleRoot } from "./support/temp-project";
 
 const decls = [
   { name: "datacenter", description: "vSphere datacenter." },
@@ -118,7 +118,7 @@ describe("parseSets", () => {
 });
 
 describe("rewriteStackFile", () => {
-  const source = `${fs.readFileSync(path.join(repoRoot, "stacks", "Pulumi.metal-ber1.yaml"), "utf8")}  clusterkit:sshPrivateKey:
+  const source = `${fs.readFileSync(path.join(exampleRoot(), "stacks", "Pulumi.metal-ber1.yaml"), "utf8")}  clusterkit:sshPrivateKey:
     secure: v1:Zm9vYmFy:c2VjcmV0LWNpcGhlcnRleHQ=
   aws:region: eu-central-1
 secretsprovider: awskms://alias/clusterkit?region=eu-central-1

@@ -67,3 +67,64 @@ describe("invalid EKS stacks exit 2 with the field path", () => {
     }
   });
 });
+
+describe("the EKS plan a reviewer reads", () => {
+  const projects: Project[] = [];
+  after(() => projects.forEach((p) => p.cleanup()));
+  const publicEndpoint = () => {
+    const p = tempProject("clusterkit-eks-plan-");
+    projects.push(p);
+    editYaml(p, STACK, (d) => { d.config["clusterkit:overrides"] = { controlPlane: { endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.10/32", "198.51.100.0/24"] } } }; });
+    return p;
+  };
+  /** The lines of one input of the aws:eks/cluster:Cluster resource, up to the next input. */
+  const clusterInput = (text: string, key: string) => {
+    const lines = text.split("\n");
+    const start = lines.findIndex((l) => /\+ aws:eks\/cluster:Cluster /.test(l));
+    const from = lines.findIndex((l, i) => i >= start && l.trimStart().startsWith(`${key}:`));
+    const indent = lines[from].length - lines[from].trimStart().length;
+    let to = from + 1;
+    while (to < lines.length && lines[to].length - lines[to].trimStart().length > indent) to++;
+    return lines.slice(from, to).join("\n");
+  };
+
+  it("shows the endpoint flags in full, one per line", () => {
+    const p = publicEndpoint();
+    const r = clusterkit(["plan", "--stack", "prod-us-east-1"], p.root);
+    assert.equal(r.code, 0, r.stderr);
+    const vpc = clusterInput(r.stdout, "vpcConfig");
+    assert.match(vpc, /^ +endpointPrivateAccess: true$/m);
+    assert.match(vpc, /^ +endpointPublicAccess: true$/m);
+    assert.match(vpc, /^ +publicAccessCidrs: \["203\.0\.113\.10\/32", "198\.51\.100\.0\/24"\]$/m);
+    assert.deepEqual(r.stdout.split("\n").filter((l) => l.includes("…")), [], "no value is cut");
+  });
+
+  it("shows what exists only after deploy as (known after apply), in the text and as [unknown] in JSON", () => {
+    const text = clusterkit(["plan", "--stack", "prod-us-east-1"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(clusterInput(text.stdout, "roleArn"), /^ +roleArn: \(known after apply\)$/);
+    assert.match(text.stdout, /^ {4}apiServerUrl: \(known after apply\)$/m);
+    assert.match(text.stdout, /^ +Federated: \(known after apply\)$/m, "the IRSA trust policy names the OIDC provider it cannot know yet");
+    assert.match(text.stdout, /^ +\(known after apply\):sub: "system:serviceaccount:kube-system:ebs-csi-controller-sa"$/m);
+    assert.doesNotMatch(text.stdout, /123456789012|\[unknown\]/);
+
+    const json = clusterkit(["plan", "--stack", "prod-us-east-1", "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const plan = JSON.parse(json.stdout);
+    const cluster = plan.resources.find((x: { type: string }) => x.type === "aws:eks/cluster:Cluster");
+    assert.equal(cluster.inputs.roleArn, "[unknown]");
+    assert.deepEqual(cluster.inputs.vpcConfig.subnetIds, ["[unknown]", "[unknown]", "[unknown]"]);
+    assert.equal(cluster.inputs.encryptionConfig.provider.keyArn, "[unknown]");
+    assert.equal(plan.outputs.apiServerUrl, "[unknown]");
+    assert.equal(plan.outputs.kubeconfig, "[secret]");
+    assert.doesNotMatch(json.stdout, /123456789012/);
+  });
+
+  it("--wide prints every input on one line, in full", () => {
+    const p = publicEndpoint();
+    const r = clusterkit(["plan", "--stack", "prod-us-east-1", "--wide"], p.root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ +vpcConfig: \{"subnetIds":\["\(known after apply\)","\(known after apply\)","\(known after apply\)"\],"endpointPrivateAccess":true,"endpointPublicAccess":true,"publicAccessCidrs":\["203\.0\.113\.10\/32","198\.51\.100\.0\/24"\]\}$/m);
+    assert.deepEqual(r.stdout.split("\n").filter((l) => l.includes("…")), [], "no value is cut");
+  });
+});

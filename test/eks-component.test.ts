@@ -18,6 +18,11 @@ interface Registered {
 }
 
 const registered: Registered[] = [];
+/** Node groups each ENI-mode variant had registered before its nodes were asked for. */
+const beforeCni: Record<string, number> = {};
+/** Types of what each variant's in-cluster installs wait for (EksCluster.ready). */
+const readyTypes: Record<string, string[]> = {};
+const typeOf = new Map<pulumi.Resource, string>();
 
 function argsFor(name: string, mutate: (bp: Raw, cfg: Raw) => void): EksClusterArgs {
   const bp = blueprintRaw("eks-standard");
@@ -38,6 +43,13 @@ const variants: Record<string, (bp: Raw, cfg: Raw) => void> = {
   },
   "cilium-eni": (bp) => { Object.assign(bp.cni, { eksMode: "eni", kubeProxyReplacement: true }); },
   "public-endpoint": (bp) => { Object.assign(bp.controlPlane.endpoint, { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }); },
+  "api-access": (bp, cfg) => {
+    bp.platform.access = [
+      { principalArn: "arn:aws:iam::111122223333:role/clusterkit-drift", policy: "admin-view" },
+      { principalArn: "arn:aws:iam::111122223333:user/alice", policy: "edit", scope: { kind: "namespaces", namespaces: ["team-a"] } },
+    ];
+    Object.assign(cfg["clusterkit:variables"], { apiAccessCidrs: ["203.0.113.10/32"], apiPrivateAccessCidrs: ["10.200.0.0/16", "10.201.0.0/24"] });
+  },
   "given-key": (bp) => { bp.platform.kmsKeyArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; },
   "graviton-bottlerocket": (bp) => {
     bp.platform.imdsHopLimit = 2;
@@ -75,9 +87,18 @@ describe("EksCluster variants under mocks", () => {
     await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((a) => {
         created.push(a.resource);
+        typeOf.set(a.resource, a.type);
         return undefined;
       });
-      for (const [name, mutate] of Object.entries(variants)) new EksCluster(name, argsFor(name, mutate));
+      for (const [name, mutate] of Object.entries(variants)) {
+        const eks = new EksCluster(name, argsFor(name, mutate));
+        readyTypes[name] = eks.ready.map((r) => typeOf.get(r) ?? "");
+        // ENI mode leaves the nodes to whoever installs the CNI (the Addons component, in the program).
+        if (eks.nodesAfterCni) {
+          beforeCni[name] = registered.filter((r) => r.name.startsWith(name) && r.type === "aws:eks/nodeGroup:NodeGroup").length;
+          eks.nodesAfterCni([]);
+        }
+      }
       return {};
     });
     // The stack run returns before the mock engine has seen every child; their URNs resolve once it has.
@@ -115,6 +136,32 @@ describe("EksCluster variants under mocks", () => {
       assert.ok(ng.inputs.taints.some((t: Inputs) => t.key === "node.cilium.io/agent-not-ready" && t.effect === "NO_EXECUTE"), ng.name);
     }
     assert.equal(named("aws:eks/cluster:Cluster", "cilium-eni").bootstrapSelfManagedAddons, false, "EKS installs no aws-node or kube-proxy of its own");
+    assert.equal(of("cilium-eni", "aws:eks/nodeGroup:NodeGroup").length, 2, "node groups once the CNI is there");
+    assert.deepEqual(Object.keys(beforeCni), ["cilium-eni"], "only ENI mode defers its nodes");
+  });
+
+  it("access entries: one entry and one policy association per principal, named after it", () => {
+    const entries = of("api-access", "aws:eks/accessEntry:AccessEntry").map((r) => r.inputs);
+    assert.deepEqual(entries.map((e) => [e.principalArn, e.type]), [["arn:aws:iam::111122223333:role/clusterkit-drift", "STANDARD"], ["arn:aws:iam::111122223333:user/alice", "STANDARD"]]);
+    for (const e of entries) assert.equal(e.clusterName, "api-access");
+    const assoc = of("api-access", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    assert.deepEqual(assoc.map((a) => [a.inputs.principalArn, a.inputs.policyArn.split("/").pop(), a.inputs.accessScope]), [
+      ["arn:aws:iam::111122223333:role/clusterkit-drift", "AmazonEKSAdminViewPolicy", { type: "cluster" }],
+      ["arn:aws:iam::111122223333:user/alice", "AmazonEKSEditPolicy", { type: "namespace", namespaces: ["team-a"] }],
+    ]);
+    assert.ok(assoc.every((a) => /^api-access-access-(role-clusterkit-drift|user-alice)-[0-9a-f]{6}$/.test(a.name)), assoc.map((a) => a.name).join(", "));
+    assert.equal(of("single-nat", "aws:eks/accessEntry:AccessEntry").length, 0, "none by default: the creator is admin through EKS");
+    assert.equal(named("aws:eks/cluster:Cluster", "single-nat").accessConfig.bootstrapClusterCreatorAdminPermissions, true);
+  });
+
+  it("API access variables: public endpoint for apiAccessCidrs, port 443 on the cluster security group for apiPrivateAccessCidrs", () => {
+    const vpc = named("aws:eks/cluster:Cluster", "api-access").vpcConfig;
+    assert.deepEqual([vpc.endpointPrivateAccess, vpc.endpointPublicAccess, vpc.publicAccessCidrs], [true, true, ["203.0.113.10/32"]]);
+    const rules = of("api-access", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
+    assert.deepEqual(rules.map((r) => [r.cidrIpv4, r.ipProtocol, r.fromPort, r.toPort]), [["10.200.0.0/16", "tcp", 443, 443], ["10.201.0.0/24", "tcp", 443, 443]]);
+    for (const r of rules) assert.match(r.securityGroupId, /^sg-/);
+    assert.equal(of("single-nat", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length, 0);
+    assert.equal(readyTypes["api-access"].filter((t) => t === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length, 2, "in-cluster installs wait for the rules");
   });
 
   it("public endpoint: open only to its allow-list, private access kept", () => {

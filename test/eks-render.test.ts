@@ -53,9 +53,32 @@ describe("eksClusterArgs", () => {
     assert.deepEqual(irsaRoles("aws", a.addons).map((r) => r.key), ["ebs-csi"]);
   });
 
-  it("drops kube-proxy when Cilium replaces it", () => {
-    const a = argsWith((bp) => { bp.cni.kubeProxyReplacement = true; });
-    assert.deepEqual(managedAddons(a).map((p) => p.name), ["vpc-cni", "coredns", "aws-ebs-csi-driver"]);
+  it("drops kube-proxy when Cilium replaces it (ENI mode; chaining refuses it)", () => {
+    const a = argsWith((bp) => { Object.assign(bp.cni, { eksMode: "eni", kubeProxyReplacement: true }); });
+    assert.deepEqual(managedAddons(a).map((p) => p.name), ["coredns", "aws-ebs-csi-driver"]);
+    assert.equal(a.ciliumEni, true);
+    assert.deepEqual(irsaRoles("aws", { ...a.addons, ciliumEni: a.ciliumEni }).map((r) => r.key), ["ebs-csi", "cilium-operator"]);
+  });
+
+  it("maps access entries to EKS access policies in the cluster's partition, scoped as written", () => {
+    const a = argsWith((bp) => {
+      bp.platform.access = [
+        { principalArn: "arn:aws:iam::111122223333:role/clusterkit-drift", policy: "admin-view" },
+        { principalArn: "arn:aws:iam::111122223333:user/alice", policy: "edit", scope: { kind: "namespaces", namespaces: ["team-a", "team-b"] } },
+        { principalArn: "arn:aws:iam::111122223333:role/platform-admins", policy: "cluster-admin" },
+      ];
+    });
+    assert.deepEqual(a.accessEntries, [
+      { principalArn: "arn:aws:iam::111122223333:role/clusterkit-drift", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", scope: { type: "cluster" } },
+      { principalArn: "arn:aws:iam::111122223333:user/alice", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", scope: { type: "namespace", namespaces: ["team-a", "team-b"] } },
+      { principalArn: "arn:aws:iam::111122223333:role/platform-admins", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", scope: { type: "cluster" } },
+    ]);
+    assert.deepEqual(argsWith().accessEntries, [], "no entries beyond the creator's by default");
+  });
+
+  it("opens the public endpoint to apiAccessCidrs only and passes apiPrivateAccessCidrs on", () => {
+    const a = argsWith((_bp, cfg) => { Object.assign(cfg["clusterkit:variables"], { apiAccessCidrs: ["203.0.113.10/32"], apiPrivateAccessCidrs: ["10.200.0.0/16"] }); });
+    assert.deepEqual([a.endpointPrivateAccess, a.endpointPublicAccess, a.publicAccessCidrs, a.privateAccessCidrs], [true, true, ["203.0.113.10/32"], ["10.200.0.0/16"]]);
   });
 
   it("passes an existing VPC and a given key through", () => {

@@ -38,6 +38,18 @@ const cases: { name: string; mutate: (bp: Raw, cfg: Raw) => void; file: string; 
   { name: "public subnets not one per AZ", mutate: (_bp, cfg) => existingVpc(cfg, { publicSubnetIds: ["subnet-0a1b2c3d4e5f60009"] }), file: STACK, path: "config.clusterkit:variables.publicSubnetIds", message: /one public subnet per availability zone, or none/ },
   { name: "public service range", mutate: (_bp, cfg) => { vars(cfg).serviceCidr = "100.64.0.0/20"; }, file: STACK, path: "config.clusterkit:variables.serviceCidr", message: /inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12 or 192\.168\.0\.0\/16/ },
   { name: "service range smaller than a /24", mutate: (_bp, cfg) => { vars(cfg).serviceCidr = "10.128.0.0/26"; }, file: STACK, path: "config.clusterkit:variables.serviceCidr", message: /at least a \/24/ },
+  { name: "kube-proxy replacement chained on the VPC CNI", mutate: (bp) => { bp.cni.kubeProxyReplacement = true; }, file: BP, path: "cni.kubeProxyReplacement", message: /aws-node.*cannot reach the API server without kube-proxy/ },
+  { name: "access entry that is not an IAM role or user", mutate: (bp) => { bp.platform.access = [{ principalArn: "arn:aws:sts::111122223333:assumed-role/ci/session", policy: "view" }]; }, file: BP, path: "platform.access[0].principalArn", message: /IAM role or user/ },
+  { name: "access entry with an unknown policy", mutate: (bp) => { bp.platform.access = [{ principalArn: "arn:aws:iam::111122223333:role/ci", policy: "root" }]; }, file: BP, path: "platform.access[0].policy", message: /./ },
+  { name: "access entry scoped to no namespace", mutate: (bp) => { bp.platform.access = [{ principalArn: "arn:aws:iam::111122223333:role/ci", policy: "edit", scope: { kind: "namespaces", namespaces: [] } }]; }, file: BP, path: "platform.access[0].scope.namespaces", message: /./ },
+  { name: "access entry listed twice", mutate: (_bp, cfg) => { cfg["clusterkit:overrides"] = { platform: { access: [{ principalArn: "arn:aws:iam::111122223333:role/ci", policy: "view" }, { principalArn: "arn:aws:iam::111122223333:role/ci", policy: "cluster-admin" }] } }; }, file: STACK, path: "config.clusterkit:overrides.platform.access[1].principalArn", message: /one access entry per principal/ },
+  { name: "access entry of another partition", mutate: (bp) => { bp.platform.access = [{ principalArn: "arn:aws-us-gov:iam::111122223333:role/ci", policy: "view" }]; }, file: BP, path: "platform.access[0].principalArn", message: /partition aws/ },
+  { name: "API access CIDR that is not a CIDR", mutate: (_bp, cfg) => { vars(cfg).apiAccessCidrs = ["203.0.113.10/32", "my-office"]; }, file: STACK, path: "config.clusterkit:variables.apiAccessCidrs[1]", message: /not a CIDR/ },
+  { name: "API access open to the internet", mutate: (_bp, cfg) => { vars(cfg).apiAccessCidrs = ["0.0.0.0/0"]; }, file: STACK, path: "config.clusterkit:variables.apiAccessCidrs[0]", message: /opens the API to the whole internet/ },
+  { name: "API access CIDR of a private network", mutate: (_bp, cfg) => { vars(cfg).apiAccessCidrs = ["10.200.0.0/16"]; }, file: STACK, path: "config.clusterkit:variables.apiAccessCidrs[0]", message: /is a private network/ },
+  { name: "API access CIDRs beside a public endpoint the blueprint opens", mutate: (bp, cfg) => { Object.assign(bp.controlPlane.endpoint, { publicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }); vars(cfg).apiAccessCidrs = ["203.0.113.10/32"]; }, file: STACK, path: "config.clusterkit:variables.apiAccessCidrs", message: /already opens the public endpoint/ },
+  { name: "private API access CIDR that is not a CIDR", mutate: (_bp, cfg) => { vars(cfg).apiPrivateAccessCidrs = ["10.200.0.0/33"]; }, file: STACK, path: "config.clusterkit:variables.apiPrivateAccessCidrs[0]", message: /not a CIDR/ },
+  { name: "private API access from everywhere", mutate: (_bp, cfg) => { vars(cfg).apiPrivateAccessCidrs = ["0.0.0.0/0"]; }, file: STACK, path: "config.clusterkit:variables.apiPrivateAccessCidrs[0]", message: /every address/ },
   { name: "KMS key of another region", mutate: (bp) => { bp.platform.kmsKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; }, file: BP, path: "platform.kmsKeyArn", message: /must be in the cluster's region us-east-1/ },
 ];
 
@@ -59,6 +71,26 @@ describe("EKS rules", () => {
     existingVpc(cfg);
     const { spec } = resolveRaw("eks-standard", bp, "prod-us-east-1", cfg);
     assert.equal(spec.platform.kind === "eks" && spec.platform.vpc.kind, "existing");
+  });
+
+  it("accepts access entries, API access CIDRs and private access CIDRs", () => {
+    const bp = blueprintRaw("eks-standard");
+    const cfg = stackConfigRaw("prod-us-east-1");
+    bp.platform.access = [
+      { principalArn: "arn:aws:iam::111122223333:role/clusterkit-drift", policy: "admin-view" },
+      { principalArn: "arn:aws:iam::111122223333:user/alice", policy: "edit", scope: { kind: "namespaces", namespaces: ["team-a"] } },
+    ];
+    Object.assign(vars(cfg), { apiAccessCidrs: ["203.0.113.10/32"], apiPrivateAccessCidrs: ["10.200.0.0/16"] });
+    const { spec } = resolveRaw("eks-standard", bp, "prod-us-east-1", cfg);
+    assert.equal(spec.platform.kind === "eks" && spec.platform.access.length, 2);
+    assert.deepEqual(spec.controlPlane.endpoint, { kind: "eks-managed", privateAccess: true, publicAccess: true, publicAccessCidrs: ["203.0.113.10/32"], privateAccessCidrs: ["10.200.0.0/16"] });
+  });
+
+  it("accepts kube-proxy replacement when Cilium replaces the VPC CNI (ENI mode)", () => {
+    const bp = blueprintRaw("eks-standard");
+    Object.assign(bp.cni, { eksMode: "eni", kubeProxyReplacement: true });
+    const { spec } = resolveRaw("eks-standard", bp, "prod-us-east-1", stackConfigRaw("prod-us-east-1"));
+    assert.equal(spec.cni.kind === "cilium" && spec.cni.kubeProxyReplacement, true);
   });
 
   it("accepts a KMS key of the stack's region", () => {

@@ -8,9 +8,9 @@ import { allocate, firstFree, parseAddressPlan, type AddressPlan, type UsedRange
 import { fleetRanges, loadFleetState } from "../core/fleet/fleet-state";
 import { overlaps } from "../core/resolve/cidr";
 import { ClusterkitError } from "../core/errors";
-import { repoRoot } from "./support/temp-project";
+import { exampleRoot } from "./support/temp-project";
 
-const planFile = path.join(repoRoot, "stacks", "address-plan.yaml");
+const planFile = path.join(exampleRoot(), "stacks", "address-plan.yaml");
 const where = { file: "(command line)", path: (k: string) => `--set ${k}Cidr` };
 
 function plan(patch: (p: any) => void = () => {}): AddressPlan {
@@ -32,7 +32,7 @@ function issues(fn: () => unknown): string[] {
 describe("address plan", () => {
   it("the committed plan parses and covers every example stack", () => {
     const p = plan();
-    const used = fleetRanges(loadFleetState(repoRoot));
+    const used = fleetRanges(loadFleetState(exampleRoot()));
     assert.equal(used.length, 16);
     for (const u of used) assert.ok(overlaps(p[u.kind].supernet, u.cidr), `${u.stack} ${u.kind} ${u.cidr} is outside the plan`);
   });

@@ -62,16 +62,17 @@ describe("clusterkit fleet", () => {
 
   it("flags overlaps, version skew, blueprints changed since cloning and stacks left incomplete", () => {
     const p = project();
-    // metal-nyc1's pods move into metal-ber1's range; vsphere-fra1 moves to 1.35 and vsphere-ams1 back to 1.33.
+    // metal-nyc1's pods move into metal-ber1's range; vsphere-fra1 moves to 1.35 and metal-ber1 back to 1.33
+    // (a vSphere stack with a vsphere storage class cannot: no vSphere CSI release covers 1.33).
     const nyc = parse(p.read("stacks/Pulumi.metal-nyc1.yaml"));
     nyc.config["clusterkit:variables"].podCidr = "10.66.128.0/17";
     p.write("stacks/Pulumi.metal-nyc1.yaml", stringify(nyc));
     const fra = parse(p.read("stacks/Pulumi.vsphere-fra1.yaml"));
     fra.config["clusterkit:overrides"] = { kubernetesVersion: "1.35" };
     p.write("stacks/Pulumi.vsphere-fra1.yaml", stringify(fra));
-    const ams = parse(p.read("stacks/Pulumi.vsphere-ams1.yaml"));
-    ams.config["clusterkit:overrides"] = { kubernetesVersion: "1.33" };
-    p.write("stacks/Pulumi.vsphere-ams1.yaml", stringify(ams));
+    const ber = parse(p.read("stacks/Pulumi.metal-ber1.yaml"));
+    ber.config["clusterkit:overrides"] = { ...ber.config["clusterkit:overrides"], kubernetesVersion: "1.33" };
+    p.write("stacks/Pulumi.metal-ber1.yaml", stringify(ber));
     assert.equal(clusterkit(["clone-region", "--from", "prod-us-east-1", "--to", "prod-eu-central-1", "--region", "eu-central-1"], p.root).code, 0);
     assert.equal(clusterkit(["clone-region", "--from", "metal-ber1", "--to", "metal-ams2", "--region", "ams2"], p.root).code, 0);
     p.write("blueprints/eks-standard.yaml", p.read("blueprints/eks-standard.yaml").replace("replicas: 2", "replicas: 3"));
@@ -79,7 +80,7 @@ describe("clusterkit fleet", () => {
     const flags = fleetJson(p.root).flags.map((f: { kind: string; message: string }) => `${f.kind}: ${f.message}`);
     assert.deepEqual(flags, [
       "overlap: the pod range of metal-ber1 (10.66.0.0/16) overlaps the pod range of metal-nyc1 (10.66.128.0/17)",
-      "version-skew: vsphere-ams1 runs Kubernetes 1.33, more than one minor behind the newest in the fleet (1.35)",
+      "version-skew: metal-ber1 runs Kubernetes 1.33, more than one minor behind the newest in the fleet (1.35)",
       "incomplete: metal-ams2 has 14 placeholder(s) to fill in (clusterkit validate --stack metal-ams2)",
       "blueprint-changed: blueprint eks-standard changed since prod-eu-central-1 was cloned from prod-us-east-1; preview it (pulumi preview --stack prod-eu-central-1) and roll the change out, then record the new sha256 in clusterkit:clonedFrom",
     ]);

@@ -5,14 +5,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { placeholders } from "../core/render/kubeadm";
 import { parseMemberList, quorumAfterRemoval, type EtcdMember } from "../providers/kubeadm/cluster/etcd";
+import { etcdVerdict } from "../providers/kubeadm/phases/clean-half-joined";
 import { parseNode } from "../providers/kubeadm/cluster/kubectl";
 import { parseJoinCommand, randomBootstrapToken, randomCertificateKey } from "../providers/kubeadm/cluster/tokens";
 import { diffHostPrep, diffNode } from "../providers/kubeadm/diff";
 import { underLock } from "../providers/kubeadm/paths";
 import { beforeKubeadm, fillSecrets, kubeadmConfig, steadyFiles, unfilled } from "../providers/kubeadm/phases/files";
 import { metadataChange } from "../providers/kubeadm/phases/node-metadata";
-import { waitsFor } from "../providers/kubeadm/plan";
-import { parseFacts } from "../providers/kubeadm/probe";
+import { planNodes, waitsFor, type PlannedHost } from "../providers/kubeadm/plan";
+import { kubeadmDone, parseFacts, partialInit, type HostFacts } from "../providers/kubeadm/probe";
+import { stackSpec } from "./render-kubeadm-specs";
 import { unobserved } from "../providers/kubeadm/observe";
 import type { HostPrepOutputs, NodeOutputs } from "../providers/kubeadm/types";
 
@@ -31,10 +33,10 @@ const node: NodeOutputs = {
   files: [],
   secretFiles: [],
   configHash: "h1",
-  clusterConfigHash: "c1",
+  clusterConfigHash: "v2:c1",
   labels: {},
   taints: [],
-  kubeconfig: "",
+  kubeconfig: "KUBECONFIG",
   observed: unobserved,
 };
 
@@ -72,10 +74,18 @@ describe("diff", () => {
     assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.35.0" }), /changing Kubernetes from 1\.34\.1 to 1\.35\.0 needs an upgrade.*upgrades are not built yet/s);
   });
 
-  it("a change of the cluster-wide kubeadm configuration fails on the first control plane, not elsewhere", () => {
-    assert.throws(() => diffNode(node, { ...node, clusterConfigHash: "c2" }), /reconfiguring a running cluster is not built yet/);
-    const joiner = { ...node, init: false, clusterConfigHash: "" };
-    assert.equal(diffNode(joiner, { ...joiner, configHash: "h9" }).changes, true);
+  it("a change of the cluster-wide kubeadm configuration fails on any control plane that recorded its hash, not on workers", () => {
+    assert.throws(() => diffNode(node, { ...node, clusterConfigHash: "v2:c2" }), /reconfiguring a running cluster is not built yet/);
+    assert.throws(() => diffNode({ ...node, init: false }, { ...node, init: false, clusterConfigHash: "v2:c2" }), /reconfiguring a running cluster is not built yet/);
+    const worker = { ...node, role: "worker" as const, init: false, clusterConfigHash: "", kubeconfig: "" };
+    assert.equal(diffNode(worker, { ...worker, configHash: "h9" }).changes, true);
+  });
+
+  it("state from before: a hash of the older form or none is recorded by an update, not refused", () => {
+    assert.deepEqual(diffNode({ ...node, clusterConfigHash: "c1" }, node), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.equal(diffNode({ ...node, init: false, clusterConfigHash: "" }, { ...node, init: false }).changes, true);
+    // A joined control plane without the admin kubeconfig in its state gets it at the next update.
+    assert.equal(diffNode({ ...node, init: false, kubeconfig: "" }, { ...node, init: false }).changes, true);
   });
 
   it("host preparation: new scripts update, a new address replaces, pending steps update", () => {
@@ -138,8 +148,8 @@ describe("parsing what the hosts print", () => {
   });
 
   it("the facts probe", () => {
-    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
-    assert.deepEqual(f, { adminConf: true, kubeletConf: true, apiServerManifest: false, traces: true, pendingConfig: false, appliedHash: "abc", kubeletVersion: "v1.34.1", kubeadmVersion: "v1.34.1", kubeletActive: true });
+    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nkubeadm_config=1\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
+    assert.deepEqual(f, { adminConf: true, kubeletConf: true, apiServerManifest: false, traces: true, pendingConfig: false, initStarted: true, initComplete: false, kubeadmConfigMap: true, appliedHash: "abc", kubeletVersion: "v1.34.1", kubeadmVersion: "v1.34.1", kubeletActive: true });
     assert.equal(parseFacts("applied=\nkubelet=\nactive=inactive").appliedHash, null);
   });
 });
@@ -194,5 +204,78 @@ describe("runtime secrets", () => {
 
   it("kubeadm runs under the host lock, which the daemons it starts do not inherit", () => {
     assert.equal(underLock("kubeadm init"), "exec 9>/run/clusterkit-kubeadm.lock\nflock -w 900 9\n{\nkubeadm init\n} 9>&-");
+  });
+});
+
+describe("which node initialised the cluster is state, not a list position", () => {
+  const spec = stackSpec("metal-ber1");
+  const hosts: PlannedHost[] = spec.nodes.map((n) => ({ name: n.name, role: n.role, address: n.address!, ssh: n.ssh, labels: n.labels, taints: n.taints }));
+  const state = (hs: PlannedHost[]) =>
+    new Map(planNodes(spec, hs).map((p): [string, NodeOutputs] => [p.node.name, { ...p.kubeadm, privateKey: "K", connection: node.connection, secretFiles: [], kubeconfig: p.node.role === "control-plane" ? "KUBECONFIG" : "", observed: unobserved }]));
+  const diffs = (olds: Map<string, NodeOutputs>, hs: PlannedHost[]) =>
+    Object.fromEntries(planNodes(spec, hs).filter((p) => olds.has(p.node.name)).map((p) => [p.node.name, diffNode(olds.get(p.node.name)!, { ...p.kubeadm, privateKey: "K", connection: node.connection, secretFiles: [] })]));
+  const none = { changes: false, replaces: [], deleteBeforeReplace: false };
+  const [cp1, cp2, cp3, ...workers] = hosts;
+
+  it("reordering the control planes changes nothing on any node", () => {
+    const olds = state(hosts);
+    for (const order of [[cp2, cp1, cp3], [cp3, cp2, cp1]]) {
+      const d = diffs(olds, [...order, ...workers]);
+      assert.deepEqual(d, Object.fromEntries(hosts.map((h) => [h.name, none])), order.map((h) => h.name).join(","));
+    }
+  });
+
+  it("removing the first control plane replaces nothing, and the control plane now listed first keeps having joined", () => {
+    const d = diffs(state(hosts), [cp2, cp3, ...workers]);
+    for (const [name, r] of Object.entries(d)) assert.deepEqual(r.replaces, [], name);
+    assert.deepEqual(d[cp2.name], { changes: true, replaces: [], deleteBeforeReplace: false }, "only the set of control planes changed");
+  });
+
+  it("replacing a control plane (one removed, a new host added) is no cluster reconfiguration", () => {
+    const cp4: PlannedHost = { ...cp3, name: "ber1-cp-4", address: "10.5.0.14" };
+    const d = diffs(state(hosts), [cp1, cp2, cp4, ...workers]);
+    for (const [name, r] of Object.entries(d)) assert.deepEqual(r.replaces, [], name);
+    // The API server's SANs name no control plane: each one's own name and address are kubeadm's defaults.
+    const sans = planNodes(spec, hosts)[0].kubeadm.files[0].content;
+    assert.ok(!sans.includes(`- ${cp2.name}`) && !sans.includes(`- ${cp2.address}`), sans);
+  });
+
+  it("state without the init field: derived from the command the node ran", () => {
+    const olds = state(hosts);
+    const legacy = new Map([...olds].map(([k, v]) => [k, { ...v, init: undefined as unknown as boolean }]));
+    assert.deepEqual(diffs(legacy, [cp2, cp1, cp3, ...workers])[cp1.name], none);
+  });
+});
+
+describe("kubeadm init completion", () => {
+  const f = (x: Partial<HostFacts>): HostFacts => ({ ...parseFacts(""), ...x });
+
+  it("admin.conf alone is not a completed init; the marker or the kubeadm-config ConfigMap is", () => {
+    assert.equal(kubeadmDone(f({ adminConf: true, traces: true }), true), false);
+    assert.equal(kubeadmDone(f({ adminConf: true, initComplete: true }), true), true);
+    assert.equal(kubeadmDone(f({ adminConf: true, kubeadmConfigMap: true }), true), true);
+  });
+
+  it("an init that failed after writing admin.conf is partial when clusterkit started it; ambiguous otherwise", () => {
+    assert.equal(partialInit(f({ adminConf: true, traces: true, initStarted: true })), "partial");
+    assert.equal(partialInit(f({ traces: true })), "partial");
+    assert.equal(partialInit(f({ adminConf: true, traces: true })), "ambiguous");
+    assert.equal(partialInit(f({ adminConf: true, traces: true, initStarted: true, initComplete: true })), "none");
+    assert.equal(partialInit(f({ adminConf: true, traces: true, kubeadmConfigMap: true })), "none");
+    assert.equal(partialInit(f({})), "none");
+  });
+});
+
+describe("half-joined control planes", () => {
+  const member = (x: Partial<EtcdMember>): EtcdMember => ({ id: "a", started: true, name: "cp-2", peerUrls: [], clientUrls: [], learner: false, ...x });
+  it("a started learner that was never promoted is half-joined", () => {
+    assert.deepEqual(etcdVerdict(member({ learner: true })), { half: true, why: "its etcd member is a learner that was never promoted" });
+    assert.deepEqual(etcdVerdict(member({})), { half: false });
+    assert.equal(etcdVerdict(member({ started: false })).half, true);
+    assert.equal(etcdVerdict(undefined).half, true);
+  });
+
+  it("etcdctl member list -w simple shows a learner", () => {
+    assert.equal(parseMemberList("8e9e05c52164694d, started, cp-2, http://10.0.0.12:2380, http://10.0.0.12:2379, true\n")[0].learner, true);
   });
 });

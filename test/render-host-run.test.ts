@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { before, describe, it } from "node:test";
 import { detectOsScript, hostSteps, type HostStep } from "../core/render/host";
 import type { ClusterSpec } from "../core/spec";
-import { hostileSpec, stackSpec } from "./render-kubeadm-specs";
+import { hostileSpec, stackSpec, withVersion } from "./render-kubeadm-specs";
 import { Sandbox, sandboxUnavailable, type SandboxOptions } from "./render-host-sandbox";
 
 const pwned = "/tmp/clusterkit-pwned";
@@ -81,6 +81,52 @@ describe("host scripts on a sandboxed host", { concurrency: true }, () => {
     for (const p of ["kubelet", "kubeadm", "kubectl"]) assert.equal(box.read(`state/pkgs/${p}`).trim(), "1.34.1");
   });
 
+  const airGapped = (): ClusterSpec => {
+    const spec = stackSpec("metal-ber1");
+    if (spec.platform.kind !== "baremetal") throw new Error("metal-ber1 is bare metal");
+    spec.platform.packages.containerdMirror = "https://packages.example.internal/docker/linux/";
+    return { ...spec, mirrors: { images: "registry.example.internal:5000/mirror", charts: null } };
+  };
+  const hostsToml = (registry: string) =>
+    `# clusterkit: pulls of this registry's images go to the image mirror.\n[host."https://registry.example.internal:5000/v2/mirror/${registry}"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n`;
+
+  scenario("Ubuntu, air-gapped: containerd 1.7 resolves every public registry through the image mirror", { os: "debian" }, airGapped, (box) => {
+    const config = box.etc("containerd/config.toml")!;
+    assert.match(config, /\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\]\n\s*config_path = '\/etc\/containerd\/certs\.d'$/m);
+    assert.match(config, /^\s*SystemdCgroup = true$/m);
+    for (const registry of ["docker.io", "registry.k8s.io", "quay.io", "ghcr.io", "gcr.io", "public.ecr.aws"]) {
+      assert.equal(box.etc(`containerd/certs.d/${registry}/hosts.toml`), hostsToml(registry));
+    }
+  });
+
+  scenario("Rocky, air-gapped: containerd 2.x from the package mirror, both config_path keys set", { os: "rhel", containerdFlavor: "2.0" }, airGapped, (box) => {
+    const config = box.etc("containerd/config.toml")!;
+    assert.match(config, /\[plugins\.'io\.containerd\.cri\.v1\.images'\.registry\]\n\s*config_path = '\/etc\/containerd\/certs\.d'$/m);
+    assert.match(config, /\[plugins\.'io\.containerd\.transfer\.v1\.local'\]\n\s*config_path = '\/etc\/containerd\/certs\.d'$/m);
+    assert.match(box.etc("yum.repos.d/docker-ce.repo")!, /^baseurl=https:\/\/packages\.example\.internal\/docker\/linux\/rhel\/\$releasever\/\$basearch\/stable$/m);
+    assert.match(box.etc("yum.repos.d/docker-ce.repo")!, /^gpgkey=https:\/\/packages\.example\.internal\/docker\/linux\/rhel\/gpg$/m);
+    assert.equal(box.etc("containerd/certs.d/quay.io/hosts.toml"), hostsToml("quay.io"));
+  });
+
+  it("air-gapped: an existing containerd config that already uses the systemd driver gets config_path, and containerd restarts", async () => {
+    const box = new Sandbox({ os: "debian", installed: { containerd: "1.7.24" } });
+    try {
+      const step = hostSteps(airGapped()).find((s) => s.name === "containerd")!;
+      // A host prepared before the mirror was set: systemd driver on, no config_path value.
+      const [prepared] = await box.runAll([hostSteps(stackSpec("metal-ber1")).find((s) => s.name === "containerd")!.apply]);
+      assert.equal(prepared.code, 0, prepared.stderr);
+      box.takeCalls();
+      const [check, apply, again] = await box.runAll([step.check, step.apply, step.check]);
+      assert.equal(check.code, 1, "the mirror is not configured yet");
+      assert.equal(apply.code, 0, apply.stderr);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(box.etc("containerd/config.toml")!, /^\s*config_path = '\/etc\/containerd\/certs\.d'$/m);
+      assert.ok(box.takeCalls().includes("systemctl restart containerd"), "containerd re-reads config.toml");
+    } finally {
+      box.cleanup();
+    }
+  });
+
   for (const osName of ["debian", "rhel"] as const) {
     const title = `${osName === "debian" ? "Ubuntu" : "Rocky"} behind a proxy with a package mirror, all values full of shell metacharacters`;
     scenario(title, { os: osName }, hostileSpec, (box) => {
@@ -126,6 +172,25 @@ describe("host scripts on a sandboxed host", { concurrency: true }, () => {
       assert.match(r.stderr, /kubelet 1\.34\.1 is not in https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.34\/deb\//);
     } finally {
       box.cleanup();
+    }
+  });
+
+  it("refuses a cgroup v1 host for Kubernetes 1.35 before anything changes, naming the host, what it found and the fix", async () => {
+    const steps = hostSteps(withVersion(stackSpec("metal-ber1"), "1.35.0"));
+    assert.equal(steps[0].name, "cgroup-v2", "the cgroup check runs before every step that changes the host");
+    const v1 = new Sandbox({ os: "debian", cgroup: "v1" });
+    const v2 = new Sandbox({ os: "debian", cgroup: "v2" });
+    try {
+      const [check, apply] = await v1.runAll([steps[0].check, steps[0].apply]);
+      assert.equal(check.code, 2, "unsupported host");
+      assert.match(check.stderr, /^clusterkit: host \S+ uses cgroup v1 \(\/sys\/fs\/cgroup is tmpfs, not cgroup2fs\); the kubelet of Kubernetes 1\.35 refuses to start on cgroup v1\. Fix: boot the host with the unified hierarchy \(kernel parameter systemd\.unified_cgroup_hierarchy=1/);
+      assert.equal(apply.code, 2, "the apply changes nothing and refuses too");
+      assert.deepEqual(v1.takeCalls(), [], "no tool ran");
+      assert.equal((await v2.run(steps[0].check)).code, 0, "a cgroup v2 host passes");
+      assert.ok(!hostSteps(stackSpec("metal-ber1")).some((s) => s.name === "cgroup-v2"), "Kubernetes 1.34 still runs on cgroup v1: no refusal");
+    } finally {
+      v1.cleanup();
+      v2.cleanup();
     }
   });
 

@@ -1,7 +1,7 @@
 /**
  * Runs rendered host scripts for real, as root, inside a private mount namespace: /etc and
  * /usr/lib/systemd are copy-on-write overlays kept in a temp folder, /sys/module and /proc/swaps
- * are bind-mounted stand-ins, and package managers, systemctl, sysctl and friends are stubs first
+ * are bind-mounted stand-ins, /sys/fs/cgroup is a cgroup2 (or, for v1 hosts, a tmpfs) mount, and package managers, systemctl, sysctl and friends are stubs first
  * on PATH that keep their state in files and log every call. Nothing on the machine changes.
  */
 import { execFile, spawnSync } from "node:child_process";
@@ -77,10 +77,17 @@ done`,
 const containerdStub = `#!/bin/bash
 ${log}
 [[ "$1 $2" == "config default" ]] || { echo "containerd stub: unsupported: $*" >&2; exit 64; }
+# Shaped like the real defaults where host preparation edits them: the runc options, and the registry
+# table whose empty config_path (and, in 2.x, the transfer service's) an image mirror fills in.
 if [[ "$(cat "$STUB_STATE/containerd-flavor")" == 1.7 ]]; then
-  printf '%s\\n' 'version = 2' '[plugins]' '  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]' '    BinaryName = ""' '    SystemdCgroup = false'
+  printf '%s\\n' 'version = 2' '[plugins]' '  [plugins."io.containerd.grpc.v1.cri"]' '    sandbox_image = "registry.k8s.io/pause:3.8"' \\
+    '    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]' '      BinaryName = ""' '      SystemdCgroup = false' \\
+    '    [plugins."io.containerd.grpc.v1.cri".registry]' '      config_path = ""'
 else
-  printf '%s\\n' 'version = 3' '[plugins]' "  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]" "    BinaryName = ''" "    ShimCgroup = ''"
+  printf '%s\\n' 'version = 3' '[plugins]' "  [plugins.'io.containerd.cri.v1.images']" "    [plugins.'io.containerd.cri.v1.images'.pinned_images]" "      sandbox = 'registry.k8s.io/pause:3.10'" \\
+    "    [plugins.'io.containerd.cri.v1.images'.registry]" "      config_path = ''" \\
+    "  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]" "    BinaryName = ''" "    ShimCgroup = ''" \\
+    "  [plugins.'io.containerd.transfer.v1.local']" "    config_path = ''"
 fi`;
 
 export interface SandboxOptions {
@@ -91,6 +98,11 @@ export interface SandboxOptions {
   /** Packages already installed: name → version. */
   installed?: Record<string, string>;
   zramGenerator?: boolean;
+  /**
+   * What /sys/fs/cgroup is: the unified hierarchy (cgroup2fs, default, as on current distributions)
+   * or cgroup v1's tmpfs. Mounted in the sandbox, so it does not depend on the machine running the tests.
+   */
+  cgroup?: "v1" | "v2";
 }
 
 const osRelease = {
@@ -132,6 +144,7 @@ export class Sandbox {
     fs.writeFileSync(path.join(this.root, "etc-upper", "os-release"), osRelease[opts.os]);
     fs.writeFileSync(path.join(this.root, "etc-upper", "fstab"), "UUID=1234 / ext4 defaults 0 1\n/swap.img none swap sw 0 0\n");
     fs.writeFileSync(path.join(this.root, "swaps"), "Filename\tType\tSize\tUsed\tPriority\n/swap.img file 1048572 0 -2\n");
+    fs.writeFileSync(path.join(this.root, "cgroup"), opts.cgroup ?? "v2");
     if (opts.zramGenerator) fs.writeFileSync(path.join(this.root, "usl-upper", "zram-generator.conf"), "[zram0]\n");
     fs.writeFileSync(
       path.join(this.root, "enter.sh"),
@@ -141,6 +154,7 @@ mount -t overlay overlay -o "lowerdir=/etc,upperdir=$R/etc-upper,workdir=$R/etc-
 mount -t overlay overlay -o "lowerdir=/usr/lib/systemd,upperdir=$R/usl-upper,workdir=$R/usl-work" /usr/lib/systemd
 mount --bind "$R/sys-module" /sys/module
 mount --bind "$R/swaps" /proc/swaps
+if [[ "$(cat "$R/cgroup")" == v2 ]]; then mount -t cgroup2 ck-cgroup2 /sys/fs/cgroup; else mount -t tmpfs -o mode=755 ck-cgroup1 /sys/fs/cgroup; fi
 export PATH="$R/bin:/usr/sbin:/usr/bin:/sbin:/bin" STUB_STATE="$R/state"
 set +e
 for f in "$@"; do
@@ -160,7 +174,9 @@ done
     });
     const argv = ["--mount", "--propagation", "private", "bash", path.join(this.root, "enter.sh"), this.root, ...files];
     await new Promise<void>((resolve, reject) => {
-      execFile("unshare", argv, { encoding: "utf8", timeout: 60_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`sandbox failed: ${stderr || err.message}`)) : resolve()));
+      // Generous: only a hung script should hit it, and on a loaded 2-core machine the scenarios
+      // running side by side take minutes (each script is a few dozen process starts).
+      execFile("unshare", argv, { encoding: "utf8", timeout: 300_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`sandbox failed: ${stderr || err.message}`)) : resolve()));
     });
     return files.map((f) => ({ code: Number(fs.readFileSync(`${f}.code`, "utf8")), stdout: fs.readFileSync(`${f}.out`, "utf8"), stderr: fs.readFileSync(`${f}.err`, "utf8") }));
   }

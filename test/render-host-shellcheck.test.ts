@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { hostArtifacts } from "../core/render/host";
 import type { ClusterSpec } from "../core/spec";
-import { hostileSpec, kubeadmStacks, stackSpec, withProxy } from "./render-kubeadm-specs";
+import { hostileSpec, kubeadmStacks, stackSpec, withProxy, withVersion } from "./render-kubeadm-specs";
 
 function shellcheck(files: string[], exclude: string[] = []): { code: number | null; out: string } {
   const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "--format=gcc", ...exclude.map((e) => `--exclude=${e}`), ...files], { encoding: "utf8" });
@@ -48,6 +48,7 @@ describe("host scripts pass shellcheck", () => {
       ...kubeadmStacks.map((s): [string, ClusterSpec] => [s, stackSpec(s)]),
       ["metal-ber1-proxy", withProxy(stackSpec("metal-ber1"))],
       ["vsphere-fra1-proxy-no-mirror", withProxy(stackSpec("vsphere-fra1"), null)],
+      ["metal-ber1-1.35-air-gapped", { ...withVersion(stackSpec("metal-ber1"), "1.35.0"), mirrors: { images: "registry.example.internal:5000/mirror", charts: null } }],
     ];
     const { dir, files } = writeScripts(specs);
     try {

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { ClusterkitError } from "../core/errors";
 import { hostArtifacts, hostSteps, hostStepsHash, kubernetesPackages, proxySettings } from "../core/render/host";
 import { heredoc, shQuote } from "../core/render/host/shell";
+import { kubeletConfiguration } from "../core/render/kubeadm/kubelet";
 import { stackSpec, withProxy, withVersion } from "./render-kubeadm-specs";
 
 const names = (spec: Parameters<typeof hostSteps>[0]) => hostSteps(spec).map((s) => s.name);
@@ -15,7 +16,25 @@ describe("host steps", () => {
     assert.deepEqual(names(withProxy(stackSpec("metal-ber1"))), ["http-proxy", "swap-off", "kernel-modules", "sysctl", "containerd", "kubernetes-packages"]);
   });
 
+  it("check for cgroup v2 first from Kubernetes 1.35, whose kubelet is told to refuse cgroup v1 too", () => {
+    assert.deepEqual(names(withVersion(stackSpec("metal-ber1"), "1.35.0")), ["cgroup-v2", "swap-off", "kernel-modules", "sysctl", "containerd", "kubernetes-packages"]);
+    assert.deepEqual(names(withProxy(withVersion(stackSpec("metal-ber1"), "1.36.3")))[0], "cgroup-v2", "before the proxy drop-ins are written");
+    assert.equal((kubeletConfiguration(withVersion(stackSpec("metal-ber1"), "1.35.0")) as Record<string, unknown>).failCgroupV1, true);
+    assert.ok(!("failCgroupV1" in kubeletConfiguration(stackSpec("metal-ber1"))), "1.34 keeps the kubelet's own default (false)");
+  });
+
   it("are strict bash scripts that say what they are", () => {
+    for (const step of hostSteps(withProxy(withVersion(stackSpec("vsphere-fra1"), "1.35.0")))) {
+      for (const [kind, text] of [["check", step.check], ["apply", step.apply]] as const) {
+        const lines = text.split("\n");
+        assert.equal(lines[0], "#!/usr/bin/env bash");
+        assert.match(lines[1], new RegExp(`^# clusterkit host step "${step.name}" \\(${kind}\\), rendered for stack vsphere-fra1`));
+        assert.ok(lines.includes("set -euo pipefail"), `${step.name} ${kind}`);
+      }
+    }
+  });
+
+  it("are strict bash scripts that say what they are (1.34)", () => {
     for (const step of hostSteps(withProxy(stackSpec("vsphere-fra1")))) {
       for (const [kind, text] of [["check", step.check], ["apply", step.apply]] as const) {
         const lines = text.split("\n");

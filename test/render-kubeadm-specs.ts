@@ -2,13 +2,13 @@
 import { loadStackFile, resolveStackFile } from "../core/load/project";
 import type { ClusterSpec } from "../core/spec";
 import type { NodeSecrets } from "../core/render/kubeadm";
-import { repoRoot } from "./support/temp-project";
+import { exampleRoot } from "./support/temp-project";
 
 const cache = new Map<string, ClusterSpec>();
 
 /** A fresh copy of the resolved spec of an example stack; mutate it freely. */
 export function stackSpec(stack: string): ClusterSpec {
-  if (!cache.has(stack)) cache.set(stack, resolveStackFile(repoRoot, loadStackFile(repoRoot, stack)).spec);
+  if (!cache.has(stack)) cache.set(stack, resolveStackFile(exampleRoot(), loadStackFile(exampleRoot(), stack)).spec);
   return structuredClone(cache.get(stack)!);
 }
 
@@ -29,7 +29,7 @@ export const oidc: NonNullable<ClusterSpec["oidc"]> = {
 
 export function withProxy(spec: ClusterSpec, mirror: string | null = "https://mirror.example.com/k8s/core:/stable:/"): ClusterSpec {
   if (spec.platform.kind === "eks") throw new Error("no proxy on EKS");
-  const packages = { mirror, httpProxy: "http://proxy.example.com:3128", httpsProxy: "http://proxy.example.com:3128", noProxy: ["corp.example.com"] };
+  const packages = { mirror, containerdMirror: null, httpProxy: "http://proxy.example.com:3128", httpsProxy: "http://proxy.example.com:3128", noProxy: ["corp.example.com"] };
   return { ...spec, platform: { ...spec.platform, packages } };
 }
 
@@ -38,6 +38,7 @@ export function hostileSpec(): ClusterSpec {
   const spec = withProxy(stackSpec("metal-ber1"), "https://mirror.example.com/it's/$(id>/tmp/clusterkit-pwned)/`id>/tmp/clusterkit-pwned`");
   if (spec.platform.kind !== "baremetal") throw new Error("metal-ber1 is bare metal");
   spec.platform.packages.httpProxy = "http://proxy.example.com:3128/$(id>/tmp/clusterkit-pwned)";
+  spec.platform.packages.containerdMirror = "https://mirror.example.com/it's/$(id>/tmp/clusterkit-pwned)/`id>/tmp/clusterkit-pwned`/docker";
   spec.platform.packages.noProxy = ["'quoted'", "$HOME", "`id>/tmp/clusterkit-pwned`", "100%"];
   return spec;
 }

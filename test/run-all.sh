@@ -41,16 +41,32 @@ run_batch() {
 
 mapfile -t all < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 mapfile -t hosts < <(grep -l -E 'startFleet|hosts/harness|render-host-sandbox|from "\./harness"|\./baremetal/cluster' "${all[@]}")
-mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -v -x -F -f <(printf '%s\n' "${hosts[@]}"))
+mapfile -t upstream < <(printf '%s\n' "${all[@]}" | grep -E '^test/upstream-[^/]*\.test\.ts$')
+mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -v -x -F -f <(printf '%s\n' "${hosts[@]}" "${upstream[@]}"))
 
 run_batch "type check (tsc --noEmit)" npx --no-install tsc --noEmit -p .
 run_batch "unit, mocks and CLI tests (${#rest[@]} files)" node --import tsx --test --test-concurrency=2 "${rest[@]}"
 run_batch "SSH host tests (${#hosts[@]} files)" node --import tsx --test --test-concurrency=1 "${hosts[@]}"
+
+# The upstream-binary tier runs with whichever real tools test/upstream/build.sh has built (none on
+# a fresh machine: the first build takes tens of minutes, so npm test never starts it); each of its
+# tests skips, saying so, what needs a tool that is not built.
+tools_dir=$(bash test/upstream/build.sh --print-dir 2>/dev/null || true)
+built=() absent=()
+for t in kubeadm etcd kube-apiserver kube-controller-manager pulumi pulumi-language-nodejs pulumi-resource-kubernetes; do
+  if [[ -n $tools_dir && -x $tools_dir/$t ]]; then built+=("$t"); else absent+=("$t"); fi
+done
+if [[ ${#upstream[@]} -gt 0 && ${#built[@]} -gt 0 ]]; then
+  run_batch "upstream-binary tier (${#upstream[@]} files)" node --import tsx --test --test-concurrency=1 "${upstream[@]}"
+else
+  echo "== upstream-binary tier: not run, no upstream tool is built (bash test/upstream/build.sh builds them)"
+fi
 
 echo
 echo "== summary"
 for i in "${!names[@]}"; do
   printf '  %-45s %s\n' "${names[$i]}" "${results[$i]}"
 done
+echo "  tiers: unit, mocks and CLI; SSH hosts; upstream binaries with ${built[*]:-none} (not built: ${absent[*]:-none}; bash test/upstream/build.sh builds them)"
 echo "tests: $passed_total passed, $failed_total failed"
 exit "$failed"

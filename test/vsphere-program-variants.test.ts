@@ -14,6 +14,9 @@ import { tempProject } from "./support/temp-project";
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const stack = "vsphere-lab1";
+const nodeAddressType = "pulumi-nodejs:dynamic/clusterkit:NodeAddress";
+/** The lease a node got when it was first bootstrapped (VMware Tools reports another one now). */
+const pinned = (node: string) => `10.9.10.${(node.includes("-cp-") ? 200 : 220) + Number(node.split("-").pop())}`;
 const stackFile = `# A DHCP lab on a RHEL template.
 config:
   clusterkit:blueprint: vsphere-ha
@@ -48,6 +51,8 @@ describe("vSphere program under mocks: RHEL template, DHCP, resource pool, datas
     const { newResource, call } = planMocks;
     planMocks.newResource = async (args) => {
       const result = await newResource(args);
+      // As on a later run: the engine keeps the lease each node was bootstrapped at (ignoreChanges).
+      if (args.type === nodeAddressType) result.state = { ...result.state, address: pinned(args.inputs.node) };
       created.set(`${args.type}::${args.name}`, { inputs: args.inputs, state: result.state });
       return { ...result, id: result.id || `${args.name}-id` };
     };
@@ -89,7 +94,22 @@ describe("vSphere program under mocks: RHEL template, DHCP, resource pool, datas
       assert.deepEqual(net, { version: 1, config: [{ type: "physical", name: "ens192", subnets: [{ type: "dhcp4" }] }] });
       const lease = created.get(key)!.state.defaultIpAddress;
       assert.match(lease, /^\d+\.\d+\.\d+\.\d+$/);
-      assert.equal((r.inputs as Doc).address, lease, `${r.name} is reached at its lease`);
+      const address = created.get(`${nodeAddressType}::${r.name}-address`);
+      assert.ok(address, `${r.name} has a NodeAddress`);
+      assert.equal(address.inputs.address, lease, "the bootstrap address starts as the VM's first lease");
+      assert.equal(address.inputs.reported, lease, "and reports what VMware Tools reports now");
+      assert.equal((r.inputs as Doc).address, pinned(r.name), `${r.name} is reached at the lease it was bootstrapped at`);
+    }
+  });
+
+  it("a changed DHCP lease never changes the address kubeadm keys nodes by (no replace, no reset)", () => {
+    const preps = run.resources.filter((x) => x.type === "pulumi-nodejs:dynamic/clusterkit:HostPreparation");
+    assert.ok(preps.length > 0);
+    for (const r of [...preps, ...run.resources.filter((x) => x.type === "pulumi-nodejs:dynamic/clusterkit:KubeadmNode")]) {
+      const node = (r.inputs as Doc).name as string;
+      const vmState = created.get(`vsphere:index/virtualMachine:VirtualMachine::${node}`)!.state;
+      assert.notEqual((r.inputs as Doc).address, vmState.defaultIpAddress, `${r.type} ${r.name} does not follow the VM's current lease`);
+      assert.equal((r.inputs as Doc).address, pinned(node));
     }
   });
 });

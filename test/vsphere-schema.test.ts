@@ -266,7 +266,7 @@ describe("providers/vsphere.ts vs pulumi-vsphere schema", () => {
         t.diagnostic("schema.json has no top-level `version`; using the reference README's provenance line");
         const line = readFileSync(join(dirname(SCHEMA_PATH), "README.md"), "utf8")
             .split("\n")
-            .find((l) => l.includes("`pulumi-vsphere.schema.json`"));
+            .find((l) => l.startsWith("- `pulumi-vsphere.schema.json`"));
         const tag = /at tag v(\d+\.\d+\.\d+)/.exec(line ?? "")?.[1];
         const provider = /Provider v(\d+\.\d+\.\d+)/.exec(line ?? "")?.[1];
         assert.ok(tag && provider, "no version found for pulumi-vsphere.schema.json in the reference README");

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fleetIssues } from "../core/resolve/fleet";
+import { fleetIssues, fleetWarnings } from "../core/resolve/fleet";
 import { blueprintRaw, describeIssues, issuesOf, resolveRaw, stackConfigRaw } from "./support/fixtures";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,7 +70,7 @@ describe("fleet-wide address uniqueness", () => {
     const clash = only(fleetIssues([a, b], new Set(["vsphere-ams1"])), /has the address of/);
     assert.deepEqual(
       clash.map((i) => [i.file, i.path, i.message, i.found]),
-      [["stacks/Pulumi.vsphere-ams1.yaml", "config.clusterkit:variables.nodeIps[0]", "node vsphere-ams1-cp-1 has the address of node vsphere-fra1-cp-1 in stack vsphere-fra1", "10.3.10.11"]],
+      [["stacks/Pulumi.vsphere-ams1.yaml", "config.clusterkit:variables.nodeIps[0]", `node vsphere-ams1-cp-1 has the address of node vsphere-fra1-cp-1 in stack vsphere-fra1 (in ${fra1File}: config.clusterkit:variables.nodeIps[0])`, "10.3.10.11"]],
     );
     // Without focus, each clash is reported once, on the later stack in name order.
     assert.deepEqual(only(fleetIssues([a, b]), /has the address of/).map((i) => i.path), ["config.clusterkit:variables.nodeIps[0]"]);
@@ -78,11 +78,26 @@ describe("fleet-wide address uniqueness", () => {
   });
   it("a VIP taken by another stack is reported at controlPlaneVip", () => {
     const clash = only(fleetIssues([fra1(), ams1OnFra1Network({ vip: "10.3.10.10", first: "10.3.10.31" })], new Set(["vsphere-ams1"])), /has the address of/);
-    assert.deepEqual(clash.map((i) => [i.path, i.message]), [["config.clusterkit:variables.controlPlaneVip", "the control-plane VIP has the address of the control-plane VIP in stack vsphere-fra1"]]);
+    assert.deepEqual(clash.map((i) => [i.path, i.message]), [["config.clusterkit:variables.controlPlaneVip", `the control-plane VIP has the address of the control-plane VIP in stack vsphere-fra1 (in ${fra1File}: config.clusterkit:variables.controlPlaneVip)`]]);
   });
   it("a node IP equal to another stack's VIP is caught too", () => {
     const clash = only(fleetIssues([fra1(), ams1OnFra1Network({ vip: "10.3.10.20", first: "10.3.10.10" })], new Set(["vsphere-ams1"])), /has the address of/);
-    assert.deepEqual(clash.map((i) => i.message), ["node vsphere-ams1-cp-1 has the address of the control-plane VIP in stack vsphere-fra1"]);
+    assert.deepEqual(clash.map((i) => i.message), [`node vsphere-ams1-cp-1 has the address of the control-plane VIP in stack vsphere-fra1 (in ${fra1File}: config.clusterkit:variables.controlPlaneVip)`]);
+  });
+  it("a command on one stack sees the same clash as a warning on the other stack's file, naming its own", () => {
+    const [a, b] = [fra1(), ams1OnFra1Network({ vip: "10.3.10.20", first: "10.3.10.11" })];
+    const warned = fleetWarnings(a, [b]).filter((w) => /has the address of/.test(w.message));
+    assert.deepEqual(warned.map((w) => [w.file, w.path]), [["stacks/Pulumi.vsphere-ams1.yaml", "config.clusterkit:variables.nodeIps[0]"]]);
+    assert.match(warned[0].message, new RegExp(`^node vsphere-ams1-cp-1 \\(10\\.3\\.10\\.11\\) has the address of node vsphere-fra1-cp-1 in stack vsphere-fra1 \\(in ${fra1File}: config\\.clusterkit:variables\\.nodeIps\\[0\\]\\); .*clusterkit validate fails`));
+    assert.deepEqual(fleetWarnings(a, [a]), [], "a stack never clashes with itself");
+  });
+  it("two stacks may not build clusters of the same name", () => {
+    const ams1 = stackConfigRaw("vsphere-ams1");
+    ams1["clusterkit:clusterName"] = "vsphere-fra1";
+    const b = resolveRaw("vsphere-ha", blueprintRaw("vsphere-ha"), "vsphere-ams1", ams1);
+    const clash = only(fleetIssues([fra1(), b]), /cluster name/);
+    assert.deepEqual(clash.map((i) => [i.file, i.path, i.found]), [["stacks/Pulumi.vsphere-ams1.yaml", "config.clusterkit:clusterName", "vsphere-fra1"]]);
+    assert.match(clash[0].message, new RegExp(`of stack vsphere-fra1 \\(in ${fra1File}: config\\.clusterkit:clusterName\\)`));
   });
   it("bare-metal hosts are named by their hosts[] entry", () => {
     const ber1 = resolveRaw("baremetal-ha", blueprintRaw("baremetal-ha"), "metal-ber1", stackConfigRaw("metal-ber1"));

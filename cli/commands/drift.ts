@@ -14,6 +14,7 @@ import { buildReport, type DriftReport, type StackDrift } from "../../core/fleet
 import { parseShard, selectStacks } from "../../core/fleet/shard";
 import { findProjectRoot, listStacks } from "../../core/load/project";
 import type { PulumiCli } from "../drift/check-stack";
+import { requirePulumi } from "../drift/find-pulumi";
 import type { Runner } from "../main";
 import { printIssues, type Io } from "../output";
 
@@ -66,7 +67,8 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   const timeout = positiveInt(opts.timeout, "--timeout", 24 * 3600);
   const shard = opts.shard ? parseShard(opts.shard) : null;
   const selected = selectStacks(listStacks(root), opts.stacks, shard);
-  const pulumiRoot = opts.pulumiRoot ? path.resolve(cwd, opts.pulumiRoot) : process.env.CLUSTERKIT_PULUMI_ROOT;
+  const pulumiRoot = opts.pulumiRoot ? path.resolve(cwd, opts.pulumiRoot) : process.env.CLUSTERKIT_PULUMI_ROOT || undefined;
+  if (selected.length) requirePulumi(pulumiRoot ? { dir: pulumiRoot, from: opts.pulumiRoot ? "--pulumi-root" : "CLUSTERKIT_PULUMI_ROOT" } : null);
 
   // The Automation API is loaded only here, so the other commands start without it.
   const { checkStack, openPulumi } = require("../drift/check-stack") as typeof import("../drift/check-stack");

@@ -7,18 +7,30 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ClusterkitError, ExitCode, formatWarning } from "../../core/errors";
-import { findProjectRoot, loadFleet } from "../../core/load/project";
+import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { stackFileName } from "../../core/load/stack-file";
 import { readYaml } from "../../core/load/yaml-file";
 import { renderArtifacts } from "../../core/render/artifacts";
+import { eksApiAccessNote } from "../../core/render/eks/api-access-note";
 import type { Runner } from "../main";
-import { printWarnings, type Io } from "../output";
+import { errorDocument, printWarnings, type Io } from "../output";
+import { redactAfterApply } from "../plan/known-after-apply";
+import { AFTER_APPLY, SECRET } from "../plan/markers";
 import { renderTree } from "../plan/render-tree";
+import { wrapLine } from "../plan/wrap";
+import { stackNameArg } from "../stack-name";
 
 interface Options {
   stack: string;
   json?: boolean;
   out?: string;
+  wide?: boolean;
+}
+
+/** Where the text plan wraps: the terminal's width, else $COLUMNS, else 120 (files, pipes, CI logs). */
+function planWidth(): number {
+  const columns = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS);
+  return columns && columns >= 60 ? columns : 120;
 }
 
 /** Stack config as the Pulumi runtime would hand it over, with placeholders for every secret. */
@@ -44,11 +56,9 @@ function offlineConfig(root: string, stack: string, secretKeysNeeded: string[]):
 
 export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promise<number> {
   const root = findProjectRoot(cwd);
-  const fleet = loadFleet(root, [opts.stack]);
-  if (fleet.issues.length) throw new ClusterkitError(fleet.issues);
-  const resolved = fleet.resolved.get(opts.stack)!;
-  const { spec, warnings } = resolved;
-  printWarnings(io, [...fleet.warnings, ...warnings]);
+  // This stack on its own: other stacks' drafts and overlaps only warn; validate is the fleet gate.
+  const { spec, warnings } = loadStackAlone(root, opts.stack);
+  printWarnings(io, warnings);
 
   const { config, secretKeys } = offlineConfig(root, opts.stack, spec.secrets.map((s) => s.key));
   if (!opts.json) io.err(`Planning stack ${spec.stack} offline (Pulumi SDK mocks; nothing is contacted, nothing is created)...`);
@@ -57,11 +67,17 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
   process.chdir(root);
   // Loaded on use: the Pulumi SDK takes seconds to import, and other commands never need it.
   const { runProgramOffline } = require("../plan/run-program") as typeof import("../plan/run-program");
-  const run = await runProgramOffline({ root, project: "clusterkit", stack: opts.stack, config, secretKeys });
+  // What the mocks invent for values that exist only after deploy is shown as unknown, never as real.
+  const run = redactAfterApply(await runProgramOffline({ root, project: "clusterkit", stack: opts.stack, config, secretKeys }));
   const artifacts = renderArtifacts(spec);
-  // The program logs the same validation warnings printed above; show only what is new.
+  // The program logs the validation warnings printed above; show only what is new. clusterkit's own
+  // name the file to edit; anything else came from the Pulumi SDK itself, worded for its engine:
+  // the JSON plan keeps it, the text plan only counts it.
   const shown = new Set(warnings.map((w) => formatWarning(w)));
-  for (const line of run.log) if (!shown.has(line)) io.err(line);
+  const ours = (line: string) => /^warning: [\w./-]+\.ya?ml: /.test(line);
+  for (const line of run.log) if (ours(line) && !shown.has(line)) io.err(line);
+  const sdkLines = run.log.filter((line) => !ours(line));
+  if (sdkLines.length && !opts.json) io.err(`note: the Pulumi SDK logged ${sdkLines.length} message(s) while planning; \`clusterkit plan --json\` lists them under "log".`);
 
   if (outDir) {
     for (const a of artifacts) {
@@ -94,8 +110,12 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
     return ExitCode.ok;
   }
   io.out(`Plan for stack ${spec.stack}: blueprint ${spec.blueprint}, ${spec.platform.kind}, region ${spec.region}, Kubernetes ${spec.kubernetes.version}`);
-  io.out(`Secrets are shown as [secret]. Cluster tags: ${JSON.stringify(spec.tags)}\n`);
-  io.out(renderTree(run, spec.tags));
+  const apiAccess = eksApiAccessNote(spec);
+  if (apiAccess) io.out(`API access: ${apiAccess}`);
+  const width = planWidth();
+  const legend = `Secrets are shown as ${SECRET}, values that exist only after deploy as ${AFTER_APPLY}. Cluster tags: ${JSON.stringify(spec.tags)}`;
+  io.out(`${(opts.wide ? [legend] : wrapLine("", legend, "    ", width)).join("\n")}\n`);
+  io.out(renderTree(run, spec.tags, { wide: opts.wide, width }));
   if (opts.out) {
     const folders = [...new Set(artifacts.map((a) => a.path.split("/")[0]))];
     io.out(`\nWrote ${artifacts.length} artifact(s) to ${opts.out}: ${folders.join(", ")}`);
@@ -110,8 +130,18 @@ export function planCommand(program: Command, io: Io, run: Runner): void {
     .requiredOption("-s, --stack <name>", "the stack to plan (stacks/Pulumi.<name>.yaml)")
     .option("--json", "print a machine-readable plan (see docs/json-output.md)")
     .option("--out <dir>", "also write the rendered artifacts (kubeadm configs, cloud-init, Helm values, manifests) to this folder")
+    .option("--wide", "print each input on one line, however long, instead of wrapping at the terminal width")
     .action(
-      // Invalid input (ClusterkitError) is printed and turned into exit 2 by cli/main.ts, like every command.
-      run((opts: Options) => runPlan(io, opts)),
+      // Invalid input (ClusterkitError) is printed and turned into exit 2 by cli/main.ts, like every
+      // command; with --json it is the same JSON error document `validate --json` prints.
+      run(async (opts: Options) => {
+        try {
+          return await runPlan(io, { ...opts, stack: stackNameArg(opts.stack) });
+        } catch (e) {
+          if (!(opts.json && e instanceof ClusterkitError)) throw e;
+          io.out(errorDocument(e.issues));
+          return e.exitCode;
+        }
+      }),
     );
 }

@@ -3,8 +3,10 @@ import type { Command } from "commander";
 import { ExitCode, formatIssue, type Issue } from "../../core/errors";
 import { checkBlueprint } from "../../core/load/blueprint-check";
 import { findProjectRoot, listBlueprints, loadFleet } from "../../core/load/project";
+import { eksApiAccessNote } from "../../core/render/eks/api-access-note";
 import type { Runner } from "../main";
-import { printIssues, printWarnings, type Io } from "../output";
+import { printIssues, printWarnings, secretSetCommand, validateApiVersion, type Io } from "../output";
+import { stackNameArg } from "../stack-name";
 
 interface Options {
   stack?: string[];
@@ -23,7 +25,7 @@ export function runValidate(io: Io, opts: Options, cwd = process.cwd()): number 
     io.out(
       JSON.stringify(
         {
-          apiVersion: "clusterkit.dev/validate/v1",
+          apiVersion: validateApiVersion,
           ok: unique.length === 0,
           issues: unique,
           stacks: stacks.map((r) => ({
@@ -46,8 +48,10 @@ export function runValidate(io: Io, opts: Options, cwd = process.cwd()): number 
     io.out(`ok  ${r.spec.stack}  (blueprint ${r.spec.blueprint}, ${r.spec.platform.kind}, ${r.spec.region}, Kubernetes ${r.spec.kubernetes.version})`);
     printWarnings(io, r.warnings);
     for (const s of r.spec.secrets.filter((x) => !x.present && x.required)) {
-      io.err(`note: ${r.spec.stack}: secret ${s.key} is not set yet (${s.purpose}); before pulumi up run: pulumi config set --secret ${s.key} --stack ${r.spec.stack}`);
+      io.err(`note: ${r.spec.stack}: secret ${s.key} is not set yet (${s.purpose}); before pulumi up run: ${secretSetCommand(s.key, r.spec.stack)}`);
     }
+    const apiAccess = eksApiAccessNote(r.spec);
+    if (apiAccess) io.err(`note: ${r.spec.stack}: API access: ${apiAccess}`);
   }
   if (unique.length) {
     printIssues(io, unique);
@@ -63,5 +67,5 @@ export function validateCommand(program: Command, io: Io, run: Runner): void {
     .description("Check every blueprint and stack (or only the named stacks) and the fleet-wide rules. Writes nothing.")
     .option("-s, --stack <name...>", "only these stacks (still checked against the whole fleet for overlaps)")
     .option("--json", "print a machine-readable report (see docs/json-output.md)")
-    .action(run(async (opts: Options) => runValidate(io, opts)));
+    .action(run(async (opts: Options) => runValidate(io, { ...opts, stack: opts.stack?.map((s) => stackNameArg(s)) })));
 }

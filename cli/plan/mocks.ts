@@ -2,10 +2,13 @@
  * Mock responses for the offline plan. The plan uses Pulumi's official mocks on purpose: it runs
  * the real program with no CLI and no credentials. Resources echo their inputs and get the
  * computed outputs their consumers read (so applies on them run); invokes return plausible lookups.
+ * Every invented output that exists only after deploy goes through `afterApply`, so the plan can
+ * show it as unknown rather than as a real value.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { afterApply } from "./known-after-apply";
 
 type State = Record<string, unknown>;
 
@@ -26,8 +29,8 @@ export function registerInvokeResult(token: string, fn: (inputs: State) => State
 export const planMocks: pulumi.runtime.Mocks = {
   newResource(args) {
     const extra = computedOutputs[args.type]?.(args.name, args.inputs) ?? {};
-    // New resources arrive with an empty id; give them one so ids read as known values.
-    return { id: args.id || `${args.name}-id`, state: { ...args.inputs, ...extra } };
+    // New resources arrive with an empty id; give them one so applies on ids run. The plan shows it as unknown.
+    return { id: args.id || afterApply(`${args.name}-id`), state: { ...args.inputs, ...extra } };
   },
   call(args) {
     const fn = invokeResults[args.token];

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { takeAfterApply } from "./known-after-apply";
 import { planMocks } from "./mocks";
 import { settle } from "./settle";
 
@@ -22,6 +23,8 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** What the program logged (pulumi.log), as `warning: …` / `info: …` lines. */
   log: string[];
+  /** Values the mocks invented for outputs that exist only after deploy (see known-after-apply.ts). */
+  afterApply: string[];
 }
 
 /** Without an engine, pulumi.log writes to the console; collect those lines instead. */
@@ -56,6 +59,7 @@ export async function runProgramOffline(opts: {
   config: Record<string, string>;
   secretKeys: string[];
 }): Promise<ProgramRun> {
+  takeAfterApply(); // what an earlier run in this process invented is not this run's
   await pulumi.runtime.setMocks(planMocks, opts.project, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
   const recorded: Recorded[] = [];
@@ -105,5 +109,5 @@ export async function runProgramOffline(opts: {
     });
   }
   const outputs = (await settle(Object.fromEntries(Object.entries(exportsObj).filter(([k]) => k !== "default")), urnOf)) as Record<string, unknown>;
-  return { resources, outputs, log };
+  return { resources, outputs, log, afterApply: takeAfterApply() };
 }

@@ -3,9 +3,9 @@
  * Output marked secret (and everything inside it) becomes "[secret]".
  */
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET, UNKNOWN } from "./markers";
 
-export const SECRET = "[secret]";
-export const UNKNOWN = "[unknown]";
+export { SECRET, UNKNOWN };
 
 interface OutputInternals {
   isKnown: Promise<boolean>;

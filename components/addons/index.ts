@@ -50,7 +50,10 @@ export class Addons extends pulumi.ComponentResource {
           ? installFlannel(ctx, spec, cni, cniDeps, guard.verified)
           : installWeave(ctx, spec, cniDeps, guard.verified);
 
-    const afterNetwork = [...ready, ...network];
+    // Where nodes need the CNI to become Ready (EKS, Cilium ENI mode) they are created only now,
+    // and storage and ingress, whose pods need nodes, wait for them.
+    const nodes = platform.nodesAfterCni?.(network) ?? [];
+    const afterNetwork = [...ready, ...network, ...nodes];
     installStorage(ctx, spec, { secrets: args.secrets, inputs: platform.addonInputs, aws: awsProvider, dependsOn: afterNetwork });
     installIngress(ctx, spec, afterNetwork);
     const oidc = installOidc(ctx, spec, { platform, clientSecret: args.secrets.oidcClientSecret, aws: awsProvider, dependsOn: ready });

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonInstall, ReleasePlan } from "../../core/render/addons/helm";
 import type { K8sObject } from "../../core/render/addons/k8s";
+import { helmChartRef } from "../../core/mirrors";
 
 export interface AddonContext {
   /** Prefix of every resource name (the Addons component's name). */
@@ -58,19 +59,23 @@ export function createRelease(
   values: pulumi.Input<Record<string, unknown>> = r.values,
   gate?: pulumi.Output<unknown>,
 ): k8s.helm.v3.Release {
+  const ref = helmChartRef(r.chart);
   return new k8s.helm.v3.Release(
     `${ctx.prefix}-${r.name}`,
     {
       name: r.name,
       namespace: r.namespace,
-      chart: r.chart.chart,
+      chart: ref.chart,
       version: r.chart.version,
-      repositoryOpts: { repo: r.chart.repo },
+      // An oci:// chart is a single reference; Helm takes no repository for it.
+      ...(ref.repo ? { repositoryOpts: { repo: ref.repo } } : {}),
       values: gate ? pulumi.all([gate, values]).apply(([, v]) => v) : values,
       // We create namespaces ourselves, with their Pod Security labels.
       createNamespace: false,
-      // A failed install or upgrade rolls back instead of leaving a half-applied release.
-      atomic: true,
+      // A failed install or upgrade rolls back instead of leaving a half-applied release; atomic
+      // implies waiting for every pod, so a release that cannot be waited for gives it up.
+      atomic: !r.skipAwait,
+      skipAwait: r.skipAwait ?? false,
       cleanupOnFail: true,
       maxHistory: 10,
       timeout: 900,

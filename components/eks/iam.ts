@@ -6,13 +6,14 @@ import { named, type EksBuildContext } from "./context";
 
 export interface RoleWithPolicies {
   role: aws.iam.Role;
-  attachments: aws.iam.RolePolicyAttachment[];
+  /** Its policies (managed attachments and inline ones): whoever uses the role waits for them. */
+  attachments: (aws.iam.RolePolicyAttachment | aws.iam.RolePolicy)[];
 }
 
 /** A role and one attachment per managed policy (the policy's short name keeps URNs readable). */
 export function roleWithPolicies(ctx: EksBuildContext, name: string, assumeRolePolicy: aws.iam.RoleArgs["assumeRolePolicy"], policies: string[], description: string): RoleWithPolicies {
   const role = new aws.iam.Role(name, { assumeRolePolicy, description, tags: named(ctx, name) }, ctx.opts());
-  const attachments = policies.map(
+  const attachments: RoleWithPolicies["attachments"] = policies.map(
     (arn) => new aws.iam.RolePolicyAttachment(`${name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, ctx.opts()),
   );
   return { role, attachments };

@@ -10,7 +10,9 @@ import { managedAddons } from "../../core/render/eks/addons";
 import { eksClusterArgs, type EksClusterArgs } from "../../core/render/eks/args";
 import { partitionOf } from "../../core/render/eks/partition";
 import type { PlatformBuilder } from "../platform";
+import { createAccessEntries } from "./access";
 import { createAddon } from "./addons";
+import { createPrivateApiAccess } from "./api-access";
 import { createControlPlane } from "./cluster";
 import type { EksBuildContext } from "./context";
 import { createRoles } from "./iam";
@@ -40,8 +42,12 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly nodeRoleArn: pulumi.Output<string>;
   readonly secretsKeyArn: pulumi.Output<string>;
   readonly provider: k8s.Provider;
-  /** What in-cluster installs must wait for: control plane, nodes and the networking add-ons. */
+  /** What in-cluster installs must wait for: control plane, API access, nodes and the networking add-ons. */
   readonly ready: pulumi.Resource[];
+  /** ENI mode: the cilium-operator's IRSA role, for its service-account annotation. */
+  readonly ciliumOperatorRoleArn: pulumi.Output<string> | undefined;
+  /** Cilium ENI mode only: creates the node groups, after the given CNI resources (once; the Addons component calls it). */
+  readonly nodesAfterCni: ((cni: pulumi.Resource[]) => pulumi.Resource[]) | undefined;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(EksCluster.type, name, {}, opts);
@@ -58,17 +64,36 @@ export class EksCluster extends pulumi.ComponentResource {
       keyArn: key.keyArn,
       dependsOn: [...roles.cluster.attachments, key.grant],
     });
-    const irsa = createIrsa(ctx, cluster, partition, args.addons);
+    const irsa = createIrsa(ctx, cluster, partition, { vpcCni: args.addons.vpcCni, ciliumEni: args.ciliumEni });
+    createAccessEntries(ctx, cluster, args.accessEntries);
+    const apiAccess = createPrivateApiAccess(ctx, cluster, args.privateAccessCidrs);
 
     const plans = managedAddons(args);
     const beforeNodes = plans.filter((p) => p.phase === "before-nodes").map((p) => createAddon(ctx, cluster, p, irsa, []));
-    const nodeGroups = createNodeGroups(ctx, args, {
-      cluster,
-      nodeRoleArn: roles.node.role.arn,
-      subnetIds: network.privateSubnetIds,
-      dependsOn: [...roles.node.attachments, ...network.egress, ...beforeNodes],
-    });
-    plans.filter((p) => p.phase === "after-nodes").forEach((p) => createAddon(ctx, cluster, p, irsa, nodeGroups));
+    const createNodes = (cni: pulumi.Resource[]): pulumi.Resource[] => {
+      const nodeGroups = createNodeGroups(ctx, args, {
+        cluster,
+        nodeRoleArn: roles.node.role.arn,
+        subnetIds: network.privateSubnetIds,
+        dependsOn: [...roles.node.attachments, ...network.egress, ...beforeNodes, ...cni],
+      });
+      plans.filter((p) => p.phase === "after-nodes").forEach((p) => createAddon(ctx, cluster, p, irsa, nodeGroups));
+      return nodeGroups;
+    };
+    const operator = irsa.roles["cilium-operator"];
+    // With the VPC CNI, nodes become Ready on their own and everything in-cluster waits for them.
+    // With Cilium in ENI mode nothing networks a node until Cilium runs on it, so the CNI is
+    // installed first (into a cluster with no nodes yet) and the caller creates the nodes after it.
+    const nodeGroups = args.ciliumEni ? [] : createNodes([]);
+    let created = false;
+    this.nodesAfterCni = args.ciliumEni
+      ? (cni) => {
+          if (created) throw new Error(`EksCluster ${name}: node groups were already created`);
+          created = true;
+          return createNodes(cni);
+        }
+      : undefined;
+    this.ciliumOperatorRoleArn = operator?.role.arn;
 
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
@@ -83,7 +108,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.nodeRoleArn = roles.node.role.arn;
     this.secretsKeyArn = key.keyArn;
     this.provider = kubernetesProvider(name, this.kubeconfig, this);
-    this.ready = [cluster, ...nodeGroups, ...beforeNodes];
+    this.ready = [cluster, ...apiAccess, ...nodeGroups, ...beforeNodes, ...(operator?.attachments ?? [])];
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterArn: this.clusterArn,
@@ -109,6 +134,12 @@ export const buildEks: PlatformBuilder = (spec, _secrets, parent) => {
     provider: eks.provider,
     apiServerUrl: eks.endpoint,
     ready: eks.ready,
-    addonInputs: { eksOidcProviderArn: eks.oidcProviderArn, eksOidcProviderUrl: eks.oidcIssuerUrl, eksClusterName: eks.clusterName },
+    nodesAfterCni: eks.nodesAfterCni,
+    addonInputs: {
+      eksOidcProviderArn: eks.oidcProviderArn,
+      eksOidcProviderUrl: eks.oidcIssuerUrl,
+      eksClusterName: eks.clusterName,
+      ...(eks.ciliumOperatorRoleArn ? { eksCiliumOperatorRoleArn: eks.ciliumOperatorRoleArn } : {}),
+    },
   };
 };

@@ -16,7 +16,7 @@ export interface Irsa {
   roles: Partial<Record<IrsaRoleSpec["key"], RoleWithPolicies>>;
 }
 
-export function createIrsa(ctx: EksBuildContext, cluster: aws.eks.Cluster, partition: Partition, addons: { vpcCni: boolean }): Irsa {
+export function createIrsa(ctx: EksBuildContext, cluster: aws.eks.Cluster, partition: Partition, addons: { vpcCni: boolean; ciliumEni: boolean }): Irsa {
   const issuerUrl = cluster.identities.apply((ids) => {
     const issuer = ids[0]?.oidcs?.[0]?.issuer;
     if (!issuer) throw new Error(`EKS cluster ${ctx.name} reported no OIDC issuer`);
@@ -26,7 +26,12 @@ export function createIrsa(ctx: EksBuildContext, cluster: aws.eks.Cluster, parti
   const roles: Irsa["roles"] = {};
   for (const spec of irsaRoles(partition, addons)) {
     const trust = pulumi.all([provider.arn, issuerUrl]).apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, spec.serviceAccount)));
-    roles[spec.key] = roleWithPolicies(ctx, `${ctx.name}-${spec.key}`, trust, spec.policies, `${spec.description} (IRSA, ${ctx.name})`);
+    const role = roleWithPolicies(ctx, `${ctx.name}-${spec.key}`, trust, spec.policies, `${spec.description} (IRSA, ${ctx.name})`);
+    if (spec.inlinePolicy) {
+      const { name, document } = spec.inlinePolicy;
+      role.attachments.push(new aws.iam.RolePolicy(`${ctx.name}-${spec.key}-${name}`, { role: role.role.name, policy: JSON.stringify(document) }, ctx.opts()));
+    }
+    roles[spec.key] = role;
   }
   return { provider, issuerUrl, roles };
 }

@@ -12,6 +12,7 @@ import { controlPlaneEndpoint, type EncryptionKey } from "../../core/render/kube
 import type { BastionSpec, ClusterSpec } from "../../core/spec";
 import { planNodes, secretFilesFor, specWithHosts, waitsFor, type NodePlan, type PlannedHost } from "../../providers/kubeadm/plan";
 import { HostPreparation, KubeadmNode } from "../../providers/kubeadm/resources";
+import { providerKubeconfig } from "./api-tunnel";
 import type { Connection, Taint } from "../../providers/kubeadm/types";
 
 export interface KubeadmHost {
@@ -50,7 +51,7 @@ export interface KubeadmClusterArgs {
 
 export class KubeadmCluster extends pulumi.ComponentResource {
   static readonly type = "clusterkit:kubeadm:KubeadmCluster";
-  /** Admin kubeconfig from the first control plane. Secret. */
+  /** Admin kubeconfig, from a control plane that has one. Secret. */
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly apiServerUrl: pulumi.Output<string>;
@@ -97,9 +98,17 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       this.nodes.push(node);
     }
 
-    this.kubeconfig = pulumi.secret(this.nodes[0].kubeconfig);
+    // Every control plane keeps the admin kubeconfig; the first that has one (which one initialised
+    // the cluster is a fact of state, not of this list, and it may have been removed).
+    const cpKubeconfigs = this.nodes.filter((_, i) => hosts[i].role === "control-plane").map((n) => n.kubeconfig);
+    this.kubeconfig = pulumi.secret(pulumi.all(cpKubeconfigs).apply((ks) => ks.find((k) => !!k) ?? ""));
     this.apiServerUrl = planned.apply((ps) => `https://${controlPlaneEndpoint(specWithHosts(spec, ps))}`);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    // Behind a bastion the provider goes through the API tunnel; the kubeconfig output keeps the endpoint.
+    // The provider's kubeconfig names a local tunnel port at bastion sites (and whichever control
+    // plane answered first); neither is the cluster's identity, so a change of either must update
+    // the provider, never replace it and with it every add-on.
+    const clusterIdentifier = spec.name;
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: providerKubeconfig(spec, planned, this.kubeconfig, privateKey), clusterIdentifier }, { parent: this });
     this.registerOutputs({ kubeconfig: this.kubeconfig, apiServerUrl: this.apiServerUrl });
   }
 

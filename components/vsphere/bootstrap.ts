@@ -1,7 +1,7 @@
 /**
  * The kubeadm step of vSphere: the running VMs go to the KubeadmCluster component shared with bare
- * metal, each with its address (static, or the lease VMware Tools reports), the host-key
- * fingerprint pinned before the VM first booted, and a dependency on the VM being up.
+ * metal, each with its address (static, or the lease it was bootstrapped at), the fingerprint of its
+ * lasting host key (pinned before the VM first booted), and a dependency on that key being installed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec, VspherePlatformSpec } from "../../core/spec";
@@ -20,7 +20,8 @@ export function bootstrapKubeadm(spec: ClusterSpec, platform: VspherePlatformSpe
         ssh: { user: h.node.ssh.user, port: h.node.ssh.port, hostKey: h.hostKeyFingerprint },
         labels: h.node.labels,
         taints: h.node.taints,
-        dependsOn: [h.vm],
+        // The lasting host key must be in place before the first session it is pinned for.
+        dependsOn: [h.vm, h.hostKeyRotation],
       })),
       sshPrivateKey,
       // Every host key is known before first contact: nothing is ever trusted on first use.

@@ -1,6 +1,7 @@
 /**
- * One node's VM: cloned from the template with the node's size, its disk grown, and cloud-init
- * (hostname, network, SSH user and pinned host key) handed over through guestinfo.
+ * One node's VM: cloned from the template with the node's size (behind its size guard), its disk
+ * grown, and cloud-init (hostname, network, SSH user and first-boot host key) handed over through
+ * guestinfo.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatIssue, ClusterkitError } from "../../core/errors";
@@ -9,6 +10,7 @@ import { renderNetworkConfig } from "../../core/render/cloud-init/network-config
 import { renderUserData } from "../../core/render/cloud-init/user-data";
 import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
 import { cloneDisks, vmAnnotation, vmSize } from "../../core/vsphere/vm-plan";
+import { VmSizeGuard } from "../../providers/vsphere-node/resources";
 import * as vsphere from "./sdk";
 import type { Inventory } from "./inventory";
 import type { NodeHostKey } from "./ssh-keys";
@@ -24,7 +26,10 @@ export interface NodeVmArgs {
   folder: pulumi.Input<string>;
   tagIds: pulumi.Input<string>[];
   authorizedKey: pulumi.Output<string>;
+  /** The first-boot host key cloud-init installs (replaced over SSH right after boot). */
   hostKey: NodeHostKey;
+  /** Types of the VM's parent components, outermost first (for URNs in messages). */
+  parentTypes: string[];
 }
 
 /** Template checks fail at deploy time, when the template is known; say so as clusterkit does. */
@@ -37,9 +42,49 @@ function disksFor(args: NodeVmArgs, template: vsphere.GetVirtualMachineResult) {
   }
 }
 
+/** Hot-add stays off: it disables vNUMA, and a resize the running VM cannot take is refused anyway. */
+const hotAdd = { cpu: false, memory: false };
+
+/**
+ * A child's URN as the engine forms it, for the `--target` of a refusal: `urn:pulumi:<stack>::<project>::`,
+ * the parents' types and the child's joined by `$`, then `::<name>`. (Built from names, not from the
+ * parent's URN output, which is not resolved while the component is still being constructed.)
+ */
+function childUrn(parentTypes: string[], type: string, name: string): string {
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${[...parentTypes, type].join("$")}::${name}`;
+}
+
+/**
+ * The VM's size guard: it remembers the VM's CPUs and memory, and its diff refuses a change that
+ * would power the VM off (see core/vsphere/resize.ts) before the VM, which depends on it, changes.
+ */
+function sizeGuard(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): VmSizeGuard {
+  const { spec, node } = args;
+  const size = vmSize(node);
+  const name = `${node.name}-size`;
+  const targets = [childUrn(args.parentTypes, "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard", name), childUrn(args.parentTypes, vsphere.VirtualMachine.__pulumiType, node.name)];
+  return new VmSizeGuard(
+    name,
+    {
+      node: node.name,
+      stack: spec.stack,
+      file: `blueprints/${spec.blueprint}.yaml`,
+      path: node.pool ? `nodePools.${node.pool}.size` : "controlPlane.size",
+      targets,
+      cpus: size.cpus,
+      memoryMiB: size.memoryMiB,
+      cpuHotAdd: hotAdd.cpu,
+      memoryHotAdd: hotAdd.memory,
+    },
+    // The guard is clusterkit's own resource: no vSphere provider.
+    { parent: opts.parent },
+  );
+}
+
 export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vsphere.VirtualMachine {
   const { spec, platform, node, inventory, hostKey } = args;
   const size = vmSize(node);
+  const guard = sizeGuard(args, opts);
   const metadata = renderGuestinfoMetadata(node, renderNetworkConfig(spec, node));
   const userData = pulumi
     .all([args.authorizedKey, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
@@ -56,6 +101,8 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
       folder: args.folder,
       numCpus: size.cpus,
       memory: size.memoryMiB,
+      cpuHotAddEnabled: hotAdd.cpu,
+      memoryHotAddEnabled: hotAdd.memory,
       guestId: template.guestId,
       // The provider defaults to bios; a clone must boot the way its template does.
       firmware: template.apply((t) => t.firmware ?? "bios"),
@@ -76,6 +123,7 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
     },
     {
       ...opts,
+      dependsOn: [guard],
       additionalSecretOutputs: ["extraConfig"],
       // cloud-init applies its data once, at first boot; a later change would only reboot the VM
       // (the provider restarts it for extraConfig changes) without cloud-init re-running.

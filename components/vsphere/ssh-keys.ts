@@ -1,7 +1,8 @@
 /**
- * SSH material for the VMs: a host key pair generated per node (so its fingerprint is pinned before
- * the VM first boots, no trust on first use), and the authorized key derived from the stack's
- * secret private key.
+ * SSH material for the VMs: two host key pairs generated per node (so both fingerprints are pinned
+ * before the VM first boots, no trust on first use), and the authorized key derived from the
+ * stack's secret private key. The first-boot key goes to cloud-init through guestinfo, which vCenter
+ * users can read; it serves one session only, which installs the lasting key (HostKeyRotation).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -16,13 +17,24 @@ export interface NodeHostKey {
   fingerprint: pulumi.Output<string>;
 }
 
-export function nodeHostKey(node: NodeSpec, opts: pulumi.CustomResourceOptions): NodeHostKey {
-  const key = new tls.PrivateKey(`${node.name}-ssh-host-key`, { algorithm: "ED25519" }, opts);
+export interface NodeHostKeys {
+  /** Installed by cloud-init from guestinfo; readable in vCenter, so trusted for one session. */
+  firstBoot: NodeHostKey;
+  /** Installed over that session; never in vCenter. Every later session pins it. */
+  lasting: NodeHostKey;
+}
+
+function hostKey(name: string, opts: pulumi.CustomResourceOptions): NodeHostKey {
+  const key = new tls.PrivateKey(name, { algorithm: "ED25519" }, opts);
   return {
     privateKeyOpenssh: pulumi.secret(key.privateKeyOpenssh),
     publicKeyOpenssh: key.publicKeyOpenssh,
     fingerprint: key.publicKeyOpenssh.apply(sshFingerprintSha256),
   };
+}
+
+export function nodeHostKeys(node: NodeSpec, opts: pulumi.CustomResourceOptions): NodeHostKeys {
+  return { firstBoot: hostKey(`${node.name}-ssh-host-key`, opts), lasting: hostKey(`${node.name}-ssh-host-key-lasting`, opts) };
 }
 
 const opensshPrivateKey = /^\s*-----BEGIN OPENSSH PRIVATE KEY-----/;

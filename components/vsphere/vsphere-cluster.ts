@@ -12,10 +12,11 @@ import * as vsphere from "./sdk";
 import type { KubeadmCluster } from "../kubeadm/kubeadm-cluster";
 import type { PlatformResult } from "../platform";
 import type { ClusterSecrets } from "../secrets";
+import { HostKeyRotation, NodeAddress } from "../../providers/vsphere-node/resources";
 import { bootstrapKubeadm } from "./bootstrap";
 import { lookupInventory } from "./inventory";
 import { nodeVm } from "./node-vm";
-import { authorizedKey, nodeHostKey } from "./ssh-keys";
+import { authorizedKey, nodeHostKeys } from "./ssh-keys";
 import { createTags } from "./tags";
 
 export interface VsphereClusterArgs {
@@ -29,9 +30,23 @@ export interface VmHost {
   vm: vsphere.VirtualMachine;
   /** The static address, or the DHCP lease VMware Tools reports. */
   address: pulumi.Output<string>;
-  /** SHA256 fingerprint of the host key clusterkit generated and cloud-init installed. */
+  /** SHA256 fingerprint of the lasting host key (installed by `hostKeyRotation`). */
   hostKeyFingerprint: pulumi.Output<string>;
+  /** Replaces the first-boot host key; nothing else connects before it is done. */
+  hostKeyRotation: HostKeyRotation;
 }
+
+/**
+ * A DHCP node's address: the lease it was bootstrapped at, kept for its life. The kubeadm steps
+ * treat a new address as a new machine (replace, which resets the node); a renewed lease is not
+ * one, so it only shows as drift (`reported` in preview, the VM's `defaultIpAddress` on refresh).
+ */
+function dhcpAddress(node: NodeSpec, vm: vsphere.VirtualMachine, parent: pulumi.Resource): pulumi.Output<string> {
+  return new NodeAddress(`${node.name}-address`, { node: node.name, address: vm.defaultIpAddress, reported: vm.defaultIpAddress }, { parent }).address;
+}
+
+/** The type of the `Cluster` component every platform sits under (components/cluster.ts). */
+const clusterType = "clusterkit:index:Cluster";
 
 function required<T>(value: T | undefined, key: string, stack: string): T {
   if (value === undefined) throw new pulumi.RunError(`clusterkit: stack ${stack} needs the secret ${key}: pulumi config set --secret ${key} --stack ${stack}`);
@@ -74,12 +89,28 @@ export class VsphereCluster extends pulumi.ComponentResource {
     const sshKey = authorizedKey(sshPrivateKey, { parent: this });
 
     this.hosts = spec.nodes.map((node) => {
-      const hostKey = nodeHostKey(node, { parent: this });
+      const keys = nodeHostKeys(node, { parent: this });
       const vm = nodeVm(
-        { spec, platform, node, inventory, folder: folder.path, tagIds: vmTags(spec, node).map(([k, v]) => tags.id(k, v)), authorizedKey: sshKey, hostKey },
+        { spec, platform, node, inventory, folder: folder.path, tagIds: vmTags(spec, node).map(([k, v]) => tags.id(k, v)), authorizedKey: sshKey, hostKey: keys.firstBoot, parentTypes: [clusterType, VsphereCluster.type] },
         res,
       );
-      return { node, vm, address: node.address ? pulumi.output(node.address) : vm.defaultIpAddress, hostKeyFingerprint: hostKey.fingerprint };
+      const address = node.address ? pulumi.output(node.address) : dhcpAddress(node, vm, this);
+      const hostKeyRotation = new HostKeyRotation(
+        `${node.name}-host-key`,
+        {
+          name: node.name,
+          vmId: vm.uuid,
+          address,
+          port: node.ssh.port,
+          user: node.ssh.user,
+          bootstrapHostKey: keys.firstBoot.fingerprint,
+          hostKey: keys.lasting.fingerprint,
+          hostPrivateKey: keys.lasting.privateKeyOpenssh,
+          privateKey: pulumi.secret(sshPrivateKey),
+        },
+        { parent: this, dependsOn: [vm] },
+      );
+      return { node, vm, address, hostKeyFingerprint: keys.lasting.fingerprint, hostKeyRotation };
     });
 
     const vmOf = new Map(this.hosts.map((h) => [h.node.name, h.vm]));

@@ -44,6 +44,12 @@ const letters: Record<string, readonly string[]> = {
   "ap-southeast-5": abc,
 };
 
+/**
+ * Regions clusterkit knows but has no default zones for: us-west-1's letters differ between
+ * accounts, and GovCloud and the isolated partitions do not publish theirs the same way.
+ */
+const withoutDefaultZones = ["us-west-1", "us-gov-east-1", "us-gov-west-1", "us-iso-east-1", "us-iso-west-1", "us-isob-east-1"];
+
 /** The table's zones for a region, or null when the region is not in it. */
 export function defaultAzs(region: string): string[] | null {
   const l = letters[region];
@@ -52,4 +58,9 @@ export function defaultAzs(region: string): string[] | null {
 
 export function knownRegions(): string[] {
   return Object.keys(letters).sort();
+}
+
+/** Every AWS region clusterkit accepts, with or without default zones. */
+export function awsRegions(): string[] {
+  return [...Object.keys(letters), ...withoutDefaultZones].sort();
 }

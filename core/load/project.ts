@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ClusterkitError, type Issue, type Warning } from "../errors";
-import { fleetIssues } from "../resolve/fleet";
+import { fleetIssues, fleetWarnings } from "../resolve/fleet";
 import { resolve, type Resolved } from "../resolve/resolve";
 import { parseStackFile, stackFileName, type StackFile } from "./stack-file";
 import { readYaml } from "./yaml-file";
@@ -59,9 +59,12 @@ export interface FleetResult {
   warnings: Warning[];
 }
 
+const leftOut = "has problems of its own, so fleet-wide overlap checks left it out; run clusterkit validate";
+
 /**
- * Loads and resolves stacks, collecting every problem. All stacks are resolved so that the
- * fleet-wide overlap rules see the whole fleet; `only` limits what is reported.
+ * For `clusterkit validate`, the fleet gate: loads and resolves stacks, collecting every problem.
+ * All stacks are resolved so that the fleet-wide overlap rules see the whole fleet; `only` limits
+ * what is reported, and an overlap with a stack outside it is still an error.
  */
 export function loadFleet(root: string, only?: string[]): FleetResult {
   const all = listStacks(root);
@@ -78,9 +81,36 @@ export function loadFleet(root: string, only?: string[]): FleetResult {
     } catch (e) {
       if (!(e instanceof ClusterkitError)) throw e;
       if (!focus || focus.has(name)) issues.push(...e.issues);
-      else warnings.push({ file: stackFileName(name), path: "", message: "has problems of its own, so fleet-wide overlap checks left it out; run clusterkit validate" });
+      else warnings.push({ file: stackFileName(name), path: "", message: leftOut });
     }
   }
   issues.push(...fleetIssues([...resolved.values()], focus));
   return { resolved, issues, warnings };
+}
+
+/**
+ * For a command on one stack (plan, the program under `pulumi up`): the stack's own problems are
+ * errors, filed against its files; the other stacks never fail it. They may be drafts, broken or
+ * untouched copies, so their problems and their overlaps with this stack come back as warnings
+ * against their own files (`validate` makes the overlaps errors). `stack` is the config the Pulumi
+ * runtime handed over; without it the stack file is read.
+ */
+export function loadStackAlone(root: string, name: string, stack?: StackFile): Resolved {
+  const all = listStacks(root);
+  if (!stack && !all.includes(name)) {
+    throw new ClusterkitError([{ file: stackFileName(name), path: "", message: "does not exist", hint: all.length ? `stacks here: ${all.join(", ")}` : undefined }]);
+  }
+  const self = resolveStackFile(root, stack ?? loadStackFile(root, name));
+  const others: Resolved[] = [];
+  const warnings: Warning[] = [];
+  for (const other of all) {
+    if (other === name) continue;
+    try {
+      others.push(resolveStackFile(root, loadStackFile(root, other)));
+    } catch (e) {
+      if (!(e instanceof ClusterkitError)) throw e;
+      warnings.push({ file: stackFileName(other), path: "", message: leftOut });
+    }
+  }
+  return { ...self, warnings: [...self.warnings, ...warnings, ...fleetWarnings(self, others)] };
 }

@@ -16,11 +16,23 @@ export interface SourceFiles {
 export class Collector {
   readonly issues: Issue[] = [];
   readonly warnings: Warning[] = [];
+  private readonly rejected: { file: string; path: string }[] = [];
   add(...issues: Issue[]): void {
-    this.issues.push(...issues);
+    this.issues.push(...issues.filter((i) => !this.isRejected(i)));
   }
   warn(warning: Warning): void {
-    this.warnings.push(warning);
+    if (!this.isRejected(warning)) this.warnings.push(warning);
+  }
+  /**
+   * Marks a value as rejected (its own problems are already reported). Rules see it as absent,
+   * so whatever they would say about it next ("is needed", "found 0") is a follow-on error about
+   * the same field, and is dropped: one bad host or CIDR is one problem, not three.
+   */
+  reject(at: { file: string; path: string }): void {
+    this.rejected.push(at);
+  }
+  private isRejected(i: { file: string; path: string }): boolean {
+    return this.rejected.some((r) => r.file === i.file && (i.path === r.path || i.path.startsWith(`${r.path}.`) || i.path.startsWith(`${r.path}[`)));
   }
 }
 
@@ -32,6 +44,10 @@ export interface RuleContext extends SourceFiles {
   /** Where each variable's value came from. */
   variableOrigin: Record<string, { file: string; path: string }>;
   region: string;
+  /** True when the cluster is named after the stack because the stack sets no clusterkit:clusterName. */
+  clusterNameDefaulted: boolean;
+  /** The stack's config of other namespaces (aws:, kubernetes:), for rules that must agree with it. */
+  providerConfig: Record<string, unknown>;
   out: Collector;
 }
 

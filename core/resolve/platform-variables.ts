@@ -29,6 +29,8 @@ export const platformVariables: Record<PlatformKind, Record<string, WellKnownVar
     vpcId: { type: "string", required: false, description: "Use this existing VPC instead of creating one." },
     privateSubnetIds: { type: "string-list", required: false, description: "Existing private subnets (with vpcId), one per AZ." },
     publicSubnetIds: { type: "string-list", required: false, description: "Existing public subnets (with vpcId), one per AZ." },
+    apiAccessCidrs: { type: "string-list", required: false, description: "Public addresses that may reach the API: opens the public endpoint to these only (private access stays on)." },
+    apiPrivateAccessCidrs: { type: "string-list", required: false, description: "Networks routed into the VPC (VPN, peering, CI runners) allowed to the private API endpoint on port 443." },
   },
   vsphere: {
     vcenterServer: { type: "string", required: true, description: "vCenter host name." },
@@ -50,6 +52,7 @@ export const platformVariables: Record<PlatformKind, Record<string, WellKnownVar
   baremetal: {
     hosts: { type: "hosts", required: true, description: "The host inventory: name, address, role, pool, SSH user and pinned host key." },
     bastion: { type: "bastion", required: false, description: "Jump host to reach the nodes through." },
+    apiTunnelPort: { type: "integer", required: false, description: "Loopback port of the API tunnel through the bastion (1024-65535); default derived from the stack name." },
     ...kubeadmCommon,
   },
 };

@@ -8,7 +8,7 @@ import { zodIssues, type Locate } from "../schema/issues";
 import { secretConfigKeys, type ClusterkitConfig, type SecretConfigKey } from "../schema/stack";
 import type { ClusterSpec, SecretRef } from "../spec";
 import { Collector, hasPath, type RuleContext, type SourceFiles } from "./context";
-import { deepMerge, frozenOverrides } from "./overrides";
+import { applicableOverrides, deepMerge, frozenOverrides } from "./overrides";
 import { platformVariables } from "./platform-variables";
 import { checkOidc, resolveIngress, resolveStorage } from "./rules/addons";
 import { resolveCni } from "./rules/cni";
@@ -18,7 +18,9 @@ import { checkAddresses, rangeOrigins, resolveNetworking } from "./rules/network
 import { baremetalNodes, inventoryPools, vsphereNodes } from "./rules/nodes";
 import { resolvePlatform } from "./rules/platform";
 import { resolvePools } from "./rules/pools";
+import { checkVsphereAddons } from "./rules/vsphere-addons";
 import { declaredVariables, fillVariables } from "./variables";
+import { mirroredChart } from "../mirrors";
 
 export interface BlueprintSource {
   file: string;
@@ -30,6 +32,8 @@ export interface StackSource {
   name: string;
   file: string;
   config: ClusterkitConfig;
+  /** Config of other namespaces, as written (absent: none). */
+  otherConfig?: Record<string, unknown>;
 }
 
 export interface Resolved {
@@ -45,7 +49,7 @@ function parseBlueprint(bp: BlueprintSource, stack: StackSource, out: Collector)
   for (const path of frozenOverrides(overrides)) {
     out.add({ file: stack.file, path: joinPath(["config", "clusterkit:overrides", ...path]), message: "cannot be overridden; pick another blueprint instead" });
   }
-  const merged = deepMerge(bp.raw, overrides);
+  const merged = deepMerge(bp.raw, applicableOverrides(overrides));
   const result = blueprintSchema.safeParse(merged);
   if (!result.success) {
     const locate: Locate = (path) => {
@@ -105,6 +109,8 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     variables: filled.values,
     variableOrigin: filled.origin,
     region: stack.config.region,
+    clusterNameDefaulted: stack.config.clusterName === undefined,
+    providerConfig: stack.otherConfig ?? {},
     out,
   };
   const name = stack.config.clusterName ?? stack.name;
@@ -123,20 +129,19 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
   const storage = resolveStorage(ctx);
   const ingress = resolveIngress(ctx);
   checkOidc(ctx);
+  checkVsphereAddons(ctx, kubernetes?.minor ?? null);
 
   if (out.issues.length || !kubernetes || !platform || !controlPlane || !networking || !cni || !storage) {
     throw new ClusterkitError(out.issues);
   }
 
   const ep = controlPlane.endpoint;
-  const certSANs = [
-    ...new Set(
-      [ep.kind !== "eks-managed" ? ep.host : null, ...nodes.filter((n) => n.role === "control-plane").flatMap((n) => [n.name, n.address]), networking.apiServerServiceIp].filter(
-        (x): x is string => !!x,
-      ),
-    ),
-  ];
+  // Only what every control plane shares: kubeadm adds each node's own name and address to its
+  // serving certificate, and these SANs are in the cluster-wide ClusterConfiguration, so listing
+  // the control planes here would make every membership change a cluster reconfiguration.
+  const certSANs = [...new Set([ep.kind !== "eks-managed" ? ep.host : null, networking.apiServerServiceIp].filter((x): x is string => !!x))];
 
+  const mirrors = { images: bp.mirrors.images?.registry ?? null, charts: bp.mirrors.charts?.repository ?? null };
   const spec: ClusterSpec = {
     apiVersion: "clusterkit.dev/v1alpha1",
     kind: "ClusterSpec",
@@ -150,10 +155,12 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     nodePools,
     nodes,
     networking,
-    cni,
+    // The spec names where each chart really comes from: the chart mirror, when one is set.
+    cni: "chart" in cni ? { ...cni, chart: mirroredChart(mirrors.charts, cni.chart) } : cni,
     storage,
-    ingress,
+    ingress: ingress.kind === "none" ? ingress : { ...ingress, chart: mirroredChart(mirrors.charts, ingress.chart) },
     oidc: bp.oidc ?? null,
+    mirrors,
     security: bp.security,
     variables: filled.values,
     tags: tagsFor(bp, name, stack, filled.values),

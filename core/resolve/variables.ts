@@ -77,6 +77,7 @@ export function fillVariables(decls: DeclaredVariable[], given: Record<string, u
         origin[d.name] = { file: files.stackFile, path: joinPath(stackPath) };
       } else {
         out.add(...zodIssues(r.error, files.stackFile, stackPath, given[d.name], schema));
+        out.reject({ file: files.stackFile, path: joinPath(stackPath) });
       }
     } else if (d.default !== undefined) {
       values[d.name] = variableTypes[d.type].safeParse(d.default).data;

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { cniSchema } from "./cni";
 import { ingressSchema } from "./ingress";
+import { mirrorsSchema } from "./mirrors";
 import { oidcSchema } from "./oidc";
 import { platformSchema } from "./platform";
 import { cidr4, dnsLabel, kubernetesVersion, labels, taint } from "./primitives";
@@ -79,8 +80,10 @@ export const blueprintSchema = z.strictObject({
     .default({ dnsDomain: "cluster.local" }),
   cni: cniSchema,
   storage: z.strictObject({ classes: z.record(dnsLabel, storageClassSchema) }),
-  ingress: ingressSchema.default({ kind: "ingress-nginx", replicas: 2, className: "nginx", values: {} }),
+  ingress: ingressSchema.default({ kind: "traefik", replicas: 2, className: "traefik", values: {} }),
   oidc: oidcSchema.optional(),
+  /** Air-gapped sites: where images and charts come from (OS packages: platform.packages). */
+  mirrors: mirrorsSchema,
   security: securitySchema.default(securitySchema.parse({})),
   variables: z.array(variableDeclarationSchema).default([]),
 });

@@ -15,7 +15,13 @@ const className = (fallback: string) =>
     .max(63)
     .default(fallback);
 
-export const ingressNginx = z.strictObject({ kind: z.literal("ingress-nginx"), ...common, className: className("nginx") });
+export const ingressNginx = z.strictObject({
+  kind: z.literal("ingress-nginx"),
+  ...common,
+  className: className("nginx"),
+  /** ingress-nginx was retired upstream in March 2026 (no more security fixes); using it must be a deliberate choice. */
+  acknowledgeUnmaintained: z.boolean().default(false),
+});
 export const traefik = z.strictObject({ kind: z.literal("traefik"), ...common, className: className("traefik") });
 export const noIngress = z.strictObject({ kind: z.literal("none") });
 

@@ -1,11 +1,14 @@
 /** Platform choice: a discriminated union on `kind`. Only platform-only settings live here. */
 import { z } from "zod";
+import { eksAccessEntrySchema } from "./eks-access";
 
 /** How hosts get Kubernetes packages: pkgs.k8s.io, or a mirror for air-gapped sites. */
 const packageSource = z
   .strictObject({
     /** Base URL that mirrors https://pkgs.k8s.io/core:/stable:/ (the `v1.NN/deb` or `v1.NN/rpm` layout). */
     mirror: z.url().optional(),
+    /** Base URL that mirrors https://download.docker.com/linux, where RHEL-family hosts get containerd.io (Debian/Ubuntu use the OS's containerd). */
+    containerdMirror: z.url().optional(),
     httpProxy: z.url().optional(),
     httpsProxy: z.url().optional(),
     noProxy: z.array(z.string()).default([]),
@@ -41,6 +44,8 @@ export const eksPlatform = z.strictObject({
     .default(["api", "audit", "authenticator", "controllerManager", "scheduler"]),
   /** IMDSv2 hop limit on nodes: 1 blocks pods from the node role; 2 is needed by pods that use IMDS. */
   imdsHopLimit: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** More principals with access to the Kubernetes API (the creator is admin regardless). */
+  access: z.array(eksAccessEntrySchema).default([]),
 });
 
 export const platformSchema = z.discriminatedUnion("kind", [baremetalPlatform, vspherePlatform, eksPlatform]);

@@ -1,12 +1,20 @@
 /**
  * What a change of inputs means for a node, decided without touching it (pure). A new name,
  * address, role or cluster is another machine: replace. Connection settings, labels, taints,
- * rendered files and the list of control planes: update. A Kubernetes version change needs an
+ * rendered files and the set of control planes: update. A Kubernetes version change needs an
  * upgrade, and a change of the cluster-wide kubeadm configuration a reconfiguration; neither is
  * built yet, so both fail with a message saying so rather than doing something half right.
+ *
+ * Which node initialised the cluster is a fact of the node's state, never its position in the
+ * inventory: a node listed elsewhere than when it was created gets the other bootstrap rendered
+ * (an init config instead of a join, or back), which means nothing to a node that has
+ * bootstrapped; only the files it keeps afterwards are compared. Reordering control planes, or
+ * removing the first one, therefore replaces nothing.
  */
 import { ClusterkitError } from "../../core/errors";
-import type { HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "./types";
+import { steadyFiles } from "./phases/files";
+import { clusterConfigHashVersion } from "./plan";
+import type { HostAccess, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "./types";
 
 export interface DiffResult {
   changes: boolean;
@@ -16,8 +24,18 @@ export interface DiffResult {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-const nodeReplaceKeys = ["cluster", "name", "address", "role", "init"] as const;
-const nodeUpdateKeys = ["ssh", "privateKey", "connection", "controlPlanes", "kubeadmCommand", "files", "secretFiles", "configHash", "labels", "taints"] as const;
+const nodeReplaceKeys = ["cluster", "name", "address", "role"] as const;
+const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints"] as const;
+/** Rendered for the node's bootstrap (kubeadm init or join), so they follow its position. */
+const bootstrapKeys = ["kubeadmCommand", "files", "configHash"] as const;
+
+/** Whether the node ran `kubeadm init` when it was created (state without the field: its command). */
+export function initialised(olds: Pick<NodeOutputs, "init" | "kubeadmCommand">): boolean {
+  return typeof olds.init === "boolean" ? olds.init : olds.kubeadmCommand?.[1] === "init";
+}
+
+/** Admin commands try the control planes in list order; which ones there are is what matters. */
+const byName = (cps: HostAccess[] | undefined) => [...(cps ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
   if (olds.kubernetesVersion !== news.kubernetesVersion) {
@@ -29,7 +47,10 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
     );
   }
   const replaces = nodeReplaceKeys.filter((k) => !same(olds[k], news[k]));
-  if (!replaces.length && olds.init && olds.clusterConfigHash !== news.clusterConfigHash) {
+  // Any control plane holding a hash guards it (the one that initialised may be gone). Older state
+  // has none (joined control planes) or one of an older form: recorded at the next update instead.
+  const recorded = olds.clusterConfigHash?.startsWith(`${clusterConfigHashVersion}:`) ?? false;
+  if (!replaces.length && olds.role === "control-plane" && recorded && olds.clusterConfigHash !== news.clusterConfigHash) {
     throw ClusterkitError.failure(
       `node ${olds.name}`,
       "clusterConfigHash",
@@ -37,10 +58,19 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
       "revert the change, or compare the configuration with `clusterkit plan --out DIR` and apply it by hand with kubeadm",
     );
   }
-  const updates = nodeUpdateKeys.filter((k) => !same(olds[k], news[k]));
+  const moved = initialised(olds) !== initialised(news);
+  const updates: string[] = [
+    ...nodeUpdateKeys.filter((k) => !same(olds[k], news[k])),
+    ...(moved ? (same(steadyFiles(olds), steadyFiles(news)) ? [] : ["files"]) : bootstrapKeys.filter((k) => !same(olds[k], news[k]))),
+    ...(same(byName(olds.controlPlanes), byName(news.controlPlanes)) ? [] : ["controlPlanes"]),
+    ...(!recorded && olds.clusterConfigHash !== news.clusterConfigHash ? ["clusterConfigHash"] : []),
+  ];
+  // Every control plane keeps the admin kubeconfig, so the cluster's outlives any one of them;
+  // state from before that gets it at the next update.
+  const kubeconfigMissing = olds.role === "control-plane" && !olds.kubeconfig;
   const drift = olds.observed?.drift ?? [];
   return {
-    changes: replaces.length > 0 || updates.length > 0 || drift.length > 0,
+    changes: replaces.length > 0 || updates.length > 0 || drift.length > 0 || kubeconfigMissing,
     replaces: [...replaces],
     // A host that keeps its node name must leave the cluster before its replacement can join under it.
     deleteBeforeReplace: replaces.length > 0 && olds.name === news.name,

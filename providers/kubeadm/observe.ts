@@ -7,9 +7,9 @@
  */
 import { isSshError, registerSecret } from "../ssh";
 import { getNode } from "./cluster/kubectl";
-import { listMembers, memberAt } from "./cluster/etcd";
+import { isVotingMember, listMembers, memberAt } from "./cluster/etcd";
 import { adminKubeconfigPath } from "./paths";
-import { anyAdmin, type NodeContext } from "./phases/node-context";
+import { anyAdmin, peerAdmin, type NodeContext } from "./phases/node-context";
 import { hostFacts, kubeadmDone, type HostFacts } from "./probe";
 import type { Observed } from "./types";
 
@@ -31,20 +31,23 @@ export const unobserved: Observed = {
 export async function observe(ctx: NodeContext): Promise<Observed> {
   let f: HostFacts;
   try {
-    f = ctx.facts ?? (await hostFacts(ctx.host, STEP));
+    f = ctx.facts ?? (await hostFacts(ctx.host, STEP, ctx.inputs.init));
   } catch (e) {
     if (!isSshError(e, "connect")) throw e;
     return { ...unobserved, drift: [`host unreachable: ${e.failure.message}`] };
   }
-  const admin = await anyAdmin(ctx, STEP);
+  const done = kubeadmDone(f, ctx.inputs.init);
+  // An init node whose init did not complete holds an admin.conf whose API does not answer.
+  const admin = done ? await anyAdmin(ctx, STEP) : await peerAdmin(ctx, STEP);
   const isCp = ctx.inputs.role === "control-plane";
   const [node, members] = admin ? await Promise.all([getNode(admin, ctx.inputs.name, STEP), isCp ? listMembers(admin, STEP) : null]) : [null, null];
-  const etcdMember: boolean | null = isCp && members ? !!memberAt(members, ctx.inputs.address)?.started : null;
+  const member = isCp && members ? memberAt(members, ctx.inputs.address) : undefined;
+  const etcdMember: boolean | null = isCp && members ? !!member && isVotingMember(member) : null;
   const drift: string[] = [];
-  if (!kubeadmDone(f, ctx.inputs.init)) drift.push(ctx.inputs.init ? "kubeadm init has not completed" : "the node has not joined");
+  if (!done) drift.push(ctx.inputs.init ? "kubeadm init has not completed" : "the node has not joined");
   else if (admin && !node) drift.push("the node is not registered in the cluster");
-  if (etcdMember === false && kubeadmDone(f, ctx.inputs.init)) drift.push("no started etcd member for this control plane");
-  if (kubeadmDone(f, ctx.inputs.init) && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
+  if (etcdMember === false && done) drift.push(member?.started && member.learner ? "its etcd member is a learner that was never promoted" : "no started etcd member for this control plane");
+  if (done && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
   return {
     reachable: true,
     kubeletVersion: f.kubeletVersion,

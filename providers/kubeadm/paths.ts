@@ -8,6 +8,14 @@ export const etcdManifestPath = `${kubeadmPaths.staticPodDir}/etcd.yaml`;
 export const appliedHashPath = kubeadmPaths.appliedHashPath;
 export const kubeadmConfigPath = kubeadmPaths.kubeadmConfigPath;
 export const clusterkitDir = kubeadmPaths.clusterkitDir;
+/**
+ * `kubeadm init` completion, as clusterkit saw it: "started" is written right before kubeadm
+ * init runs, "complete" only after it exited 0, in the same remote command. admin.conf cannot say
+ * this: kubeadm writes it in its kubeconfig phase, long before the phases that can fail
+ * (wait-control-plane, upload-config, ...). Both live in clusterkitDir, which a reset removes.
+ */
+export const initStartedPath = `${kubeadmPaths.clusterkitDir}/init-started`;
+export const initCompletePath = `${kubeadmPaths.clusterkitDir}/init-complete`;
 /** Serialises kubeadm runs on a host: a command orphaned by a dropped connection finishes first. */
 export const lockPath = "/run/clusterkit-kubeadm.lock";
 

@@ -44,9 +44,15 @@ const toFileSpec = (f: NodeFile): FileSpec => ({ path: f.path, content: f.conten
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
+/**
+ * Prefix of the hash's current form. v2: the API server's certSANs no longer list every control
+ * plane, so an unprefixed hash in state was computed from other documents and compares with nothing.
+ */
+export const clusterConfigHashVersion = "v2";
+
 /** Hash of the documents every node shares (not the init node's own InitConfiguration). */
 export function clusterConfigHash(spec: ClusterSpec, node: NodeSpec): string {
-  return sha256(JSON.stringify(initDocuments(spec, node, placeholderSecrets.init).slice(1)));
+  return `${clusterConfigHashVersion}:${sha256(JSON.stringify(initDocuments(spec, node, placeholderSecrets.init).slice(1)))}`;
 }
 
 export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] {
@@ -56,6 +62,8 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
   const stepsHash = hostStepsHash(spec);
   const detectOs = detectOsScript(spec);
   return spec.nodes.map((node, i) => {
+    // Only which node would initialise a cluster that does not exist yet: a node keeps, in its
+    // state, what it did when it was created (diff.ts), so reordering the inventory changes nothing.
     const init = i === 0;
     const access = { name: node.name, address: node.address!, ssh: { ...node.ssh } };
     return {
@@ -71,7 +79,7 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
         kubeadmCommand: kubeadmCommand(spec, node),
         files: nodeFiles(spec, node, placeholderSecrets).filter((f) => f.path !== kubeadmPaths.encryptionConfigPath).map(toFileSpec),
         configHash: nodeConfigHash(spec, node),
-        clusterConfigHash: init ? clusterConfigHash(spec, node) : "",
+        clusterConfigHash: node.role === "control-plane" ? clusterConfigHash(spec, node) : "",
         labels: node.labels,
         taints: node.taints,
       },

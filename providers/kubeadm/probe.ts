@@ -3,7 +3,8 @@
  * installed, whether kubelet runs, and the config hash applied last. Phases and read() share it.
  */
 import type { RemoteHost } from "../ssh";
-import { adminKubeconfigPath, anyExists, apiServerManifestPath, appliedHashPath, kubeadmConfigPath, kubeadmTraces, kubeletKubeconfigPath } from "./paths";
+import { kubectl } from "./cluster/kubectl";
+import { adminKubeconfigPath, anyExists, apiServerManifestPath, appliedHashPath, initCompletePath, initStartedPath, kubeadmConfigPath, kubeadmTraces, kubeletKubeconfigPath } from "./paths";
 
 export interface HostFacts {
   adminConf: boolean;
@@ -13,6 +14,16 @@ export interface HostFacts {
   traces: boolean;
   /** A one-use kubeadm config is still on disk. */
   pendingConfig: boolean;
+  /** clusterkit started `kubeadm init` here (see initStartedPath). */
+  initStarted: boolean;
+  /** `kubeadm init` exited 0 here (see initCompletePath). */
+  initComplete: boolean;
+  /**
+   * Asked only on the init node, when admin.conf exists without the completion marker (clusters
+   * initialised before the marker existed): the kubeadm-config ConfigMap, which kubeadm uploads
+   * only after the control plane came up, is readable through the API.
+   */
+  kubeadmConfigMap: boolean;
   appliedHash: string | null;
   kubeletVersion: string | null;
   kubeadmVersion: string | null;
@@ -21,17 +32,25 @@ export interface HostFacts {
 
 const flag = (name: string, test: string) => `if ${test}; then echo ${name}=1; else echo ${name}=0; fi`;
 
-export const factsScript = [
-  flag("admin", `[ -f ${adminKubeconfigPath} ]`),
-  flag("kubelet_conf", `[ -f ${kubeletKubeconfigPath} ]`),
-  flag("apiserver", `[ -f ${apiServerManifestPath} ]`),
-  flag("traces", anyExists(kubeadmTraces)),
-  flag("pending", `[ -f ${kubeadmConfigPath} ]`),
-  `echo "applied=$(cat ${appliedHashPath} 2>/dev/null || true)"`,
-  `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
-  `echo "kubeadm=$(kubeadm version -o short 2>/dev/null || true)"`,
-  `echo "active=$(systemctl is-active kubelet 2>/dev/null || true)"`,
-].join("\n");
+const configMapReadable = `[ -f ${adminKubeconfigPath} ] && [ ! -f ${initCompletePath} ] && ${kubectl} --request-timeout=10s -n kube-system get configmap kubeadm-config -o name >/dev/null 2>&1`;
+
+/** The probe; `init` adds the ConfigMap question for clusters initialised before the marker. */
+export function factsScript(init: boolean): string {
+  return [
+    flag("admin", `[ -f ${adminKubeconfigPath} ]`),
+    flag("kubelet_conf", `[ -f ${kubeletKubeconfigPath} ]`),
+    flag("apiserver", `[ -f ${apiServerManifestPath} ]`),
+    flag("traces", anyExists(kubeadmTraces)),
+    flag("pending", `[ -f ${kubeadmConfigPath} ]`),
+    flag("init_started", `[ -f ${initStartedPath} ]`),
+    flag("init_complete", `[ -f ${initCompletePath} ]`),
+    ...(init ? [flag("kubeadm_config", configMapReadable)] : []),
+    `echo "applied=$(cat ${appliedHashPath} 2>/dev/null || true)"`,
+    `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
+    `echo "kubeadm=$(kubeadm version -o short 2>/dev/null || true)"`,
+    `echo "active=$(systemctl is-active kubelet 2>/dev/null || true)"`,
+  ].join("\n");
+}
 
 export function parseFacts(out: string): HostFacts {
   const kv = Object.fromEntries(
@@ -48,6 +67,9 @@ export function parseFacts(out: string): HostFacts {
     apiServerManifest: kv.apiserver === "1",
     traces: kv.traces === "1",
     pendingConfig: kv.pending === "1",
+    initStarted: kv.init_started === "1",
+    initComplete: kv.init_complete === "1",
+    kubeadmConfigMap: kv.kubeadm_config === "1",
     appliedHash: opt(kv.applied),
     kubeletVersion: opt(kv.kubelet),
     kubeadmVersion: opt(kv.kubeadm),
@@ -55,11 +77,26 @@ export function parseFacts(out: string): HostFacts {
   };
 }
 
-export async function hostFacts(host: RemoteHost, step: string): Promise<HostFacts> {
-  return parseFacts(await host.read(factsScript, step, 30_000));
+export async function hostFacts(host: RemoteHost, step: string, init = false): Promise<HostFacts> {
+  return parseFacts(await host.read(factsScript(init), step, 30_000));
 }
 
-/** kubeadm ran to completion here: admin.conf on the init node, kubelet.conf on a joined one. */
+/**
+ * kubeadm ran to completion here. On the init node: the completion marker, or (a cluster
+ * initialised before the marker existed) the kubeadm-config ConfigMap readable through the API;
+ * never admin.conf alone, which a failed init leaves behind. On a joined node: kubelet.conf.
+ */
 export function kubeadmDone(f: HostFacts, init: boolean): boolean {
-  return init ? f.adminConf : f.kubeletConf;
+  return init ? f.initComplete || f.kubeadmConfigMap : f.kubeletConf;
+}
+
+/**
+ * An init node where kubeadm init left files but did not complete, and which may be reset: either
+ * admin.conf is not there yet (init stopped before its kubeconfig phase), or clusterkit started the
+ * init and never saw it exit 0. admin.conf without either marker is ambiguous (an older
+ * clusterkit's cluster whose API does not answer right now) and is never reset on a guess.
+ */
+export function partialInit(f: HostFacts): "none" | "partial" | "ambiguous" {
+  if (kubeadmDone(f, true) || !f.traces) return "none";
+  return !f.adminConf || f.initStarted ? "partial" : "ambiguous";
 }

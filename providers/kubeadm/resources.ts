@@ -1,38 +1,18 @@
 /**
- * The Pulumi dynamic resources. The engine serialises each provider object with its closure and
- * runs it in a separate process, so the closures here capture nothing but two strings (where the
- * implementation lives) and `require()` it, with a TypeScript loader, inside each call.
+ * The kubeadm lifecycle's Pulumi dynamic resources; their providers load runtime.ts lazily in the
+ * engine's provider process (see ../lazy-dynamic-provider.ts for why).
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { lazyDynamicProvider } from "../lazy-dynamic-provider";
 import type { HostPrepInputs, NodeInputs } from "./types";
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** Where runtime.ts is: absolute for this checkout, and relative to the project for a moved one. */
-const runtimeAbsolute = path.join(__dirname, "runtime");
-const runtimeRelative = path.relative(path.resolve(__dirname, "..", ".."), runtimeAbsolute);
+const runtime = path.join(__dirname, "runtime");
 
-function dynamicProvider(kind: "kubeadmNode" | "hostPreparation", absolute: string, relative: string): pulumi.dynamic.ResourceProvider {
-  const load = () => {
-    // The provider process runs plain node: teach it TypeScript first (a no-op when already loaded).
-    const fs = require("fs") as typeof import("fs");
-    const candidates = [absolute, require("path").resolve(process.cwd(), relative)];
-    const found = candidates.find((c) => fs.existsSync(`${c}.ts`) || fs.existsSync(`${c}.js`)) ?? absolute;
-    require(require.resolve("tsx/cjs", { paths: [found, process.cwd()] }));
-    return require(found)[kind];
-  };
-  return {
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read(id, props),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
-  };
-}
-
-export const kubeadmNodeProvider = dynamicProvider("kubeadmNode", runtimeAbsolute, runtimeRelative);
-export const hostPreparationProvider = dynamicProvider("hostPreparation", runtimeAbsolute, runtimeRelative);
+export const kubeadmNodeProvider = lazyDynamicProvider("kubeadmNode", runtime);
+export const hostPreparationProvider = lazyDynamicProvider("hostPreparation", runtime);
 
 /** One node's kubeadm lifecycle: init or join, refresh, update, drain and reset on delete. */
 export class KubeadmNode extends pulumi.dynamic.Resource {

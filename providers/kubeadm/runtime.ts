@@ -4,10 +4,11 @@
  * heavy is serialised with them; tests call these functions directly, exactly as the engine would.
  */
 import { log, remoteHost } from "./context";
-import { diffHostPrep, diffNode, type DiffResult } from "./diff";
+import { diffHostPrep, diffNode, initialised, type DiffResult } from "./diff";
 import { observe, readKubeconfig } from "./observe";
 import { runPhases, type Phase } from "./phase";
 import { approveServingCsr } from "./phases/approve-serving-csr";
+import { checkRendering } from "./phases/check-rendering";
 import { cleanHalfJoined } from "./phases/clean-half-joined";
 import { cleanPartialInit } from "./phases/clean-partial-init";
 import { detectOs } from "./phases/detect-os";
@@ -39,13 +40,14 @@ function nodeContext(inputs: NodeInputs): NodeContext {
 }
 
 /** Every phase of a node, in order; each decides for itself whether it has anything to do. */
-const nodePhases: Phase<NodeContext>[] = [cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish, approveServingCsr];
+const nodePhases: Phase<NodeContext>[] = [checkRendering, cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish, approveServingCsr];
 
 async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {
   const ctx = nodeContext(inputs);
   const ran = await runPhases([...nodePhases, ...extra], ctx);
   if (!ran.length) log(`${ctx.label}: nothing to do`);
-  const [observed, kubeconfig] = await Promise.all([observe(ctx), inputs.init ? readKubeconfig(ctx) : ""]);
+  // Every control plane holds the admin kubeconfig: the cluster's outlives the node that made it.
+  const [observed, kubeconfig] = await Promise.all([observe(ctx), inputs.role === "control-plane" ? readKubeconfig(ctx) : ""]);
   return { ...inputs, kubeconfig, observed };
 }
 
@@ -57,7 +59,7 @@ export const kubeadmNode = {
   async read(id: string, props: NodeOutputs): Promise<{ id: string; props: NodeOutputs }> {
     const ctx = nodeContext(props);
     const observed = await observe(ctx);
-    const kubeconfig = props.init && observed.reachable && !observed.drift.length ? await readKubeconfig(ctx) : props.kubeconfig;
+    const kubeconfig = props.role === "control-plane" && observed.reachable && !observed.drift.length ? await readKubeconfig(ctx) : props.kubeconfig;
     return { id, props: { ...props, kubeconfig, observed } };
   },
 
@@ -66,7 +68,8 @@ export const kubeadmNode = {
   },
 
   async update(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<{ outs: NodeOutputs }> {
-    return { outs: await converge(news, [nodeMetadataPhase(olds)]) };
+    // Whether the node initialised the cluster stays what it was at create, wherever it is listed now.
+    return { outs: await converge({ ...news, init: initialised(olds) }, [nodeMetadataPhase(olds)]) };
   },
 
   async delete(_id: string, props: NodeOutputs): Promise<void> {

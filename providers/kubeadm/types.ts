@@ -81,7 +81,11 @@ export interface NodeInputs {
   privateKey: string;
   connection: Connection;
   role: "control-plane" | "worker";
-  /** Runs `kubeadm init` (the first control plane) instead of joining. */
+  /**
+   * Inputs: whether this node would run `kubeadm init` (the first control plane listed) rather than
+   * join. State: whether it did, fixed when it was created; a later position in the inventory
+   * never changes it (see diff.ts).
+   */
   init: boolean;
   kubernetesVersion: string;
   /** Every control plane in join order (the first initialises); admin commands run on one of them. */
@@ -94,7 +98,7 @@ export interface NodeInputs {
   secretFiles: FileSpec[];
   /** nodeConfigHash: of every file above, with placeholder secrets. */
   configHash: string;
-  /** Hash of the cluster-wide kubeadm documents (init node only; "" elsewhere). */
+  /** Hash of the cluster-wide kubeadm documents (control planes; "" on workers and in older state of joined control planes). */
   clusterConfigHash: string;
   labels: Record<string, string>;
   taints: Taint[];
@@ -120,7 +124,7 @@ export interface Observed {
 }
 
 export interface NodeOutputs extends NodeInputs {
-  /** Admin kubeconfig (init node; "" elsewhere). A Pulumi secret. */
+  /** Admin kubeconfig (control planes; "" on workers). A Pulumi secret. */
   kubeconfig: string;
   observed: Observed;
 }

@@ -3,6 +3,7 @@ export { SshConnection, type ConnectionTarget } from "./connection";
 export { SshError, isSshError, type SshFailure, type SshFailureKind } from "./errors";
 export { fingerprintOf, keyTypeOf, normalizeFingerprint } from "./fingerprint";
 export { SshPool, type PoolOptions } from "./pool";
+export { ApiTunnel, type ApiTunnelOptions } from "./tunnel";
 export { redact, registerSecret, tail } from "./redact";
 export { RemoteHost, sha256, type RemoteFile } from "./remote";
 export { backoffDelay, defaultConnectPolicy, mayRerun, withRetry, type RetryPolicy } from "./retry";

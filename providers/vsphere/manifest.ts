@@ -96,6 +96,7 @@ export const bindingManifest = {
             inputs: {
                 annotation: "string",
                 clone: "VirtualMachineClone",
+                cpuHotAddEnabled: "boolean",
                 datastoreClusterId: "string",
                 datastoreId: "string",
                 disks: "VirtualMachineDisk[]",
@@ -105,6 +106,7 @@ export const bindingManifest = {
                 folder: "string",
                 guestId: "string",
                 memory: "integer",
+                memoryHotAddEnabled: "boolean",
                 name: "string",
                 networkInterfaces: "VirtualMachineNetworkInterface[]",
                 numCoresPerSocket: "integer",

@@ -84,6 +84,8 @@ export interface VirtualMachineArgs {
     annotation?: pulumi.Input<string>;
     /** A specification for cloning a virtual machine from template. */
     clone?: pulumi.Input<inputs.VirtualMachineClone>;
+    /** Allow CPUs to be added to this virtual machine while it is running. */
+    cpuHotAddEnabled?: pulumi.Input<boolean>;
     /** The ID of a datastore cluster to put the virtual machine in (Storage DRS). */
     datastoreClusterId?: pulumi.Input<string>;
     /** The ID of the virtual machine's datastore (VM configuration and disks without a datastore). */
@@ -102,6 +104,8 @@ export interface VirtualMachineArgs {
     guestId?: pulumi.Input<string>;
     /** The size of the virtual machine's memory, in MB. */
     memory?: pulumi.Input<number>;
+    /** Allow memory to be added to this virtual machine while it is running. */
+    memoryHotAddEnabled?: pulumi.Input<boolean>;
     /** The name of this virtual machine. */
     name?: pulumi.Input<string>;
     /** A specification for a virtual NIC on this virtual machine. */
@@ -128,6 +132,7 @@ export interface VirtualMachineArgs {
 export interface VirtualMachineState {
     annotation?: pulumi.Input<string>;
     clone?: pulumi.Input<inputs.VirtualMachineClone>;
+    cpuHotAddEnabled?: pulumi.Input<boolean>;
     datastoreClusterId?: pulumi.Input<string>;
     datastoreId?: pulumi.Input<string>;
     defaultIpAddress?: pulumi.Input<string>;
@@ -139,6 +144,7 @@ export interface VirtualMachineState {
     guestId?: pulumi.Input<string>;
     guestIpAddresses?: pulumi.Input<pulumi.Input<string>[]>;
     memory?: pulumi.Input<number>;
+    memoryHotAddEnabled?: pulumi.Input<boolean>;
     moid?: pulumi.Input<string>;
     name?: pulumi.Input<string>;
     networkInterfaces?: pulumi.Input<pulumi.Input<inputs.VirtualMachineNetworkInterface>[]>;

@@ -88,6 +88,8 @@ export function standInPlatform(spec: ClusterSpec, k8s: typeof import("@pulumi/k
             eksOidcProviderArn: pulumi.output("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"),
             eksOidcProviderUrl: pulumi.output("https://oidc.eks.us-east-1.amazonaws.com/id/ABC"),
             eksClusterName: pulumi.output(spec.name),
+            // The EKS platform creates this role only in Cilium ENI mode, as here.
+            ...(spec.cni.kind === "cilium" && spec.cni.eksMode === "eni" ? { eksCiliumOperatorRoleArn: pulumi.output(`arn:aws:iam::111122223333:role/${spec.name}-cilium-operator`) } : {}),
           }
         : {},
   };

@@ -51,7 +51,7 @@ const eksCnis: Record<string, Raw> = {
   "cilium-eni-kpr-wireguard": { kind: "cilium", eksMode: "eni", kubeProxyReplacement: true, encryption: "wireguard" },
 };
 const ingresses: Record<string, Raw> = {
-  nginx: { kind: "ingress-nginx", replicas: 2 },
+  nginx: { kind: "ingress-nginx", replicas: 2, acknowledgeUnmaintained: true },
   traefik: { kind: "traefik", replicas: 3 },
   none: { kind: "none" },
 };

@@ -1,22 +1,21 @@
 // A bare-metal cluster on fake hosts, driven the way the Pulumi engine drives the providers:
 // create/diff/update/read/delete calls on the dynamic providers' implementations, outputs of one
 // call fed to the next, resources started as soon as what they depend on is done (the same
-// order KubeadmCluster declares), failures recorded and their dependents skipped.
+// order KubeadmCluster declares), failures recorded and their dependents skipped. An inventory
+// other than the first one (reordered, hosts removed or added) is resolved from a stack file with
+// those hosts, as a changed stack would be, and nodes that left it are deleted after everything
+// else succeeded, as the engine does.
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { parseStackConfig } from "../../core/load/stack-file";
 import { resolve } from "../../core/resolve/resolve";
 import type { ClusterSpec } from "../../core/spec";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
-import { planNodes, secretFilesFor, waitsFor, type PlannedHost } from "../../providers/kubeadm/plan";
+import { planNodes, secretFilesFor, specWithHosts, waitsFor, type PlannedHost } from "../../providers/kubeadm/plan";
 import { hostPreparation, kubeadmNode } from "../../providers/kubeadm/runtime";
 import type { Connection, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "../../providers/kubeadm/types";
 import { startFleet, type Fleet, type FleetOptions, type HostSpec, type StandinCall } from "../hosts/harness";
+import { blueprintRaw } from "../support/fixtures";
 import { isMutating } from "./standin-log";
-
-const repoRoot = path.resolve(__dirname, "..", "..");
 
 export interface ClusterShape {
   controlPlanes: number;
@@ -26,11 +25,16 @@ export interface ClusterShape {
   /** SSH login per host name (default root). */
   sshUser?: Record<string, string>;
   fleet?: FleetOptions;
+  /** Control-plane hosts started but left out of the first inventory (cp-<n+1>...), to add later. */
+  spareControlPlanes?: number;
 }
 
 export interface UpResult {
   errors: Map<string, Error>;
   skipped: string[];
+  /** Nodes updated (diff found changes), and nodes deleted because they left the inventory. */
+  updated: string[];
+  deleted: string[];
 }
 
 export class TestCluster {
@@ -39,16 +43,19 @@ export class TestCluster {
   readonly prepState = new Map<string, HostPrepOutputs>();
   readonly nodeState = new Map<string, NodeOutputs>();
   private readonly encryptionKey = randomBytes(32).toString("base64");
+  private readonly specs = new Map<string, ClusterSpec>();
 
   private constructor(
     readonly fleet: Fleet,
     readonly spec: ClusterSpec,
     readonly hosts: PlannedHost[],
+    /** Every host of the fleet, spares included, as an inventory entry. */
+    readonly allHosts: PlannedHost[],
   ) {}
 
   static async start(shape: ClusterShape): Promise<TestCluster> {
     const specs: HostSpec[] = [
-      ...Array.from({ length: shape.controlPlanes }, (_, i) => ({ name: `cp-${i + 1}`, role: "control-plane" as const, users: shape.users })),
+      ...Array.from({ length: shape.controlPlanes + (shape.spareControlPlanes ?? 0) }, (_, i) => ({ name: `cp-${i + 1}`, role: "control-plane" as const, users: shape.users })),
       ...Array.from({ length: shape.workers }, (_, i) => ({ name: `w-${i + 1}`, role: "worker" as const, users: shape.users })),
     ];
     const fleet = await startFleet(specs, shape.fleet);
@@ -60,7 +67,8 @@ export class TestCluster {
       labels: {},
       taints: [],
     }));
-    const c = new TestCluster(fleet, resolveSpec(fleet, hosts), hosts);
+    const inventory = hosts.filter((h) => h.role === "worker" || Number(h.name.slice(3)) <= shape.controlPlanes);
+    const c = new TestCluster(fleet, resolveSpec(fleet, inventory), inventory, hosts);
     setLogger((line) => c.logs.push(line));
     return c;
   }
@@ -73,21 +81,47 @@ export class TestCluster {
     return { trustOnFirstUse: false, bastion: null, concurrency: this.spec.platform.kind === "baremetal" ? this.spec.platform.concurrency : 10 };
   }
 
+  /** Inventory entries by host name, in this order. */
+  inventory(...names: string[]): PlannedHost[] {
+    return names.map((n) => {
+      const h = this.allHosts.find((x) => x.name === n);
+      if (!h) throw new Error(`no host ${n}`);
+      return h;
+    });
+  }
+
+  /** The spec of a stack whose inventory lists these hosts. */
+  specFor(hosts: PlannedHost[]): ClusterSpec {
+    if (hosts === this.hosts) return this.spec;
+    const key = JSON.stringify(hosts.map((h) => h.name));
+    if (!this.specs.has(key)) this.specs.set(key, resolveSpec(this.fleet, hosts));
+    return this.specs.get(key)!;
+  }
+
   /** Provider inputs as KubeadmCluster computes them, for the hosts as they are now. */
   inputs(name: string, hosts = this.hosts): { prep: HostPrepInputs; node: NodeInputs } {
-    const plan = planNodes(this.spec, hosts).find((p) => p.node.name === name);
+    const spec = this.specFor(hosts);
+    const plan = planNodes(spec, hosts).find((p) => p.node.name === name);
     if (!plan) throw new Error(`no node ${name}`);
     const privateKey = this.fleet.clientKey.privateKeyPem;
     const connection = this.connection();
-    const secretFiles = secretFilesFor(this.spec, hosts, name, [{ name: "key1", secret: this.encryptionKey }]);
+    const secretFiles = secretFilesFor(spec, hosts, name, [{ name: "key1", secret: this.encryptionKey }]);
     return { prep: { ...plan.prep, privateKey, connection }, node: { ...plan.kubeadm, privateKey, connection, secretFiles } };
   }
 
-  /** One `pulumi up` over the given nodes (default: all). */
-  async up(only: string[] = this.names, hosts = this.hosts): Promise<UpResult> {
+  /**
+   * One `pulumi up` over the given nodes (default: all), for an inventory of `hosts`. With an
+   * inventory other than the first, nodes in state that are not in it are deleted at the end,
+   * once everything else succeeded.
+   */
+  async up(only?: string[], hosts = this.hosts): Promise<UpResult> {
     const errors = new Map<string, Error>();
     const skipped: string[] = [];
-    const order = waitsFor(this.spec.nodes.filter((n) => only.includes(n.name)));
+    const updated: string[] = [];
+    const deleted: string[] = [];
+    const desired = specWithHosts(this.specFor(hosts), hosts).nodes;
+    only ??= desired.map((n) => n.name);
+    const order = waitsFor(desired.filter((n) => only!.includes(n.name)));
     const attempt = async (key: string, fn: () => Promise<void>) => {
       try {
         await fn();
@@ -110,12 +144,19 @@ export class TestCluster {
             skipped.push(n);
             return false;
           }
-          return attempt(n, () => this.applyNode(n, hosts));
+          return attempt(n, async () => {
+            if (await this.applyNode(n, hosts)) updated.push(n);
+          });
         })(),
       );
     }
     await Promise.all(nodes.values());
-    return { errors, skipped };
+    if (hosts !== this.hosts && !errors.size) {
+      for (const gone of [...this.nodeState.keys()].filter((n) => !hosts.some((h) => h.name === n))) {
+        if (await attempt(gone, () => this.remove(gone))) deleted.push(gone);
+      }
+    }
+    return { errors, skipped, updated, deleted };
   }
 
   private async applyPrep(name: string, hosts: PlannedHost[]): Promise<void> {
@@ -126,13 +167,19 @@ export class TestCluster {
     if (d.changes) this.prepState.set(name, (await hostPreparation.update("", olds, news)).outs);
   }
 
-  private async applyNode(name: string, hosts: PlannedHost[]): Promise<void> {
+  /** Whether the node was updated (a create is not an update). */
+  private async applyNode(name: string, hosts: PlannedHost[]): Promise<boolean> {
     const news = this.inputs(name, hosts).node;
     const olds = this.nodeState.get(name);
-    if (!olds) return void this.nodeState.set(name, (await kubeadmNode.create(news)).outs);
+    if (!olds) {
+      this.nodeState.set(name, (await kubeadmNode.create(news)).outs);
+      return false;
+    }
     const d = await kubeadmNode.diff("", olds, news);
     if (d.replaces.length) throw new Error(`unexpected replace of ${name}: ${d.replaces.join(", ")}`);
-    if (d.changes) this.nodeState.set(name, (await kubeadmNode.update("", olds, news)).outs);
+    if (!d.changes) return false;
+    this.nodeState.set(name, (await kubeadmNode.update("", olds, news)).outs);
+    return true;
   }
 
   /** `pulumi refresh`: read() every node and host, state updated with what it saw. */
@@ -188,7 +235,7 @@ export class TestCluster {
 /** The spec a stack with these hosts resolves to (through the real schemas and rules). */
 function resolveSpec(fleet: Fleet, hosts: PlannedHost[]): ClusterSpec {
   const slot = fleet.slot;
-  const blueprint = parse(fs.readFileSync(path.join(repoRoot, "blueprints", "baremetal-ha.yaml"), "utf8"));
+  const blueprint = blueprintRaw("baremetal-ha");
   blueprint.controlPlane.count = hosts.filter((h) => h.role === "control-plane").length;
   const stack = `metal-lab${slot}`;
   const config = {

@@ -22,6 +22,7 @@ const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export type StepName =
   | "init"
   | "join"
+  | "etcd-promote"
   | "reset"
   | "token-create"
   | "upload-certs"
@@ -40,6 +41,8 @@ export interface HostSpec {
   role?: "control-plane" | "worker";
   users?: HostUser[];
   osRelease?: "debian" | "ubuntu" | "rhel";
+  /** What /sys/fs/cgroup is: cgroup2fs (default, as on current distributions) or cgroup v1's tmpfs. */
+  cgroup?: "v1" | "v2";
 }
 
 export interface StandinCall {
@@ -249,7 +252,7 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     const hostKey = sshUtils.generateKeyPairSync("ed25519", { comment: `root@${spec.name}` });
     const osRelease = spec.osRelease ?? "debian";
     writeHostDir(hostDir, {
-      HOST_NAME: spec.name, HOST_IP: address, HOST_OS: osRelease, HOST_ROLE: spec.role ?? "",
+      HOST_NAME: spec.name, HOST_IP: address, HOST_OS: osRelease, HOST_ROLE: spec.role ?? "", HOST_CGROUP: spec.cgroup ?? "v2",
       MACHINE_ID: randomBytes(16).toString("hex"), FLEET_SLOT: String(slot), CLUSTER_DIR: clusterDir,
       STANDIN_DIR, STANDIN_NODE: process.execPath,
     }, spec, client.public, hostKey);

@@ -84,12 +84,18 @@ describe("stand-in contracts", () => {
     await ok(cp, PREP);
     await fails(cp, "cp /root/init.yaml /tmp/ && cd /tmp && runuser -u dev -- kubeadm init --config /tmp/init.yaml", 1, /\[ERROR IsPrivilegedUser\]: user is not running as root/);
     await fails(cp, "printf 'apiVersion: kubeadm.k8s.io/v1beta3\\nkind: InitConfiguration\\n' > /tmp/old.yaml; kubeadm init --config /tmp/old.yaml", 1, /v1beta4/);
-    // failOnce: the control plane "never comes up"; manifests stay behind.
+    // failOnce: the control plane "never comes up"; what kubeadm wrote before wait-control-plane
+    // (certs, kubeconfigs, manifests, a running etcd) stays behind, and the API does not answer.
     await fails(cp, "kubeadm init --config /root/init.yaml", 1, /wait-control-plane/);
+    await ok(cp, "test -f /etc/kubernetes/admin.conf && test -f /etc/kubernetes/super-admin.conf && test -f /etc/kubernetes/manifests/etcd.yaml && test -n \"$(ls -A /var/lib/etcd)\"");
+    await fails(cp, `${K} get nodes`, 1, /The connection to the server .* was refused/);
     await fails(cp, "kubeadm init --config /root/init.yaml", 1, /kube-apiserver.yaml already exists/);
     await fails(cp, "kubeadm reset", 1, /won't proceed/); // no answer on stdin
     await ok(cp, "kubeadm reset -f && kubeadm init --config /root/init.yaml --upload-certs");
     assert.equal(await ok(cp, `${K} get nodes -o name`), "node/cp");
+    // upload-config ran: the ConfigMap only a completed init leaves.
+    assert.equal(await ok(cp, `${K} -n kube-system get configmap kubeadm-config -o name`), "configmap/kubeadm-config");
+    await fails(cp, `${K} -n kube-system get configmap nope -o name`, 1, /configmaps "nope" not found/);
     const t0 = Date.now();
     const join = await ok(cp, "kubeadm token create --print-join-command --ttl 1s");
     assert.ok(Date.now() - t0 >= 300, "token-create step duration applied");

@@ -1,7 +1,10 @@
-/** Runs the real `clusterkit` CLI as a subprocess, the way users do. */
+/**
+ * Runs the real `clusterkit` CLI as a subprocess, the way users do. By default in the shared fixture
+ * project of the examples, never in the live project, whose stacks/ may hold the user's own stacks.
+ */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { repoRoot } from "./temp-project";
+import { exampleRoot, repoRoot } from "./temp-project";
 
 export interface CliResult {
   code: number;
@@ -9,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function clusterkit(args: string[], cwd = repoRoot, env: NodeJS.ProcessEnv = {}): CliResult {
+export function clusterkit(args: string[], cwd = exampleRoot(), env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [path.join(repoRoot, "cli", "bin.js"), ...args], {
     cwd,
     encoding: "utf8",

@@ -13,13 +13,13 @@ import { eksAddonVersions } from "../../core/render/eks/addon-versions";
 import { contains, overlaps } from "../../core/resolve/cidr";
 import type { ClusterSpec } from "../../core/spec";
 import { loadFleet } from "../../core/load/project";
-import { repoRoot } from "./temp-project";
+import { exampleRoot } from "./temp-project";
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Stack config as Pulumi hands it to the program: strings, structured values as JSON. */
 function stackConfig(stack: string): Record<string, string> {
-  const raw = parse(fs.readFileSync(path.join(repoRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
+  const raw = parse(fs.readFileSync(path.join(exampleRoot(), "stacks", `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -62,11 +62,11 @@ export function eksProgramSuite(stack: string): void {
     let run: ProgramRun;
     let spec: ClusterSpec;
     before(async () => {
-      const fleet = loadFleet(repoRoot, [stack]);
+      const fleet = loadFleet(exampleRoot(), [stack]);
       assert.deepEqual(fleet.issues, []);
       spec = fleet.resolved.get(stack)!.spec;
-      process.chdir(repoRoot);
-      all = await runProgramOffline({ root: repoRoot, project: "clusterkit", stack, config: stackConfig(stack), secretKeys: [] });
+      process.chdir(exampleRoot());
+      all = await runProgramOffline({ root: exampleRoot(), project: "clusterkit", stack, config: stackConfig(stack), secretKeys: [] });
       // The EKS platform's own subtree (plus the Cluster above it); add-ons installed later live beside it.
       run = { ...all, resources: all.resources.filter((r) => r.type === "clusterkit:index:Cluster" || r.type === EKS_TYPE || r.urn.includes(`${EKS_TYPE}$`)) };
     });

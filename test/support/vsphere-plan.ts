@@ -20,7 +20,7 @@ import { runProgramOffline, type PlannedResource, type ProgramRun } from "../../
 import { loadFleet } from "../../core/load/project";
 import { sshFingerprintSha256 } from "../../core/render/cloud-init/fingerprint";
 import type { ClusterSpec, VspherePlatformSpec } from "../../core/spec";
-import { repoRoot } from "./temp-project";
+import { exampleRoot } from "./temp-project";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,6 +33,8 @@ const T = {
   provider: "pulumi:providers:vsphere",
   hostKey: "tls:index/privateKey:PrivateKey",
   kubeadmNode: "pulumi-nodejs:dynamic/clusterkit:KubeadmNode",
+  sizeGuard: "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard",
+  rotation: "pulumi-nodejs:dynamic/clusterkit:HostKeyRotation",
   hostPrep: "pulumi-nodejs:dynamic/clusterkit:HostPreparation",
 };
 
@@ -47,7 +49,7 @@ interface Captured {
 
 /** Stack config as Pulumi hands it to the program: strings, structured values as JSON. */
 function stackConfig(stack: string): Record<string, string> {
-  const raw = parse(fs.readFileSync(path.join(repoRoot, "stacks", `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
+  const raw = parse(fs.readFileSync(path.join(exampleRoot(), "stacks", `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -81,7 +83,7 @@ export function vsphereProgramSuite(stack: string): void {
     };
 
     before(async () => {
-      const fleet = loadFleet(repoRoot, [stack]);
+      const fleet = loadFleet(exampleRoot(), [stack]);
       assert.deepEqual(fleet.issues, []);
       spec = fleet.resolved.get(stack)!.spec;
       assert.equal(spec.platform.kind, "vsphere");
@@ -98,9 +100,9 @@ export function vsphereProgramSuite(stack: string): void {
         calls.push({ token: args.token, inputs: args.inputs, provider: args.provider });
         return call(args);
       };
-      process.chdir(repoRoot);
+      process.chdir(exampleRoot());
       const config = { ...stackConfig(stack), "clusterkit:sshPrivateKey": sshKey.privateKeyOpenssh, "clusterkit:vspherePassword": password };
-      run = await runProgramOffline({ root: repoRoot, project: "clusterkit", stack, config, secretKeys: ["clusterkit:sshPrivateKey", "clusterkit:vspherePassword"] });
+      run = await runProgramOffline({ root: exampleRoot(), project: "clusterkit", stack, config, secretKeys: ["clusterkit:sshPrivateKey", "clusterkit:vspherePassword"] });
     });
 
     it("clones one VM per node from the template, sized per pool, disk grown, disk UUIDs on", () => {
@@ -127,6 +129,29 @@ export function vsphereProgramSuite(stack: string): void {
         assert.equal(vm.folder, platform.vcenter.folder);
         assert.ok(vm.waitForGuestNetTimeout > 0, "creation waits until the guest network is up");
         assert.match(vm.annotation, new RegExp(`cluster ${spec.name}`));
+      }
+    });
+
+    it("guards each VM's size: the VM depends on a guard holding its shape, the field, and the URNs a safe resize targets", () => {
+      for (const node of spec.nodes) {
+        if (node.size.kind !== "vm") continue;
+        const vm = vmNamed(node.name);
+        const guard = of(T.sizeGuard).find((g) => g.name === `${node.name}-size`);
+        assert.ok(guard, `${node.name} has a size guard`);
+        assert.ok(vm.dependsOn.includes(guard.urn), "the VM changes only after its guard's diff passed");
+        assert.deepEqual(input(guard), {
+          node: node.name,
+          stack: spec.stack,
+          file: `blueprints/${spec.blueprint}.yaml`,
+          path: node.pool ? `nodePools.${node.pool}.size` : "controlPlane.size",
+          targets: [guard.urn, vm.urn],
+          cpus: node.size.cpus,
+          memoryMiB: node.size.memoryMiB,
+          cpuHotAdd: false,
+          memoryHotAdd: false,
+        });
+        assert.equal(input(vm).cpuHotAddEnabled, false, "the VM is told the hot-add setting the guard decides with");
+        assert.equal(input(vm).memoryHotAddEnabled, false);
       }
     });
 
@@ -209,27 +234,52 @@ export function vsphereProgramSuite(stack: string): void {
       }
     });
 
-    it("pins each host key before first contact: the kubeadm step gets the generated key's fingerprint", () => {
+    it("pins each host key before first contact; the key in guestinfo serves only the session that replaces it", () => {
       const kubeadm = new Map(of(T.kubeadmNode).map((r) => [r.name, r]));
       const preps = new Map(of(T.hostPrep).map((r) => [input(r).name, r]));
       assert.equal(kubeadm.size, spec.nodes.length, "one KubeadmNode per VM");
-      for (const node of spec.nodes) {
-        const key = raw(T.hostKey, `${node.name}-ssh-host-key`).state;
-        // Two independent derivations: from the public key line, and from the private key via ssh2.
+      /** Two independent derivations: from the public key line, and from the private key via ssh2. */
+      const fingerprint = (name: string) => {
+        const key = raw(T.hostKey, name).state;
         const parsed = sshUtils.parseKey(String(key.privateKeyOpenssh));
         assert.ok(!(parsed instanceof Error));
         const fromPrivate = sshFingerprintSha256(`${parsed.type} ${parsed.getPublicSSH().toString("base64")}`);
         assert.equal(sshFingerprintSha256(String(key.publicKeyOpenssh)), fromPrivate);
+        return fromPrivate;
+      };
+      for (const node of spec.nodes) {
+        const firstBoot = fingerprint(`${node.name}-ssh-host-key`);
+        const lasting = fingerprint(`${node.name}-ssh-host-key-lasting`);
+        assert.notEqual(firstBoot, lasting);
+        const rotation = of(T.rotation).find((r) => r.name === `${node.name}-host-key`);
+        assert.ok(rotation, `${node.name} has its host key replaced`);
+        const rot = input(rotation);
+        assert.equal(rot.bootstrapHostKey, firstBoot, "the one session trusting the guestinfo key");
+        assert.equal(rot.hostKey, lasting);
+        assert.equal(rot.hostPrivateKey, "[secret]");
+        assert.equal(rot.privateKey, "[secret]");
+        assert.equal(rot.user, node.ssh.user);
+        assert.equal(rot.vmId, raw(T.vm, node.name).state.uuid, "a new VM gets its own rotation");
+        assert.equal(unwrapRpcSecret(raw(T.rotation, rotation.name).inputs.hostPrivateKey), raw(T.hostKey, `${node.name}-ssh-host-key-lasting`).state.privateKeyOpenssh);
+        assert.ok(rotation.dependsOn.includes(vmNamed(node.name).urn));
         const kn = input(kubeadm.get(node.name)!);
         const hp = input(preps.get(node.name)!);
+        assert.equal(rot.address, hp.address);
         for (const r of [kn, hp]) {
-          assert.equal(r.ssh.hostKey, fromPrivate, `${node.name} is pinned to its generated key`);
+          assert.equal(r.ssh.hostKey, lasting, `${node.name} is pinned to its lasting key, never the one vCenter shows`);
           assert.equal(r.ssh.user, node.ssh.user);
           assert.equal(r.connection.trustOnFirstUse, false);
           assert.equal(r.address, raw(T.vm, node.name).state.defaultIpAddress, "the address the VM reports");
         }
         if (node.address) assert.equal(kn.address, node.address);
         assert.ok(preps.get(node.name)!.dependsOn.includes(vmNamed(node.name).urn), `${node.name} is bootstrapped once its VM is up`);
+        assert.ok(preps.get(node.name)!.dependsOn.includes(rotation.urn), `${node.name} is bootstrapped once its lasting key is in place`);
+        const ud = parse(b64(unwrapRpcSecret(extraConfigOf(raw(T.vm, node.name))["guestinfo.userdata"]))) as Doc;
+        assert.equal(ud.ssh_keys.ed25519_private, raw(T.hostKey, `${node.name}-ssh-host-key`).state.privateKeyOpenssh, "guestinfo holds the first-boot key");
+        // The header lines of every unencrypted ed25519 key are alike: compare the key material.
+        const lastingKey = raw(T.hostKey, `${node.name}-ssh-host-key-lasting`).state;
+        const material = [String(lastingKey.publicKeyOpenssh).split(" ")[1], ...String(lastingKey.privateKeyOpenssh).split("\n").slice(3, -2)];
+        for (const m of material) assert.ok(m && !JSON.stringify(ud).includes(m), "and never the lasting one");
       }
     });
 

@@ -1,8 +1,10 @@
 /**
  * Mock outputs for @pulumi/aws resources the EKS platform reads: ARNs, IDs, the cluster's
- * endpoint, CA and OIDC issuer. Values are derived from the resource name so plans are stable.
+ * endpoint, CA and OIDC issuer. Values are derived from the resource name so plans are stable;
+ * all of them exist only after deploy, so each is recorded with `afterApply`.
  */
 import { createHash } from "node:crypto";
+import { afterApply } from "../known-after-apply";
 import { registerComputedOutputs } from "../mocks";
 
 type State = Record<string, unknown>;
@@ -18,40 +20,47 @@ registerComputedOutputs("pulumi:providers:aws", (_name, inputs) => {
   return {};
 });
 
-/** Pulumi's auto-naming is the provider's job; under mocks we imitate it. */
-const autoName = (name: string, inputs: State) => (typeof inputs.name === "string" ? inputs.name : `${name}-${hex(name, 7)}`);
+/** Pulumi's auto-naming is the provider's job; under mocks we imitate it (its random suffix is unknown until deploy). */
+const autoName = (name: string, inputs: State) => (typeof inputs.name === "string" ? inputs.name : afterApply(`${name}-${hex(name, 7)}`));
 
-const arn = (service: string, resource: string, regional = true) => `arn:aws:${service}:${regional ? region : ""}:${account}:${resource}`;
+const arn = (service: string, resource: string, regional = true) => afterApply(`arn:aws:${service}:${regional ? region : ""}:${account}:${resource}`);
+/** An id as AWS forms them, e.g. sg-0123…; known only after deploy. */
+const awsId = (prefix: string, seed: string) => afterApply(`${prefix}-${hex(seed, 17)}`);
 
-registerComputedOutputs("aws:ec2/vpc:Vpc", (name) => ({ arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`), defaultSecurityGroupId: `sg-${hex(`${name}-default`, 17)}` }));
+registerComputedOutputs("aws:ec2/vpc:Vpc", (name) => ({ arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`), defaultSecurityGroupId: awsId("sg", `${name}-default`) }));
 registerComputedOutputs("aws:ec2/subnet:Subnet", (name) => ({ arn: arn("ec2", `subnet/subnet-${hex(name, 17)}`) }));
-registerComputedOutputs("aws:ec2/eip:Eip", (name) => ({ allocationId: `eipalloc-${hex(name, 17)}`, publicIp: `198.51.100.${parseInt(hex(name, 2), 16) % 250}` }));
+registerComputedOutputs("aws:ec2/eip:Eip", (name) => ({ allocationId: awsId("eipalloc", name), publicIp: afterApply(`198.51.100.${parseInt(hex(name, 2), 16) % 250}`) }));
 registerComputedOutputs("aws:ec2/launchTemplate:LaunchTemplate", (name, inputs) => ({ name: autoName(name, inputs), latestVersion: 1, arn: arn("ec2", `launch-template/lt-${hex(name, 17)}`) }));
 
 registerComputedOutputs("aws:iam/role:Role", (name, inputs) => {
   const roleName = autoName(name, inputs);
-  return { name: roleName, arn: arn("iam", `role/${roleName}`, false), uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+  return { name: roleName, arn: arn("iam", `role/${roleName}`, false), uniqueId: afterApply(`AROA${hex(name, 17).toUpperCase()}`) };
 });
 registerComputedOutputs("aws:iam/openIdConnectProvider:OpenIdConnectProvider", (_name, inputs) => ({
   arn: arn("iam", `oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`, false),
 }));
 registerComputedOutputs("aws:kms/key:Key", (name) => {
-  const keyId = `${hex(name, 8)}-${hex(name + 1, 4)}-${hex(name + 2, 4)}-${hex(name + 3, 4)}-${hex(name + 4, 12)}`;
+  const keyId = afterApply(`${hex(name, 8)}-${hex(name + 1, 4)}-${hex(name + 2, 4)}-${hex(name + 3, 4)}-${hex(name + 4, 12)}`);
   return { keyId, arn: arn("kms", `key/${keyId}`) };
 });
 registerComputedOutputs("aws:cloudwatch/logGroup:LogGroup", (name, inputs) => ({ arn: arn("logs", `log-group:${autoName(name, inputs)}`) }));
 
 registerComputedOutputs("aws:eks/cluster:Cluster", (name, inputs) => {
   const clusterName = autoName(name, inputs);
+  // The endpoint and the OIDC issuer share one id that EKS picks; the program strips the scheme of
+  // both, so each form is recorded, the bare id last for anything else built from it.
   const id = hex(`${clusterName}-${region}`, 32).toUpperCase();
+  const host = afterApply(`${id}.gr7.${region}.eks.amazonaws.com`);
+  const issuerHost = afterApply(`oidc.eks.${region}.amazonaws.com/id/${id}`);
+  for (const known of [id, id.toLowerCase(), host.toLowerCase()]) afterApply(known);
   const vpcConfig = (inputs.vpcConfig ?? {}) as State;
   return {
     name: clusterName,
     arn: arn("eks", `cluster/${clusterName}`),
-    endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
-    certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMOCK-CA-${id}\n-----END CERTIFICATE-----\n`).toString("base64") },
-    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` }] }],
-    vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-${hex(`${clusterName}-cluster`, 17)}`, vpcId: `vpc-${hex(clusterName, 17)}` },
+    endpoint: afterApply(`https://${host}`),
+    certificateAuthority: { data: afterApply(Buffer.from(`-----BEGIN CERTIFICATE-----\nMOCK-CA-${id}\n-----END CERTIFICATE-----\n`).toString("base64")) },
+    identities: [{ oidcs: [{ issuer: afterApply(`https://${issuerHost}`) }] }],
+    vpcConfig: { ...vpcConfig, clusterSecurityGroupId: awsId("sg", `${clusterName}-cluster`), vpcId: awsId("vpc", clusterName) },
     platformVersion: "eks.1",
     status: "ACTIVE",
   };

@@ -2,12 +2,15 @@
  * Mock outputs for the vSphere platform: the vCenter lookups (a datacenter with one compute
  * cluster, a vSAN datastore, a port group and an Ubuntu template), what a cloned VM reports once
  * VMware Tools runs, and the @pulumi/tls keys the VMs' SSH setup uses. Keys are real ed25519 keys
- * derived from the resource name, so fingerprints are stable from run to run and checkable.
+ * derived from the resource name, so fingerprints are stable from run to run and checkable. What
+ * exists only after deploy (generated keys, VM ids, a DHCP lease) is recorded with `afterApply`;
+ * vCenter lookups are not: a real plan reads them before deploying.
  */
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import { utils as sshUtils } from "ssh2";
 import { parse } from "yaml";
+import { afterApply } from "../known-after-apply";
 import { registerComputedOutputs, registerInvokeResult } from "../mocks";
 
 type State = Record<string, unknown>;
@@ -44,14 +47,24 @@ const fingerprint = (publicKeyOpenssh: string) => `SHA256:${createHash("sha256")
 /** Secrets arrive wrapped in the mocks; the value is what a provider would see. */
 const plain = (v: unknown): unknown => unwrapRpcSecret(v);
 
-registerComputedOutputs("tls:index/privateKey:PrivateKey", (name, inputs) => {
-  const algorithm = String(inputs.algorithm ?? "RSA");
+/** A generated key's outputs, each recorded (with and without a trailing newline) as known only after deploy. */
+const generated = <T extends Record<string, string>>(outputs: T): T => {
+  for (const v of Object.values(outputs)) {
+    afterApply(v);
+    afterApply(v.trimEnd());
+  }
+  return outputs;
+};
+
+registerComputedOutputs("tls:index/privateKey:PrivateKey", (name, inputs) => generated(privateKeyOutputs(name, String(inputs.algorithm ?? "RSA"))));
+
+function privateKeyOutputs(name: string, algorithm: string): Record<string, string> {
   if (algorithm === "ED25519") {
     const k = ed25519FromSeed(digest(`host-key:${name}`));
     return { ...k, privateKeyPem: `[mock PKCS#8 of ${name}]`, privateKeyPemPkcs8: `[mock PKCS#8 of ${name}]`, publicKeyPem: `[mock SPKI of ${name}]`, publicKeyFingerprintSha256: fingerprint(k.publicKeyOpenssh), publicKeyFingerprintMd5: hex(name, 32).replace(/(..)(?!$)/g, "$1:") };
   }
   return { privateKeyPem: `[mock ${algorithm} key ${name}]`, privateKeyOpenssh: `[mock ${algorithm} key ${name}]`, privateKeyPemPkcs8: `[mock ${algorithm} key ${name}]`, publicKeyPem: `[mock ${algorithm} public key ${name}]`, publicKeyOpenssh: `[mock ${algorithm} public key ${name}]`, publicKeyFingerprintSha256: `SHA256:${digest(name).toString("base64").replace(/=+$/, "")}`, publicKeyFingerprintMd5: hex(name, 32) };
-});
+}
 
 /** Like the tls provider: the public half of a real key; a placeholder (offline plan) gets a stand-in. */
 registerInvokeResult("tls:index/getPublicKey:getPublicKey", (inputs) => {
@@ -100,11 +113,11 @@ function guestAddress(name: string, extraConfig: unknown): string {
     if (m) return m[1];
   }
   const h = digest(`lease:${name}`);
-  return `192.0.2.${(h[0] % 200) + 20}`; // TEST-NET-1: a stand-in lease
+  return afterApply(`192.0.2.${(h[0] % 200) + 20}`); // TEST-NET-1: a stand-in lease, known only after deploy
 }
 
 registerComputedOutputs("vsphere:index/virtualMachine:VirtualMachine", (name, inputs) => {
   const address = guestAddress(name, inputs.extraConfig);
-  return { uuid: uuidOf(`vm:${name}`), moid: moid("vm", name), defaultIpAddress: address, guestIpAddresses: [address], powerState: "on" };
+  return { uuid: afterApply(uuidOf(`vm:${name}`)), moid: afterApply(moid("vm", name)), defaultIpAddress: address, guestIpAddresses: [address], powerState: "on" };
 });
 registerComputedOutputs("vsphere:index/folder:Folder", (_name, inputs) => ({ path: inputs.path }));

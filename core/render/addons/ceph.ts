@@ -5,7 +5,8 @@
  */
 import type { ClusterSpec, StorageClassSpec } from "../../spec";
 import { addonCharts } from "../../versions";
-import type { ReleasePlan } from "./helm";
+import { imageValues, mirroredChart, mirroredImage } from "../../mirrors";
+import { withRawValues, type ReleasePlan } from "./helm";
 import { meta, type K8sObject } from "./k8s";
 import { cephRbd } from "./storage-classes";
 
@@ -26,12 +27,26 @@ export function cephClusters(spec: ClusterSpec): { clusterID: string; monitors: 
   return [...byId].map(([clusterID, mons]) => ({ clusterID, monitors: [...mons] }));
 }
 
+function cephImages(spec: ClusterSpec): Record<string, unknown> {
+  return imageValues(spec.mirrors.images, (m) => {
+    const sig = (name: string) => mirroredImage(m, `registry.k8s.io/sig-storage/${name}`);
+    return {
+      "nodeplugin.plugin.image.repository": mirroredImage(m, "quay.io/cephcsi/cephcsi"),
+      "nodeplugin.registrar.image.repository": sig("csi-node-driver-registrar"),
+      "provisioner.provisioner.image.repository": sig("csi-provisioner"),
+      "provisioner.attacher.image.repository": sig("csi-attacher"),
+      "provisioner.resizer.image.repository": sig("csi-resizer"),
+      "provisioner.snapshotter.image.repository": sig("csi-snapshotter"),
+    };
+  });
+}
+
 export function cephRelease(spec: ClusterSpec): ReleasePlan {
   return {
     name: "ceph-csi-rbd",
     namespace: cephRbd.namespace,
-    chart: addonCharts["ceph-csi-rbd"],
-    values: { csiConfig: cephClusters(spec), secret: { create: false }, storageClass: { create: false } },
+    chart: mirroredChart(spec.mirrors.charts, addonCharts["ceph-csi-rbd"]),
+    values: withRawValues({ csiConfig: cephClusters(spec), secret: { create: false }, storageClass: { create: false } }, cephImages(spec)),
   };
 }
 

@@ -17,6 +17,8 @@
  * at the control-plane endpoint instead (on EKS, the cluster endpoint once it exists).
  */
 import type { ClusterSpec, CniSpec } from "../../spec";
+import { ciliumOperatorServiceAccount } from "../eks/cilium-operator";
+import { imageValues, mirroredImage } from "../../mirrors";
 import { withRawValues, type AddonInstall, type ReleasePlan } from "./helm";
 
 export type CiliumSpec = Extract<CniSpec, { kind: "cilium" }>;
@@ -51,9 +53,25 @@ function datapath(spec: ClusterSpec, cni: CiliumSpec): Record<string, unknown> {
   }
 }
 
-export function ciliumValues(spec: ClusterSpec, cni: CiliumSpec, apiServer: ApiServerAddress | null): Record<string, unknown> {
+/** What the plan shows where only the created IAM role knows its ARN. */
+export const eksCiliumOperatorRolePlaceholder = "<IAM role of the cilium-operator, known once it exists>";
+
+/** Platform values: on EKS in ENI mode, the cilium-operator's IRSA role (see core/render/eks/cilium-operator.ts). */
+export interface CiliumPlatformValues {
+  eksOperatorRoleArn?: string;
+}
+
+/** ENI mode: the operator, the one part that calls EC2, assumes its own role through its service account. */
+function operatorIdentity(cni: CiliumSpec, platform: CiliumPlatformValues): Record<string, unknown> {
+  if (cni.eksMode !== "eni") return {};
+  const roleArn = platform.eksOperatorRoleArn ?? eksCiliumOperatorRolePlaceholder;
+  return { serviceAccounts: { operator: { name: ciliumOperatorServiceAccount.name, annotations: { "eks.amazonaws.com/role-arn": roleArn } } } };
+}
+
+export function ciliumValues(spec: ClusterSpec, cni: CiliumSpec, apiServer: ApiServerAddress | null, platform: CiliumPlatformValues = {}): Record<string, unknown> {
   const values: Record<string, unknown> = {
     ...datapath(spec, cni),
+    ...operatorIdentity(cni, platform),
     // The chart's default is false; we always say which it is.
     kubeProxyReplacement: cni.kubeProxyReplacement,
     hubble: { enabled: cni.hubble.enabled, relay: { enabled: cni.hubble.enabled }, ui: { enabled: cni.hubble.ui } },
@@ -65,11 +83,36 @@ export function ciliumValues(spec: ClusterSpec, cni: CiliumSpec, apiServer: ApiS
     values.k8sServiceHost = apiServer.host;
     values.k8sServicePort = apiServer.port;
   }
-  return withRawValues(values, cni.values);
+  return withRawValues(withRawValues(values, ciliumImages(spec)), cni.values);
 }
 
+/** Every image the chart can run, from the mirror (the chart keeps its digests; the operator adds its suffix). */
+function ciliumImages(spec: ClusterSpec): Record<string, unknown> {
+  return imageValues(spec.mirrors.images, (m) => {
+    const quay = (name: string) => mirroredImage(m, `quay.io/cilium/${name}`);
+    return {
+      "image.repository": quay("cilium"),
+      "operator.image.repository": quay("operator"),
+      "hubble.relay.image.repository": quay("hubble-relay"),
+      "hubble.ui.backend.image.repository": quay("hubble-ui-backend"),
+      "hubble.ui.frontend.image.repository": quay("hubble-ui"),
+      "envoy.image.repository": quay("cilium-envoy"),
+      "certgen.image.repository": quay("certgen"),
+      "nodeinit.image.repository": quay("startup-script"),
+      "preflight.image.repository": quay("cilium"),
+      "clustermesh.apiserver.image.repository": quay("clustermesh-apiserver"),
+    };
+  });
+}
+
+/**
+ * In ENI mode the release is installed before any node exists (nothing else can make a node
+ * Ready), so its pods cannot be waited for; the node groups, which EKS reports healthy only once
+ * their nodes are Ready, are what later installs wait on instead.
+ */
 export function ciliumRelease(spec: ClusterSpec, cni: CiliumSpec, apiServer: ApiServerAddress | null): ReleasePlan {
-  return { name: "cilium", namespace: "kube-system", chart: cni.chart, values: ciliumValues(spec, cni, apiServer) };
+  const release: ReleasePlan = { name: "cilium", namespace: "kube-system", chart: cni.chart, values: ciliumValues(spec, cni, apiServer) };
+  return cni.eksMode === "eni" ? { ...release, skipAwait: true } : release;
 }
 
 export function ciliumInstall(spec: ClusterSpec, cni: CiliumSpec, apiServer: ApiServerAddress | null): AddonInstall {

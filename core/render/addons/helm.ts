@@ -12,6 +12,12 @@ export interface ReleasePlan {
   namespace: string;
   chart: ChartPin;
   values: Record<string, unknown>;
+  /**
+   * Install without waiting for the chart's pods to become ready (and so without Helm's atomic
+   * rollback, which implies waiting). Only for a chart that must exist before the nodes its pods
+   * run on: Cilium in EKS ENI mode.
+   */
+  skipAwait?: boolean;
 }
 
 /**

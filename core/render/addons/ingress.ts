@@ -9,6 +9,7 @@
  * Client source addresses are kept (externalTrafficPolicy: Local) wherever a Service balances.
  */
 import type { ClusterSpec, IngressSpec } from "../../spec";
+import { imageValues, mirroredRegistry } from "../../mirrors";
 import { withRawValues, type AddonInstall } from "./helm";
 import { namespace } from "./k8s";
 import { metallbInstall } from "./metallb";
@@ -63,6 +64,8 @@ export function nginxValues(spec: ClusterSpec, ing: IngressControllerSpec): Reco
         allowSnippetAnnotations: false,
         metrics: { enabled: true },
       },
+      // Every image of the chart (controller, admission webhook job, default backend) takes its registry from here.
+      ...imageValues(spec.mirrors.images, (m) => ({ "global.image.registry": mirroredRegistry(m, "registry.k8s.io") })),
     },
     ing.values,
   );
@@ -80,6 +83,7 @@ export function traefikValues(spec: ClusterSpec, ing: IngressControllerSpec): Re
       // The dashboard is not published; reach it with kubectl port-forward.
       ingressRoute: { dashboard: { enabled: false } },
       global: { checkNewVersion: false, sendAnonymousUsage: false },
+      ...imageValues(spec.mirrors.images, (m) => ({ "image.registry": mirroredRegistry(m, "docker.io") })),
     },
     ing.values,
   );

@@ -5,6 +5,7 @@
  */
 import type { ClusterSpec, StorageClassSpec } from "../../spec";
 import { addonImages } from "../../versions";
+import { mirroredImage } from "../../mirrors";
 import { meta, namespace, type K8sObject } from "./k8s";
 
 export const localPathNamespace = "local-path-storage";
@@ -34,7 +35,7 @@ set -eu
 rm -rf "$VOL_DIR"
 `;
 
-function helperPod(): string {
+function helperPod(spec: ClusterSpec): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Pod",
@@ -42,7 +43,7 @@ function helperPod(): string {
     spec: {
       priorityClassName: "system-node-critical",
       tolerations: [{ key: "node.kubernetes.io/disk-pressure", operator: "Exists", effect: "NoSchedule" }],
-      containers: [{ name: "helper-pod", image: addonImages.localPath.helper, imagePullPolicy: "IfNotPresent" }],
+      containers: [{ name: "helper-pod", image: mirroredImage(spec.mirrors.images, addonImages.localPath.helper), imagePullPolicy: "IfNotPresent" }],
     },
   });
 }
@@ -90,7 +91,7 @@ export function localPathProvisioner(spec: ClusterSpec): K8sObject[] {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: meta(spec, "local-path-config", ns),
-      data: { "config.json": JSON.stringify(localPathConfig(spec), null, 2), setup, teardown, "helperPod.yaml": helperPod() },
+      data: { "config.json": JSON.stringify(localPathConfig(spec), null, 2), setup, teardown, "helperPod.yaml": helperPod(spec) },
     },
     {
       apiVersion: "apps/v1",

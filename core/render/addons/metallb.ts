@@ -5,7 +5,8 @@
  */
 import type { ClusterSpec } from "../../spec";
 import { addonCharts } from "../../versions";
-import type { AddonInstall } from "./helm";
+import { imageValues, mirroredChart, mirroredImage } from "../../mirrors";
+import { withRawValues, type AddonInstall } from "./helm";
 import { meta, namespace, type K8sObject } from "./k8s";
 
 export const metallbNamespace = "metallb-system";
@@ -29,11 +30,19 @@ export function metallbPool(spec: ClusterSpec, addressPool: string): K8sObject[]
   ];
 }
 
+function metallbValues(spec: ClusterSpec): Record<string, unknown> {
+  const images = imageValues(spec.mirrors.images, (m) => ({
+    "controller.image.repository": mirroredImage(m, "quay.io/metallb/controller"),
+    "speaker.image.repository": mirroredImage(m, "quay.io/metallb/speaker"),
+  }));
+  return withRawValues({ speaker: { frr: { enabled: false } }, frrk8s: { enabled: false } }, images);
+}
+
 export function metallbInstall(spec: ClusterSpec, addressPool: string): AddonInstall {
   return {
     namespaces: [namespace(spec, metallbNamespace, "privileged")],
     // Layer 2 only: neither BGP backend (FRR in the speaker, or frr-k8s) is deployed.
-    releases: [{ name: "metallb", namespace: metallbNamespace, chart: addonCharts.metallb, values: { speaker: { frr: { enabled: false } }, frrk8s: { enabled: false } } }],
+    releases: [{ name: "metallb", namespace: metallbNamespace, chart: mirroredChart(spec.mirrors.charts, addonCharts.metallb), values: metallbValues(spec) }],
     objects: metallbPool(spec, addressPool),
   };
 }

@@ -6,6 +6,7 @@
  * Objects holding credentials are rendered separately (storageSecrets), from secret values.
  */
 import type { ClusterSpec } from "../../spec";
+import { withMirroredImages } from "../../mirrors";
 import { cephClasses, cephRelease, cephSecret } from "./ceph";
 import type { AddonInstall } from "./helm";
 import { namespace, type K8sObject } from "./k8s";
@@ -34,12 +35,12 @@ export function storageInstalls(spec: ClusterSpec): AddonInstall[] {
 function storageDrivers(spec: ClusterSpec): AddonInstall {
   const out: AddonInstall = { namespaces: [], releases: [], objects: [] };
   const add = (objects: K8sObject[]) => {
-    const s = byStage(objects);
+    const s = byStage(withMirroredImages(spec.mirrors.images, objects));
     out.namespaces.push(...s.namespaces);
     out.objects.push(...s.objects);
   };
   if (spec.platform.kind === "vsphere") {
-    out.releases.push(cpiRelease());
+    out.releases.push(cpiRelease(spec));
     // The CPI's pods mount this ConfigMap; the release waits for them, so it must exist first.
     out.prerequisites = [cpiCloudConfig(spec)];
     if (has(spec, "vsphere")) add(vsphereCsiDriver(spec));

@@ -1,17 +1,17 @@
 /**
  * The vSphere CSI driver (csi.vsphere.vmware.com). Upstream publishes no chart, only the manifest
- * `manifests/vanilla/vsphere-csi-driver.yaml`; these are its objects for the pinned release, with
- * the images from core/versions.ts. Two deliberate differences: the controller runs one replica per
- * control plane (upstream: edit by hand), and the snapshot sidecar is left out because clusterkit
- * does not install the snapshot CRDs and controller (so `block-volume-snapshot` stays off).
+ * `manifests/vanilla/vsphere-csi-driver.yaml`; these are the objects of its v3.3.0 manifest, with
+ * the images of the release core/versions.ts pins for the cluster's Kubernetes minor. Two
+ * deliberate differences: the controller runs one replica per control plane (upstream: edit by
+ * hand), and the snapshot sidecar is left out because clusterkit does not install the snapshot CRDs
+ * and controller (so `block-volume-snapshot` stays off).
  */
 import type { ClusterSpec } from "../../spec";
-import { addonImages } from "../../versions";
+import { vsphereCsiRelease, type VsphereCsiRelease } from "../../versions";
 import { meta, namespace, type K8sObject } from "./k8s";
 import { vsphereCsi } from "./vsphere";
 
 const ns = vsphereCsi.namespace;
-const img = addonImages.vsphereCsi;
 const driverName = "csi.vsphere.vmware.com";
 const fss = ["--fss-name=internal-feature-states.csi.vsphere.vmware.com", "--fss-namespace=$(CSI_NAMESPACE)"];
 const leaderElection = ["--leader-election", "--leader-election-lease-duration=120s", "--leader-election-renew-deadline=60s", "--leader-election-retry-period=30s"];
@@ -101,7 +101,7 @@ function sidecar(name: string, image: string, extraArgs: string[]): Record<strin
   };
 }
 
-function controller(spec: ClusterSpec): K8sObject {
+function controller(spec: ClusterSpec, img: VsphereCsiRelease): K8sObject {
   const replicas = Math.min(Math.max(spec.controlPlane.count, 1), 3);
   const labels = { app: "vsphere-csi-controller", role: "vsphere-csi" };
   const driverEnv = [
@@ -178,7 +178,7 @@ function controller(spec: ClusterSpec): K8sObject {
   };
 }
 
-function nodePlugin(spec: ClusterSpec): K8sObject {
+function nodePlugin(spec: ClusterSpec, img: VsphereCsiRelease): K8sObject {
   const plugin = `/var/lib/kubelet/plugins/${driverName}`;
   const hostPath = (name: string, path: string, type: string) => ({ name, hostPath: { path, type } });
   return {
@@ -263,6 +263,9 @@ function nodePlugin(spec: ClusterSpec): K8sObject {
 
 /** Every object of the driver except its credentials Secret (see vsphere.ts). */
 export function vsphereCsiDriver(spec: ClusterSpec): K8sObject[] {
+  const img = vsphereCsiRelease(spec.kubernetes.minor);
+  // resolve() refuses vSphere storage on such a minor; reaching this is a bug, not bad input.
+  if (!img) throw new Error(`no vSphere CSI driver release is pinned for Kubernetes ${spec.kubernetes.minor}`);
   return [
     namespace(spec, ns, "privileged"),
     { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: meta(spec, driverName), spec: { attachRequired: true, podInfoOnMount: false } },
@@ -281,7 +284,7 @@ export function vsphereCsiDriver(spec: ClusterSpec): K8sObject[] {
         ],
       },
     },
-    controller(spec),
-    nodePlugin(spec),
+    controller(spec, img),
+    nodePlugin(spec, img),
   ];
 }

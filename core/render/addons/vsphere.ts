@@ -9,8 +9,9 @@
  */
 import { stringify } from "yaml";
 import type { ClusterSpec, VspherePlatformSpec } from "../../spec";
-import { addonCharts } from "../../versions";
-import type { ReleasePlan } from "./helm";
+import { vsphereCpiChart } from "../../versions";
+import { imageValues, mirroredChart, mirroredImage } from "../../mirrors";
+import { withRawValues, type ReleasePlan } from "./helm";
 import { meta, type K8sObject } from "./k8s";
 
 export const vsphereCpi = { namespace: "kube-system", configMap: "cloud-config", secret: "vsphere-cloud-secret" } as const;
@@ -28,8 +29,14 @@ export function vcenterThumbprint(spec: ClusterSpec): string | null {
   return typeof t === "string" && t ? t : null;
 }
 
-export function cpiRelease(): ReleasePlan {
-  return { name: "vsphere-cpi", namespace: vsphereCpi.namespace, chart: addonCharts["vsphere-cpi"], values: { config: { enabled: false } } };
+/** The CPI chart of the cluster's own Kubernetes minor: the CPI is supported against no other. */
+export function cpiRelease(spec: ClusterSpec): ReleasePlan {
+  const chart = vsphereCpiChart(spec.kubernetes.minor);
+  // resolve() refuses such a minor on vSphere; reaching this is a bug, not bad input.
+  if (!chart) throw new Error(`no vSphere CPI chart is pinned for Kubernetes ${spec.kubernetes.minor}`);
+  // The chart takes its image as a repository without tag (`daemonset.image`) and adds its own tag.
+  const images = imageValues(spec.mirrors.images, (m) => ({ "daemonset.image": mirroredImage(m, "registry.k8s.io/cloud-pv-vsphere/cloud-provider-vsphere") }));
+  return { name: "vsphere-cpi", namespace: vsphereCpi.namespace, chart: mirroredChart(spec.mirrors.charts, chart), values: withRawValues({ config: { enabled: false } }, images) };
 }
 
 export function cpiCloudConfig(spec: ClusterSpec): K8sObject {

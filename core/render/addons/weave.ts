@@ -11,6 +11,7 @@ import type { ClusterSpec } from "../../spec";
 import { cniReleases } from "../../versions";
 import type { AddonInstall } from "./helm";
 import type { K8sObject } from "./k8s";
+import { withMirroredImages } from "../../mirrors";
 
 /** The vendored manifest of each Weave version we accept, and its sha256. */
 export const weaveManifests: Record<string, { file: string; sha256: string }> = {
@@ -57,5 +58,5 @@ export function weaveManifest(spec: ClusterSpec): K8sObject[] {
 }
 
 export function weaveInstall(spec: ClusterSpec): AddonInstall {
-  return { namespaces: [], releases: [], objects: weaveManifest(spec) };
+  return { namespaces: [], releases: [], objects: withMirroredImages(spec.mirrors.images, weaveManifest(spec)) };
 }

@@ -13,8 +13,8 @@ export function placeholderKeys(node: NodeSpec): NodeSshKeys {
   return {
     authorizedKey: "<public half of clusterkit:sshPrivateKey, derived at deploy time>",
     hostKey: {
-      privateKeyOpenssh: `[secret: ed25519 host key of ${node.name}, generated at deploy time]`,
-      publicKeyOpenssh: `<ed25519 host public key of ${node.name}, generated at deploy time>`,
+      privateKeyOpenssh: `[secret: first-boot ed25519 host key of ${node.name}, generated at deploy time; replaced over SSH right after boot]`,
+      publicKeyOpenssh: `<first-boot ed25519 host public key of ${node.name}, generated at deploy time>`,
     },
   };
 }

@@ -4,6 +4,8 @@
  * mapping from a ClusterSpec is a pure function and the component can also be used on its own.
  */
 import type { ClusterSpec, EksPlatformSpec, EksSubnet, Taint } from "../../spec";
+import { accessEntryArgs, type EksAccessEntryArgs } from "./access";
+import { partitionOf } from "./partition";
 
 export interface EksNodeGroupArgs {
   name: string;
@@ -32,6 +34,10 @@ export interface EksClusterArgs {
   endpointPrivateAccess: boolean;
   endpointPublicAccess: boolean;
   publicAccessCidrs: string[];
+  /** Networks allowed to the private endpoint on 443, by a rule on the cluster security group. */
+  privateAccessCidrs: string[];
+  /** Principals with access to the API besides the creator (who is admin through EKS itself). */
+  accessEntries: EksAccessEntryArgs[];
   /** Customer KMS key for secrets envelope encryption; null: the component creates one. */
   encryptionConfigKeyArn: string | null;
   enabledClusterLogTypes: string[];
@@ -44,6 +50,12 @@ export interface EksClusterArgs {
   nodeGroups: EksNodeGroupArgs[];
   /** Managed add-ons that another component may replace (coredns and the EBS CSI driver always run). */
   addons: { vpcCni: boolean; kubeProxy: boolean };
+  /**
+   * Cilium in ENI mode is the only CNI: no VPC CNI, an IRSA role for the cilium-operator, and the
+   * node groups are created only once the CNI is installed (EksCluster.nodesAfterCni), because
+   * without it no node becomes Ready and EKS fails the node group.
+   */
+  ciliumEni: boolean;
   tags: Record<string, string>;
 }
 
@@ -82,6 +94,8 @@ export function eksClusterArgs(spec: ClusterSpec): EksClusterArgs {
     endpointPrivateAccess: endpoint.privateAccess,
     endpointPublicAccess: endpoint.publicAccess,
     publicAccessCidrs: endpoint.publicAccess ? endpoint.publicAccessCidrs : [],
+    privateAccessCidrs: endpoint.privateAccessCidrs,
+    accessEntries: accessEntryArgs(partitionOf(spec.region), platform.access),
     encryptionConfigKeyArn: platform.kmsKeyArn,
     enabledClusterLogTypes: platform.logTypes,
     clusterLogRetentionDays: logRetentionDays(spec.security.auditLog.maxAgeDays),
@@ -104,6 +118,7 @@ export function eksClusterArgs(spec: ClusterSpec): EksClusterArgs {
       };
     }),
     addons: { vpcCni: !ciliumEni, kubeProxy: !kubeProxyReplaced },
+    ciliumEni,
     tags: spec.tags,
   };
 }

@@ -3,6 +3,7 @@
  * with which managed policy. Trust policies pin both the audience and the exact service account,
  * so no other pod in the cluster can assume the role.
  */
+import { ciliumOperatorEniPolicy, ciliumOperatorServiceAccount } from "./cilium-operator";
 import type { PolicyDocument } from "./iam";
 import { managedPolicyArn, type Partition } from "./partition";
 
@@ -13,9 +14,11 @@ export interface ServiceAccountRef {
 
 export interface IrsaRoleSpec {
   /** Short name, used for the Pulumi resource name. */
-  key: "vpc-cni" | "ebs-csi";
+  key: "vpc-cni" | "ebs-csi" | "cilium-operator";
   serviceAccount: ServiceAccountRef;
   policies: string[];
+  /** A policy of its own where no managed one fits; `name` ends its resource name. */
+  inlinePolicy?: { name: string; document: PolicyDocument };
   description: string;
 }
 
@@ -49,8 +52,8 @@ export function irsaTrustPolicy(oidcProviderArn: string, issuerUrl: string, sa: 
   };
 }
 
-/** The IRSA roles the managed add-ons need, given which add-ons run. */
-export function irsaRoles(partition: Partition, addons: { vpcCni: boolean }): IrsaRoleSpec[] {
+/** The IRSA roles the managed add-ons (and, in ENI mode, the cilium-operator) need, given which run. */
+export function irsaRoles(partition: Partition, addons: { vpcCni: boolean; ciliumEni?: boolean }): IrsaRoleSpec[] {
   const roles: IrsaRoleSpec[] = [
     {
       key: "ebs-csi",
@@ -65,6 +68,15 @@ export function irsaRoles(partition: Partition, addons: { vpcCni: boolean }): Ir
       serviceAccount: vpcCniServiceAccount,
       policies: [managedPolicyArn(partition, "AmazonEKS_CNI_Policy")],
       description: "VPC CNI (aws-node): attach ENIs and assign pod IPs",
+    });
+  }
+  if (addons.ciliumEni) {
+    roles.push({
+      key: "cilium-operator",
+      serviceAccount: ciliumOperatorServiceAccount,
+      policies: [],
+      inlinePolicy: { name: "eni", document: ciliumOperatorEniPolicy(partition) },
+      description: "cilium-operator in ENI mode: create and attach ENIs and assign pod IPs",
     });
   }
   return roles;

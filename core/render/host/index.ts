@@ -6,8 +6,9 @@
  * How the provider uses them, per host, as root (sudo):
  *
  *   run detectOsScript(spec)                  // exit 2 + message on an unsupported OS
- *   for (const step of hostSteps(spec)) {     // ordered: http-proxy (when set), swap-off,
- *     code = run(step.check)                  //   kernel-modules, sysctl, containerd, kubernetes-packages
+ *   for (const step of hostSteps(spec)) {     // ordered: cgroup-v2 (Kubernetes >= 1.35), http-proxy
+ *     code = run(step.check)                  //   (when set), swap-off, kernel-modules, sysctl,
+ *                                             //   containerd (+ registry mirrors), kubernetes-packages
  *     if (code === 0) continue                // already done: nothing mutating runs
  *     if (code !== 1) fail(step, code)        // 2: unsupported host; other: error
  *     run(step.apply)                         // idempotent; non-zero: fail with its stderr

@@ -31,8 +31,8 @@ export interface OsFamily {
   holdKubernetes: string;
   /** Exit 0 when they are held. */
   kubernetesHeld: string;
-  /** Installs containerd from the OS (Debian/Ubuntu) or Docker's repository (RHEL ships none). */
-  installContainerd: string;
+  /** Installs containerd from the OS (Debian/Ubuntu) or Docker's repository at `dockerBase` (RHEL ships none). */
+  installContainerd(dockerBase: string): string;
   /** Package manager proxy: exit-0 test that it is configured, and the commands that configure it. */
   packageProxy(url: string): { check: string; apply: string };
 }
@@ -77,7 +77,7 @@ done
 ${apt} install --no-install-recommends "\${pins[@]}"`,
   holdKubernetes: `apt-mark hold ${names} >/dev/null`,
   kubernetesHeld: `[[ "$(apt-mark showhold | grep -cxE 'kubelet|kubeadm|kubectl')" -eq 3 ]]`,
-  installContainerd: `${apt} update\n${apt} install --no-install-recommends containerd`,
+  installContainerd: () => `${apt} update\n${apt} install --no-install-recommends containerd`,
   packageProxy: (url) => {
     const content = `Acquire::http::Proxy "${url}";\nAcquire::https::Proxy "${url}";\n`;
     return { check: heredoc(`file_is ${aptProxyConf} 0644`, content), apply: heredoc(`write_file ${aptProxyConf} 0644`, content) };
@@ -104,13 +104,13 @@ export const rhel: OsFamily = {
   installKubernetes: (src) => `${dnf} install --disableexcludes=kubernetes ${kubernetesPackageNames.map((p) => shQuote(`${p}-${src.version}`)).join(" ")}`,
   holdKubernetes: `: # held by the exclude= line of ${rpmRepo}`,
   kubernetesHeld: `grep -qxF ${shQuote(rpmExclude)} ${rpmRepo}`,
-  installContainerd: `docker_os=rhel
+  installContainerd: (dockerBase) => `docker_os=rhel
 # shellcheck source=/dev/null
 if [[ "$(. /etc/os-release && printf '%s' "\${ID:-}")" == fedora ]]; then docker_os=fedora; fi
 install -d -m 0755 /etc/yum.repos.d
 printf '%s\\n' '[docker-ce-stable]' 'name=Docker CE Stable' \\
-  "baseurl=https://download.docker.com/linux/\${docker_os}/\\$releasever/\\$basearch/stable" \\
-  'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/\${docker_os}/gpg" >${dockerRepo}.clusterkit.new
+  ${shQuote(`baseurl=${dockerBase}/`)}"\${docker_os}/\\$releasever/\\$basearch/stable" \\
+  'enabled=1' 'gpgcheck=1' ${shQuote(`gpgkey=${dockerBase}/`)}"\${docker_os}/gpg" >${dockerRepo}.clusterkit.new
 write_file ${dockerRepo} 0644 <${dockerRepo}.clusterkit.new
 rm -f ${dockerRepo}.clusterkit.new
 ${dnf} install containerd.io`,

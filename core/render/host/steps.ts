@@ -1,8 +1,13 @@
-/** The host-preparation steps in the order they run; the proxy first so every later download uses it. */
+/**
+ * The host-preparation steps in the order they run: the read-only cgroup check first, so a host
+ * the kubelet cannot run on is refused before anything changes; then the proxy, so every later
+ * download uses it.
+ */
 import type { ClusterSpec } from "../../spec";
 import { helpers, script } from "./shell";
 import type { HostStep } from "./step";
 import { checkHostValues } from "./values";
+import { cgroupV2Step } from "./steps/cgroup-v2";
 import { containerdStep } from "./steps/containerd";
 import { httpProxyStep } from "./steps/http-proxy";
 import { kernelModulesStep } from "./steps/kernel-modules";
@@ -12,7 +17,7 @@ import { sysctlStep } from "./steps/sysctl";
 
 export function hostSteps(spec: ClusterSpec): HostStep[] {
   checkHostValues(spec);
-  return [httpProxyStep(spec), swapStep(spec), kernelModulesStep(spec), sysctlStep(spec), containerdStep(spec), kubernetesPackagesStep(spec)].filter(
+  return [cgroupV2Step(spec), httpProxyStep(spec), swapStep(spec), kernelModulesStep(spec), sysctlStep(spec), containerdStep(spec), kubernetesPackagesStep(spec)].filter(
     (s): s is HostStep => s !== null,
   );
 }

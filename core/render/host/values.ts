@@ -11,9 +11,10 @@ const unsafe = /[\s"\\\u0000-\u001f\u007f]/;
 
 export function checkHostValues(spec: ClusterSpec): void {
   if (spec.platform.kind === "eks") return;
-  const { mirror, httpProxy, httpsProxy, noProxy } = spec.platform.packages;
+  const { mirror, containerdMirror, httpProxy, httpsProxy, noProxy } = spec.platform.packages;
   const values: [string, string | null][] = [
     ["mirror", mirror],
+    ["containerdMirror", containerdMirror],
     ["httpProxy", httpProxy],
     ["httpsProxy", httpsProxy],
     ...noProxy.map((v, i): [string, string] => [`noProxy[${i}]`, v]),

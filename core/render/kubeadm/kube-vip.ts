@@ -12,6 +12,7 @@
 import type { IPod } from "kubernetes-models/v1/Pod";
 import type { ClusterSpec, NodeSpec } from "../../spec";
 import { compareMinor } from "../../versions";
+import { mirroredImage } from "../../mirrors";
 import { apiServerBindPort } from "./node";
 import * as paths from "./paths";
 
@@ -45,7 +46,7 @@ export function kubeVipPod(spec: ClusterSpec, node: NodeSpec, variant: KubeVipVa
       containers: [
         {
           name: "kube-vip",
-          image: kubeVipImage,
+          image: mirroredImage(spec.mirrors.images, kubeVipImage),
           imagePullPolicy: "IfNotPresent",
           args: ["manager"],
           env: [

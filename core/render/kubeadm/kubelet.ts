@@ -4,6 +4,7 @@
  * node-specific (the node IP and labels go in `kubeletExtraArgs`). CIS section 4.2 references.
  */
 import type { ClusterSpec } from "../../spec";
+import { compareMinor, kubeletRefusesCgroupV1From } from "../../versions";
 import * as paths from "./paths";
 import { tlsCipherSuites, tlsMinVersion } from "./tls";
 
@@ -33,5 +34,8 @@ export function kubeletConfiguration(spec: ClusterSpec): object {
     clusterDNS: [spec.networking.clusterDnsIp],
     staticPodPath: paths.staticPodDir,
     failSwapOn: true,
+    // Spelled out for the minors where it is the default, to match host preparation, which
+    // refuses cgroup v1 hosts for exactly these (core/render/host/steps/cgroup-v2.ts).
+    ...(compareMinor(spec.kubernetes.minor, kubeletRefusesCgroupV1From) >= 0 ? { failCgroupV1: true } : {}),
   };
 }

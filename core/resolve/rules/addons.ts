@@ -65,10 +65,27 @@ function checkClass(ctx: RuleContext, name: string, c: StorageClassInput): boole
 export function resolveIngress(ctx: RuleContext): IngressSpec {
   const ing = ctx.blueprint.ingress;
   if (ing.kind === "none") return { kind: "none" };
+  if (ing.kind === "ingress-nginx") checkRetiredNginx(ctx, ing.acknowledgeUnmaintained);
   const pool = ctx.variables.ingressAddressPool as string | undefined;
   const exposure: Extract<IngressSpec, { kind: "ingress-nginx" | "traefik" }>["exposure"] =
     ctx.blueprint.platform.kind === "eks" ? { kind: "nlb" } : pool ? { kind: "metallb", addressPool: pool } : { kind: "host-network" };
-  return { ...ing, chart: ingressCharts[ing.kind], exposure };
+  return { kind: ing.kind, replicas: ing.replicas, className: ing.className, values: ing.values, chart: ingressCharts[ing.kind], exposure };
+}
+
+/** The Weave gate, for the other retired add-on: refused unless acknowledged, and always warned about. */
+function checkRetiredNginx(ctx: RuleContext, acknowledged: boolean): void {
+  if (!acknowledged) {
+    fail(ctx, fieldAt(ctx, ["ingress", "acknowledgeUnmaintained"]), "ingress-nginx was retired upstream in March 2026 and gets no more security fixes; set acknowledgeUnmaintained: true to use it anyway", {
+      expected: "true",
+      found: "false",
+      hint: "prefer kind: traefik (the default) for new clusters",
+    });
+    return;
+  }
+  ctx.out.warn({
+    ...fieldAt(ctx, ["ingress", "kind"]),
+    message: "ingress-nginx was retired upstream in March 2026: no security fixes, no support for new Kubernetes releases. Plan a migration to traefik.",
+  });
 }
 
 export function checkOidc(ctx: RuleContext): void {

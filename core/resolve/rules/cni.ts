@@ -50,9 +50,11 @@ export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: End
       }
       return { ...cni, version: release.version, chart: cniReleases.flannel.chart };
     case "cilium": {
+      // Every conflict is reported at once: a stack override often sets several of these together.
+      let ok = true;
       if (cni.eksMode && platform !== "eks") {
         fail(ctx, fieldAt(ctx, ["cni", "eksMode"]), `eksMode only applies on EKS, not on ${platform}; remove it`);
-        return null;
+        ok = false;
       }
       const eksMode = platform === "eks" ? (cni.eksMode ?? "chaining") : null;
       if (eksMode === "chaining" && cni.encryption !== "none") {
@@ -61,18 +63,30 @@ export function resolveCni(ctx: RuleContext, minor: string | null, endpoint: End
           found: JSON.stringify(cni.encryption),
           hint: "use eksMode: eni (Cilium replaces the VPC CNI) to encrypt pod traffic with WireGuard",
         });
-        return null;
+        ok = false;
+      }
+      if (eksMode === "chaining" && cni.kubeProxyReplacement) {
+        // Without kube-proxy only Cilium translates Service addresses, and in chaining mode Cilium
+        // starts after the VPC CNI has made the node Ready; aws-node itself finds the API server
+        // through the kubernetes Service, so it never gets there and the node groups fail.
+        fail(ctx, fieldAt(ctx, ["cni", "kubeProxyReplacement"]), "with eksMode: chaining the VPC CNI (aws-node) runs first and cannot reach the API server without kube-proxy, so nodes never become Ready", {
+          expected: "false",
+          found: "true",
+          hint: "keep kube-proxy (kubeProxyReplacement: false), or use eksMode: eni, where Cilium is the only CNI and talks to the cluster endpoint directly",
+        });
+        ok = false;
       }
       if (cni.hubble.ui && !cni.hubble.enabled) {
         fail(ctx, fieldAt(ctx, ["cni", "hubble", "ui"]), "the Hubble UI shows Hubble's flows; it needs hubble.enabled: true", { expected: "hubble.enabled: true", found: "hubble.enabled: false" });
-        return null;
+        ok = false;
       }
       if (cni.kubeProxyReplacement && endpoint && endpoint.kind !== "eks-managed" && !("host" in endpoint && endpoint.host)) {
         fail(ctx, fieldAt(ctx, ["cni", "kubeProxyReplacement"]), "kube-proxy replacement needs a control-plane endpoint known before Cilium starts (it cannot use the kubernetes Service without kube-proxy)", {
           hint: "use controlPlane.endpoint kind kube-vip or external-lb, or give the first control plane a static address",
         });
-        return null;
+        ok = false;
       }
+      if (!ok) return null;
       return { ...cni, version: release.version, chart: cniReleases.cilium.chart, eksMode };
     }
   }

@@ -1,6 +1,7 @@
 /** Control-plane count and API endpoint, checked against the platform. */
 import type { EndpointSpec } from "../../spec";
 import { fail, fieldAt, variableAt, type RuleContext } from "../context";
+import { resolveEksApiAccess } from "./eks-api-access";
 
 export function resolveControlPlane(ctx: RuleContext, firstControlPlaneAddress: string | null): { count: number; endpoint: EndpointSpec } | null {
   const { controlPlane, platform } = ctx.blueprint;
@@ -26,7 +27,8 @@ export function resolveControlPlane(ctx: RuleContext, firstControlPlaneAddress: 
       fail(ctx, fieldAt(ctx, ["controlPlane", "endpoint"]), "the endpoint must be reachable: enable privateAccess, publicAccess or both");
       ok = false;
     }
-    return ok ? { count: 0, endpoint: { ...ep } } : null;
+    const endpoint = resolveEksApiAccess(ctx, ep);
+    return ok && endpoint ? { count: 0, endpoint } : null;
   }
 
   const count = controlPlane.count;

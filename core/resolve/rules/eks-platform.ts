@@ -7,8 +7,10 @@ import type { Blueprint } from "../../schema/blueprint";
 import type { EksPlatformSpec } from "../../spec";
 import { contains, prefixLength, subnets } from "../cidr";
 import { fail, fieldAt, variableAt, type RuleContext } from "../context";
+import { awsRegions } from "../../fleet/aws-azs";
+import { didYouMean } from "../../schema/issues";
+import { checkEksAccess } from "./eks-access";
 
-const awsRegion = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 /** AWS refuses subnets smaller than a /28. */
@@ -135,12 +137,35 @@ function checkKmsKey(ctx: RuleContext, keyArn: string | undefined): boolean {
   return true;
 }
 
+/** The region must be one AWS has (a typo would otherwise surface only at `pulumi up`), and the AWS provider's own must agree. */
+function checkRegion(ctx: RuleContext): boolean {
+  const regions = awsRegions();
+  if (!regions.includes(ctx.region)) {
+    const s = didYouMean(ctx.region, regions);
+    fail(ctx, { file: ctx.stackFile, path: "config.clusterkit:region" }, "is not an AWS region", {
+      expected: "an AWS region, e.g. us-east-1",
+      found: JSON.stringify(ctx.region),
+      hint: s ? `did you mean '${s}'?` : `known regions: ${regions.join(", ")}`,
+    });
+    return false;
+  }
+  const provider = ctx.providerConfig["aws:region"];
+  if (provider !== undefined && provider !== ctx.region) {
+    // clusterkit builds the cluster in clusterkit:region; a different aws:region would send the
+    // stack's other AWS resources (and the kubeconfig's token requests) somewhere else.
+    fail(ctx, { file: ctx.stackFile, path: "config.aws:region" }, "disagrees with clusterkit:region, where the cluster is built", {
+      expected: JSON.stringify(ctx.region),
+      found: typeof provider === "string" ? JSON.stringify(provider) : "a non-string value",
+      hint: "remove aws:region (clusterkit sets the AWS provider's region from clusterkit:region), or make the two equal",
+    });
+    return false;
+  }
+  return true;
+}
+
 export function resolveEksPlatform(ctx: RuleContext, p: Extract<Blueprint["platform"], { kind: "eks" }>, clusterName: string): EksPlatformSpec | null {
   let ok = true;
-  if (!awsRegion.test(ctx.region)) {
-    fail(ctx, { file: ctx.stackFile, path: "config.clusterkit:region" }, "is not an AWS region", { expected: "e.g. us-east-1", found: JSON.stringify(ctx.region) });
-    ok = false;
-  }
+  ok = checkRegion(ctx) && ok;
   if (clusterName.length > 100 || !/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(clusterName)) {
     fail(ctx, { file: ctx.stackFile, path: "config.clusterkit:clusterName" }, "EKS cluster names are 1-100 letters, digits, '-' and '_', starting with a letter or digit", { found: JSON.stringify(clusterName) });
     ok = false;
@@ -163,6 +188,7 @@ export function resolveEksPlatform(ctx: RuleContext, p: Extract<Blueprint["platf
   const vpc = resolveVpc(ctx, azs);
   ok = checkServiceCidr(ctx) && ok;
   ok = checkKmsKey(ctx, p.kmsKeyArn) && ok;
+  ok = checkEksAccess(ctx, p.access) && ok;
   if (!ok || !vpc) return null;
-  return { kind: "eks", natGateways: p.natGateways, kmsKeyArn: p.kmsKeyArn ?? null, logTypes: p.logTypes, imdsHopLimit: p.imdsHopLimit, azs, vpc };
+  return { kind: "eks", natGateways: p.natGateways, kmsKeyArn: p.kmsKeyArn ?? null, logTypes: p.logTypes, imdsHopLimit: p.imdsHopLimit, azs, vpc, access: p.access };
 }

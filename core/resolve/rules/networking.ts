@@ -106,6 +106,6 @@ export function checkAddresses(ctx: RuleContext, net: Networking, nodes: NodeSpe
   }
   if (net.podCidr) {
     const perNode = 2 ** Math.max(0, 24 - prefixLength(net.podCidr));
-    if (nodes.length > perNode) fail(ctx, fieldAt(ctx, ["networking", "podCidr"]), `a /24 per node fits only ${perNode} node(s) in ${net.podCidr}`, { found: `${nodes.length} nodes` });
+    if (nodes.length > perNode) fail(ctx, rangeOrigins(ctx).pod, `a /24 per node fits only ${perNode} node(s) in ${net.podCidr}`, { found: `${nodes.length} nodes` });
   }
 }

@@ -18,6 +18,14 @@ export function inventoryPools(ctx: RuleContext): Record<string, number> {
       if (prev !== undefined) fail(ctx, variableAt(ctx, "hosts", [i, key]), `duplicates hosts[${prev}].${key}`, { found: JSON.stringify(h[key]) });
       seen.set(`${key}:${h[key]}`, i);
     }
+    if (!h.hostKey && ctx.blueprint.platform.kind === "baremetal" && !ctx.blueprint.platform.trustOnFirstUse) {
+      // Caught here rather than at `pulumi up`, where the SSH layer refuses the unpinned host.
+      fail(ctx, variableAt(ctx, "hosts", [i, "hostKey"]), "is required: the host has no pinned host key and trust-on-first-use is off", {
+        expected: "a SHA256 fingerprint",
+        found: "nothing",
+        hint: `pin it: ssh-keyscan -t ed25519${h.sshPort !== 22 ? ` -p ${h.sshPort}` : ""} ${h.address} | ssh-keygen -lf -   (or set platform.trustOnFirstUse: true)`,
+      });
+    }
     if (h.role === "control-plane") {
       if (h.pool) fail(ctx, variableAt(ctx, "hosts", [i, "pool"]), "control planes belong to no worker pool; remove it");
       return;
@@ -56,6 +64,38 @@ export function baremetalNodes(ctx: RuleContext, pools: NodePoolSpec[], controlP
   return [...cps, ...hosts.filter((h) => h.role === "worker")].map(toNode);
 }
 
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * vSphere node names become VM, host and Kubernetes node names, so each must be a DNS-1123 label.
+ * A bad control-plane name is the cluster name's fault (set in the stack, or the stack's name by
+ * default); a bad worker name with good control-plane names is its pool name's, or its length.
+ */
+function checkNodeNames(ctx: RuleContext, cluster: string, nodes: NodeSpec[]): void {
+  const bad = nodes.filter((n) => n.name.length > 63 || !dns1123Label.test(n.name));
+  if (!bad.length) return;
+  const clusterAt = { file: ctx.stackFile, path: "config.clusterkit:clusterName" };
+  const defaulted = ctx.clusterNameDefaulted ? `; it defaults to the stack name '${cluster}', so set clusterkit:clusterName in the stack file` : "";
+  const rule = "lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+  const cp = bad.find((n) => n.role === "control-plane");
+  if (cp) {
+    fail(ctx, clusterAt, "makes node names that are not DNS-1123 labels (node names are <cluster>-cp-N and <cluster>-<pool>-N)", {
+      expected: rule,
+      found: JSON.stringify(cp.name),
+      hint: `choose a shorter, lower-case cluster name${defaulted}`,
+    });
+    return;
+  }
+  for (const pool of new Set(bad.map((n) => n.pool!))) {
+    const n = bad.find((b) => b.pool === pool)!;
+    fail(ctx, fieldAt(ctx, ["nodePools", pool]), `with the cluster name makes node names longer than 63 characters (<cluster>-${pool}-N)`, {
+      expected: rule,
+      found: JSON.stringify(n.name),
+      hint: `shorten the pool name, or the cluster name (${clusterAt.path} in ${ctx.stackFile})`,
+    });
+  }
+}
+
 /** vSphere: one VM per node, named <cluster>-cp-N and <cluster>-<pool>-N, static IPs in order. */
 export function vsphereNodes(ctx: RuleContext, cluster: string, pools: NodePoolSpec[], controlPlaneCount: number): NodeSpec[] {
   const cpSize = ctx.blueprint.controlPlane.size ?? defaultControlPlaneVm;
@@ -74,7 +114,7 @@ export function vsphereNodes(ctx: RuleContext, cluster: string, pools: NodePoolS
   if (!ips) {
     ctx.out.warn({
       ...variableAt(ctx, "nodeIps"),
-      message: "the VMs take DHCP leases: reserve one address per VM, since a node whose lease changes is a new machine to kubeadm and gets replaced. Set nodeIps for static addresses.",
+      message: "the VMs take DHCP leases: reserve one address per VM. clusterkit keeps each node at the lease it was bootstrapped at (kubeadm, etcd and certificates use it); a changed lease is reported as drift, never acted on, and leaves the node unreachable at its address. Set nodeIps for static addresses.",
     });
   }
   if (ips) {
@@ -89,8 +129,6 @@ export function vsphereNodes(ctx: RuleContext, cluster: string, pools: NodePoolS
       fail(ctx, variableAt(ctx, "nameservers"), "static node IPs need DNS servers: the VMs resolve package mirrors and image registries", { expected: "at least one ipv4", found: "nothing" });
     }
   }
-  if (nodes.some((n) => n.name.length > 63)) {
-    fail(ctx, fieldAt(ctx, ["name"]), "node names <cluster>-<pool>-N must fit in 63 characters; shorten the cluster or pool name");
-  }
+  checkNodeNames(ctx, cluster, nodes);
   return nodes;
 }

@@ -1,12 +1,21 @@
 /** Platform-specific resolution: VPC layout on EKS, vCenter objects on vSphere, bastion on bare metal. */
 import type { PackageSource, PlatformSpec } from "../../spec";
 import { fail, fieldAt, variableAt, type RuleContext } from "../context";
+import { defaultApiTunnelPort } from "../../render/kubeadm/api-tunnel";
 import { resolveEksPlatform } from "./eks-platform";
 
 export { eksSubnets } from "./eks-platform";
 
-function packages(p: { mirror?: string; httpProxy?: string; httpsProxy?: string; noProxy: string[] }): PackageSource {
-  return { mirror: p.mirror ?? null, httpProxy: p.httpProxy ?? null, httpsProxy: p.httpsProxy ?? null, noProxy: p.noProxy };
+function packages(p: { mirror?: string; containerdMirror?: string; httpProxy?: string; httpsProxy?: string; noProxy: string[] }): PackageSource {
+  return { mirror: p.mirror ?? null, containerdMirror: p.containerdMirror ?? null, httpProxy: p.httpProxy ?? null, httpsProxy: p.httpsProxy ?? null, noProxy: p.noProxy };
+}
+
+/** The stack may pin the port (say, when two stacks' default ports collide); it must stay unprivileged. */
+function tunnelPort(ctx: RuleContext): number {
+  const port = ctx.variables.apiTunnelPort as number | undefined;
+  if (port === undefined) return defaultApiTunnelPort(ctx.stackName);
+  if (port < 1024 || port > 65535) fail(ctx, variableAt(ctx, "apiTunnelPort"), "must be a port from 1024 to 65535", { found: String(port) });
+  return port;
 }
 
 export function resolvePlatform(ctx: RuleContext, clusterName: string): PlatformSpec | null {
@@ -56,6 +65,7 @@ export function resolvePlatform(ctx: RuleContext, clusterName: string): Platform
         trustOnFirstUse: p.trustOnFirstUse,
         concurrency: p.concurrency,
         bastion: b ? { address: b.address, port: b.port, user: b.user, hostKey: b.hostKey } : null,
+        apiTunnelPort: tunnelPort(ctx),
       };
     }
   }

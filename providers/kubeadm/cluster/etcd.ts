@@ -60,6 +60,9 @@ const hostOf = (url: string) => {
   }
 };
 
+/** A started member that votes: a learner kubeadm never promoted does not count for quorum. */
+export const isVotingMember = (m: EtcdMember) => m.started && !m.learner;
+
 export function memberAt(members: EtcdMember[], address: string): EtcdMember | undefined {
   return members.find((m) => m.peerUrls.some((u) => hostOf(u) === address));
 }

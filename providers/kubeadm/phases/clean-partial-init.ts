@@ -1,11 +1,16 @@
 /**
- * A first control plane where `kubeadm init` started but never finished (no admin.conf, yet
- * kubeadm's files are there) is reset before init runs again. Nothing can have joined a cluster
- * whose init never finished, unless another control plane holds an admin kubeconfig: then the
- * cluster exists and this host is refused rather than initialised a second time.
+ * A first control plane where `kubeadm init` started but never completed is reset before init
+ * runs again. "Completed" is clusterkit's marker (or the kubeadm-config ConfigMap), never
+ * admin.conf: the most common failure, an API server that never becomes healthy, leaves admin.conf
+ * behind. Nothing can have joined a cluster whose init never completed, unless another control
+ * plane holds an admin kubeconfig: then the cluster exists and this host is refused rather than
+ * initialised a second time. An admin.conf clusterkit did not see being made (no markers) whose
+ * API does not answer is refused too: it may be a running cluster whose API is down right now.
  */
 import { ClusterkitError } from "../../../core/errors";
+import { initCompletePath, initStartedPath } from "../paths";
 import type { Phase } from "../phase";
+import { partialInit } from "../probe";
 import { resetHost } from "../teardown/reset";
 import { facts, invalidate, peerAdmin, where, type NodeContext } from "./node-context";
 
@@ -15,8 +20,8 @@ export async function refuseIfClusterExists(ctx: NodeContext, step: string): Pro
     throw ClusterkitError.failure(
       where(ctx),
       step,
-      `the cluster already exists (control plane ${other.name} holds its admin kubeconfig), but this first control plane has none; refusing to run kubeadm init a second time`,
-      `this host was reset outside clusterkit. Make another control plane the first one in the inventory, or remove this host from it, then run again`,
+      `the cluster already exists (control plane ${other.name} holds its admin kubeconfig), but this host has not completed kubeadm init; refusing to run kubeadm init a second time`,
+      `if this host was reset outside clusterkit, remove it from the inventory (pulumi up), then add it back after a control plane that is in the cluster, so it joins`,
     );
   }
 }
@@ -24,12 +29,19 @@ export async function refuseIfClusterExists(ctx: NodeContext, step: string): Pro
 export const cleanPartialInit: Phase<NodeContext> = {
   name: "clean-partial-init",
   async needed(ctx) {
-    const f = await facts(ctx, this.name);
-    return ctx.inputs.init && !f.adminConf && f.traces;
+    return ctx.inputs.init && partialInit(await facts(ctx, this.name)) !== "none";
   },
   async run(ctx) {
     await refuseIfClusterExists(ctx, this.name);
-    await resetHost(ctx.host, this.name);
+    if (partialInit(await facts(ctx, this.name)) === "ambiguous") {
+      throw ClusterkitError.failure(
+        where(ctx),
+        this.name,
+        `kubeadm init left /etc/kubernetes/admin.conf here, but clusterkit has no record of it completing (${initCompletePath}) or of starting it (${initStartedPath}), and the kubeadm-config ConfigMap cannot be read through the API; refusing to reset a control plane that may belong to a running cluster`,
+        "if the API server is down, bring it back and run again; if kubeadm init never completed on this host, run `kubeadm reset -f` on it, then run again",
+      );
+    }
+    await resetHost(ctx.host, this.name, { unlessExists: initCompletePath });
     invalidate(ctx);
   },
 };

@@ -4,7 +4,7 @@
  * token), and the applied config hash recorded for read() to compare.
  */
 import { shellQuote } from "../../ssh";
-import { appliedHashPath } from "../paths";
+import { appliedHashPath, initCompletePath } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
 import { ephemeralFiles, steadyFiles } from "./files";
@@ -16,12 +16,16 @@ export const finish: Phase<NodeContext> = {
     const [f, stale] = await Promise.all([facts(ctx, this.name), ctx.host.staleFiles(steadyFiles(ctx.inputs), this.name)]);
     if (!kubeadmDone(f, ctx.inputs.init)) return false;
     ctx.staleFiles = stale;
-    return ctx.staleFiles.length > 0 || f.pendingConfig || f.appliedHash !== ctx.inputs.configHash;
+    // An init node of a cluster made before the completion marker (its kubeadm-config ConfigMap
+    // proved init completed) gets the marker, so later runs need not ask the API.
+    ctx.adoptInit = ctx.inputs.init && !f.initComplete;
+    return ctx.staleFiles.length > 0 || f.pendingConfig || f.appliedHash !== ctx.inputs.configHash || ctx.adoptInit;
   },
   async run(ctx) {
     await ctx.host.writeFiles(ctx.staleFiles ?? [], this.name);
     const stale = ephemeralFiles(ctx.inputs).map((x) => shellQuote(x.path));
-    await ctx.host.run(`rm -f ${stale.join(" ")}\nmkdir -p "$(dirname ${appliedHashPath})"\necho ${shellQuote(ctx.inputs.configHash)} > ${appliedHashPath}`, { step: this.name, mutating: true });
+    const adopt = ctx.adoptInit ? `\n[ -f ${initCompletePath} ] || date -u +%Y-%m-%dT%H:%M:%SZ > ${initCompletePath}` : "";
+    await ctx.host.run(`rm -f ${stale.join(" ")}\nmkdir -p "$(dirname ${appliedHashPath})"\necho ${shellQuote(ctx.inputs.configHash)} > ${appliedHashPath}${adopt}`, { step: this.name, mutating: true });
     invalidate(ctx);
   },
 };

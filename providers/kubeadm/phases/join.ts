@@ -4,10 +4,17 @@
  * removed first (a member left by an earlier failed join would count against quorum), as is a node
  * object left under the node's name. The command
  * re-checks under the host's kubeadm lock that the node has not joined meanwhile.
+ *
+ * etcd refuses a new member (even a learner) while any voting member is unreachable. When a dead
+ * control plane is replaced, it has left the inventory and a new host takes its place in the same
+ * `pulumi up`, which deletes the old node only after the new one joined; so before a control-plane
+ * join, a member that belongs to no control plane in the inventory and does not answer is removed,
+ * under the same quorum rule as a removal (its node is deleted later, its unreachable host skipped).
  */
 import { ClusterkitError } from "../../../core/errors";
 import type { RemoteHost } from "../../ssh";
-import { listMembers, memberAt, removeMember } from "../cluster/etcd";
+import { listMembers, memberAt, memberHealth, quorumAfterRemoval, removeMember } from "../cluster/etcd";
+import { log } from "../context";
 import { deleteNode, getNode } from "../cluster/kubectl";
 import { certificateKey, createJoinToken, deleteJoinToken, forgetCertificateKey } from "../cluster/tokens";
 import { kubeletKubeconfigPath, underLock } from "../paths";
@@ -69,6 +76,27 @@ function oneAtATime<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+async function removeDepartedMembers(ctx: NodeContext, a: RemoteHost, step: string): Promise<void> {
+  let members = await listMembers(a, step);
+  const departed = members.filter((m) => !ctx.inputs.controlPlanes.some((c) => memberAt([m], c.address)));
+  if (!departed.length) return;
+  const health = await memberHealth(a, members, step);
+  for (const m of departed.filter((d) => !health.get(d.id))) {
+    const q = quorumAfterRemoval(members, health, m);
+    if (!q.ok) {
+      throw ClusterkitError.failure(
+        where(ctx),
+        step,
+        `etcd member ${m.name || m.id} belongs to no control plane in the inventory and does not answer; etcd admits no new member while it is there, and removing it would leave ${q.healthy} healthy of ${q.remaining}, short of a quorum of ${q.needed}`,
+        "bring enough control planes back first, or restore etcd from a snapshot",
+      );
+    }
+    log(`${ctx.label}: removing etcd member ${m.name || m.id}: no control plane in the inventory has it, and it does not answer`);
+    await removeMember(a, m.id, `${step} (departed etcd member ${m.name || m.id})`);
+    members = members.filter((x) => x.id !== m.id);
+  }
+}
+
 export const joinControlPlane: Phase<NodeContext> = {
   name: "kubeadm-join-control-plane",
   async needed(ctx) {
@@ -80,6 +108,7 @@ export const joinControlPlane: Phase<NodeContext> = {
       const a = await admin(ctx, step);
       const stale = memberAt(await listMembers(a, step), ctx.host.address);
       if (stale) await removeMember(a, stale.id, `${step} (stale etcd member ${stale.name || stale.id})`);
+      await removeDepartedMembers(ctx, a, step);
       const key = await certificateKey(a, ctx.inputs.cluster, step);
       try {
         await runJoin(ctx, a, step, { certificateKey: key });

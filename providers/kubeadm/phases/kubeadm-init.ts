@@ -1,12 +1,15 @@
 /**
  * `kubeadm init` on the first control plane, from the rendered v1beta4 config with a bootstrap
- * token and certificate key made for this run. Never twice: it is skipped when admin.conf exists,
- * refused when another control plane already holds one, and the command itself re-checks under
- * the host's kubeadm lock, so a run orphaned by a dropped connection cannot race a retry.
+ * token and certificate key made for this run. Never twice: it is skipped once init completed
+ * (probe.ts: kubeadmDone), refused when another control plane already holds an admin kubeconfig,
+ * and the command itself re-checks under the host's kubeadm lock, so a run orphaned by a dropped
+ * connection cannot race a retry. The same remote command records that init started and, only
+ * when kubeadm exits 0, that it completed, so the record survives a dropped connection.
  */
 import { deleteJoinToken, rememberCertificateKey, randomBootstrapToken, randomCertificateKey } from "../cluster/tokens";
-import { adminKubeconfigPath, underLock } from "../paths";
+import { initCompletePath, initStartedPath, underLock } from "../paths";
 import type { Phase } from "../phase";
+import { kubeadmDone } from "../probe";
 import { kubeadmConfig } from "./files";
 import { refuseIfClusterExists } from "./clean-partial-init";
 import { facts, invalidate, type NodeContext } from "./node-context";
@@ -16,7 +19,7 @@ const INIT_TIMEOUT_MS = 15 * 60_000;
 export const kubeadmInit: Phase<NodeContext> = {
   name: "kubeadm-init",
   async needed(ctx) {
-    return ctx.inputs.init && !(await facts(ctx, this.name)).adminConf;
+    return ctx.inputs.init && !kubeadmDone(await facts(ctx, this.name), true);
   },
   async run(ctx) {
     await refuseIfClusterExists(ctx, this.name);
@@ -25,7 +28,13 @@ export const kubeadmInit: Phase<NodeContext> = {
     const config = kubeadmConfig(ctx.inputs, { bootstrapToken, certificateKey });
     await ctx.host.writeFile(config, this.name);
     const cmd = ctx.inputs.kubeadmCommand.join(" ");
-    await ctx.host.run(underLock(`if [ -f ${adminKubeconfigPath} ]; then echo "clusterkit: already initialised"; exit 0; fi\n${cmd}`), {
+    const stamp = `date -u +%Y-%m-%dT%H:%M:%SZ`;
+    const script = [
+      `if [ -f ${initCompletePath} ]; then echo "clusterkit: already initialised"; exit 0; fi`,
+      `mkdir -p "$(dirname ${initStartedPath})" && ${stamp} > ${initStartedPath}`,
+      `${cmd} && ${stamp} > ${initCompletePath}`,
+    ].join("\n");
+    await ctx.host.run(underLock(script), {
       step: this.name,
       mutating: true,
       timeoutMs: INIT_TIMEOUT_MS,

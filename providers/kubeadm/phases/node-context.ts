@@ -14,12 +14,14 @@ export interface NodeContext {
   facts: HostFacts | null;
   /** Why clean-half-joined judged the node half-joined. */
   halfJoined?: string;
+  /** finish: record the init completion proven by the kubeadm-config ConfigMap. */
+  adoptInit?: boolean;
   /** Files a phase's check found stale, for its run to write. */
   staleFiles?: RemoteFile[];
 }
 
 export async function facts(ctx: NodeContext, step: string): Promise<HostFacts> {
-  if (!ctx.facts) ctx.facts = await hostFacts(ctx.host, step);
+  if (!ctx.facts) ctx.facts = await hostFacts(ctx.host, step, ctx.inputs.init);
   return ctx.facts;
 }
 

@@ -13,7 +13,7 @@ set -euo pipefail
 
 hd=${1:?host dir}
 # shellcheck source=/dev/null
-source "$hd/host.env" # HOST_NAME HOST_IP HOST_OS HOST_ROLE MACHINE_ID FLEET_SLOT CLUSTER_DIR STANDIN_DIR STANDIN_NODE
+source "$hd/host.env" # HOST_NAME HOST_IP HOST_OS HOST_ROLE HOST_CGROUP MACHINE_ID FLEET_SLOT CLUSTER_DIR STANDIN_DIR STANDIN_NODE
 # The netns side of the veth, from inside (saves an `ip -n` per host outside).
 printf '%s\n' "addr add $HOST_IP/24 dev eth0" "link set eth0 addrgenmode none" "link set eth0 up" "link set lo up" |
   ip -batch -
@@ -33,9 +33,12 @@ for m in /sys/module/*; do
   [[ $m == br_netfilter || $m == overlay ]] || mods+=("$m")
 done
 
-# Phase 1: scratch tmpfs (overlay upper dirs) and mount points that need it.
+# Phase 1: scratch tmpfs (overlay upper dirs) and mount points that need it. /sys/fs/cgroup
+# is what `stat -fc %T` shows on a real server whatever the machine running the tests has: the
+# cgroup2 hierarchy (cgroup2fs), or for a cgroup v1 host the tmpfs v1 mounts its controllers on.
+if [[ ${HOST_CGROUP:-v2} == v1 ]]; then cgroupfs="ck-cgroup /sys/fs/cgroup tmpfs mode=755 0 0"; else cgroupfs="ck-cgroup /sys/fs/cgroup cgroup2 rw 0 0"; fi
 printf '%s\n' "ck-rw $rw tmpfs mode=700 0 0" "ck-srv /srv tmpfs mode=755 0 0" \
-  "ck-sysmodule /sys/module tmpfs mode=755 0 0" >"$hd/fstab.1"
+  "ck-sysmodule /sys/module tmpfs mode=755 0 0" "$cgroupfs" >"$hd/fstab.1"
 mount -a -T "$hd/fstab.1"
 mkdir -p "$rw"/{etc,varlib,usrbin,usrsbin}/{u,w} "$rw/home" /srv/standin-cluster
 # Phase 2: copy-on-write system dirs, private writable dirs, shared state.

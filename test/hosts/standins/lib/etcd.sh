@@ -92,8 +92,9 @@ _etcd_join() {
     # etcd refuses a new member ("unhealthy cluster") until the leader has been
     # connected to a quorum for 5 s, i.e. for 5 s after every join, and while a
     # member is down; kubeadm retries, and so does this.
+    # As a learner, promoted once it caught up (kubeadm's EtcdLearnerMode, on by default since 1.29).
     for ((i = 0; i < 75; i++)); do
-      if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member add "$name" --peer-urls "$peer" 2>&1); then
+      if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member add "$name" --learner --peer-urls "$peer" 2>&1); then
         rc=0
         break
       fi
@@ -108,7 +109,29 @@ _etcd_join() {
   fi
   echo "[etcd] Announced new etcd member joining to the existing etcd cluster"
   echo "[etcd] Creating static Pod manifest for \"etcd\""
-  etcd_start "$name" existing "$initial"
+  etcd_start "$name" existing "$initial" || return 1
+  _etcd_promote "$peer" "$eps"
+}
+
+# _etcd_promote PEER_URL ENDPOINTS: promotes this host's member if it is still a
+# learner. etcd refuses until the learner has caught up with the leader (and,
+# like a member add, for 5 s after every membership change), so it retries.
+_etcd_promote() {
+  local id="" learner="" out i
+  read -r id learner < <(/usr/bin/etcdctl --endpoints "$2" --dial-timeout 2s member list -w simple |
+    awk -F', ' -v p="$1" '$4 == p { print $1, $6 }') || true
+  [[ $learner == true ]] || return 0
+  echo "[etcd] Waiting for the learner member $id to catch up, then promoting it"
+  if standin_should_fail etcd-promote; then
+    echo "error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: etcdserver: can only promote a learner member which is in sync with leader" >&2
+    return 1
+  fi
+  for ((i = 0; i < 100; i++)); do
+    out=$(/usr/bin/etcdctl --endpoints "$2" --dial-timeout 2s member promote "$id" 2>&1) && return 0
+    sleep 0.2
+  done
+  printf 'error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: %s\n' "$(tail -n1 <<<"$out")" >&2
+  return 1
 }
 etcd_join() {
   (

@@ -63,6 +63,17 @@ cluster_get() {
   return 0
 }
 cluster_exists() { [[ -e $CLUSTER/cluster.json ]]; }
+# The API answers: a cluster exists and its init got past wait-control-plane.
+api_serving() { cluster_exists && [[ ! -e $CLUSTER/api-down ]]; }
+
+# configmap_store NAMESPACE NAME KEY VALUE: a v1 ConfigMap as the API keeps it
+# (init's upload-config phase); kubectl get configmap prints it.
+configmap_store() {
+  mkdir -p "$CLUSTER/configmaps/$1"
+  jq -n --arg ns "$1" --arg n "$2" --arg k "$3" --arg v "$4" --arg at "$(iso_time)" \
+    '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $n, namespace: $ns, creationTimestamp: $at}, data: {($k): $v}}' |
+    write_atomic "$CLUSTER/configmaps/$1/$2.json"
+}
 
 # API endpoints that answer: the cluster endpoint and every control plane's :6443.
 api_endpoints() {
@@ -80,7 +91,7 @@ require_admin_kubeconfig() { # require_admin_kubeconfig PATH
     [[ -e $1 ]] && why="permission denied"
     die 1 "failed to load admin kubeconfig: open $1: $why" "To see the stack trace of this error execute with --v=5 or higher"
   fi
-  cluster_exists || die 1 "error execution phase: couldn't create a Kubernetes client from file \"$1\": Get \"https://$(api_server_of "$1")/api?timeout=32s\": dial tcp $(api_server_of "$1"): connect: connection refused"
+  api_serving || die 1 "error execution phase: couldn't create a Kubernetes client from file \"$1\": Get \"https://$(api_server_of "$1")/api?timeout=32s\": dial tcp $(api_server_of "$1"): connect: connection refused"
 }
 api_server_of() { sed -n 's|^ *server: https://||p' "$1" | head -n1; }
 

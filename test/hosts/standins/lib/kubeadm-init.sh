@@ -69,9 +69,12 @@ kubeadm_init() {
   echo "[preflight] This might take a minute or two, depending on the speed of your internet connection"
 
   standin_delay init
-  # A fresh cluster: everything the API (etcd) held is gone.
+  # A fresh cluster identity: everything the API (etcd) held is gone. Until
+  # wait-control-plane passes, nothing answers on the API (see api_serving).
   with_cluster_lock _init_cluster_state "$endpoint" "$k8s_version" "$cluster_name" "$node_name" "$pod_subnet" \
     "$service_subnet" "$cpe"
+  # The phases in kubeadm's order (v1.34): certs, kubeconfig, etcd, control-plane,
+  # kubelet-start, wait-control-plane, upload-config, upload-certs, ...
   echo '[certs] Using certificateDir folder "/etc/kubernetes/pki"'
   local c
   for c in ca apiserver apiserver-kubelet-client front-proxy-ca front-proxy-client etcd/ca etcd/server etcd/peer \
@@ -84,28 +87,37 @@ kubeadm_init() {
   write_control_plane_kubeconfigs "$endpoint" "$adv"
   pki_kubeconfig /etc/kubernetes/kubelet.conf "$endpoint" "system:node:$node_name" "/O=system:nodes/CN=system:node:$node_name"
   for c in admin super-admin kubelet controller-manager scheduler; do echo "[kubeconfig] Writing \"$c.conf\" kubeconfig file"; done
-  write_kubelet_files "$node_name"
   echo '[etcd] Creating static Pod manifest for local etcd in "/etc/kubernetes/manifests"'
   write_manifests "$adv" "$node_name"
+  echo '[control-plane] Using manifest folder "/etc/kubernetes/manifests"'
   for c in kube-apiserver kube-controller-manager kube-scheduler; do echo "[control-plane] Creating static Pod manifest for \"$c\""; done
   echo '[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"'
   echo '[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"'
+  write_kubelet_files "$node_name"
   echo '[kubelet-start] Starting the kubelet'
+  # The kubelet starts the etcd static pod from its manifest.
+  etcd_start "$node_name" new "$node_name=http://$HOST_IP:2380" || die 1 "error execution phase wait-control-plane: etcd did not start"
   echo '[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"'
 
   if standin_should_fail init; then
-    # What a real init leaves behind when the control plane never comes up:
-    # manifests and kubeconfigs in place, so a re-run needs `kubeadm reset`.
+    # What a real init leaves behind when the API server never becomes healthy:
+    # certs, kubeconfigs (admin.conf, super-admin.conf), manifests, the kubelet
+    # files and a running etcd with its data dir; no kubeadm-config ConfigMap,
+    # no Node, no token, and nothing answers on the API. A re-run fails
+    # preflight until `kubeadm reset`.
     die 1 "[control-plane-check] kube-apiserver is not healthy after 4m0.000s" "" \
       "A control plane component may have crashed or exited when started by the container runtime." \
       "error execution phase wait-control-plane: failed while waiting for the control plane to start: kube-apiserver check failed at https://$adv:6443/livez: client rate limiter Wait returned an error: context deadline exceeded" \
       "To see the stack trace of this error execute with --v=5 or higher"
   fi
-  etcd_start "$node_name" new "$node_name=http://$HOST_IP:2380" || die 1 "error execution phase wait-control-plane: etcd did not start"
+  rm -f "$CLUSTER/api-down"
   node_register "$node_name" control-plane "$KUBEADM_VERSION"
   echo "[apiclient] All control plane components are healthy after 0.5s"
   echo '[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace'
+  configmap_store kube-system kubeadm-config ClusterConfiguration "$(printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nclusterName: %s\nkubernetesVersion: %s\ncontrolPlaneEndpoint: %s\nnetworking:\n  podSubnet: %s\n  serviceSubnet: %s\n' \
+    "$cluster_name" "$k8s_version" "$cpe" "$pod_subnet" "$service_subnet")"
   echo '[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster'
+  configmap_store kube-system kubelet-config kubelet "$(cat /var/lib/kubelet/config.yaml)"
   if [[ $upload_certs -eq 1 ]]; then
     cert_key=${cert_key:-$(rand_hex 32)}
     certkey_store "$cert_key"
@@ -131,6 +143,8 @@ kubeadm_init() {
 
 _init_cluster_state() { # ENDPOINT VERSION NAME INIT_NODE POD_SUBNET SERVICE_SUBNET CONTROL_PLANE_ENDPOINT
   rm -f "$CLUSTER"/nodes/*.json "$CLUSTER"/tokens/*.json "$CLUSTER"/csrs/*.json "$CLUSTER/certificate-key.json"
+  rm -rf "$CLUSTER/configmaps"
+  : >"$CLUSTER/api-down"
   pki_init_cluster
   jq -n --arg ep "$1" --arg v "$2" --arg n "$3" --arg node "$4" --arg pod "$5" --arg svc "$6" --arg cpe "$7" \
     --arg hash "$(pki_ca_hash "$CLUSTER/pki/ca.crt")" --arg at "$(iso_time)" \

@@ -61,7 +61,7 @@ kubeadm_join() {
 
   # Discovery: the API must answer at the endpoint and know the token.
   local e ok=0
-  if cluster_exists; then
+  if api_serving; then
     while read -r e; do [[ $e == "$endpoint" ]] && ok=1; done < <(api_endpoints)
   fi
   [[ $ok -eq 1 ]] || die 1 "error execution phase preflight: couldn't validate the identity of the API Server: failed to request the cluster-info ConfigMap: Get \"https://$endpoint/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": dial tcp $endpoint: connect: connection refused" \
@@ -134,11 +134,14 @@ kubeadm_join() {
   echo '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s'
   echo '[kubelet-check] The kubelet is healthy after 501.234ms'
   echo '[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap'
+  # The kubelet registers the Node once its TLS bootstrap is done, before the
+  # control-plane-join phase adds the etcd member (kubeadm's order).
+  node_register "$node_name" "$([[ $cp -eq 1 ]] && echo control-plane || echo worker)" "$KUBEADM_VERSION"
   if [[ $cp -eq 1 ]]; then
+    echo "[control-plane-join] Joining the control plane"
     etcd_join "$node_name" || exit 1
     echo "[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s"
   fi
-  node_register "$node_name" "$([[ $cp -eq 1 ]] && echo control-plane || echo worker)" "$KUBEADM_VERSION"
   if [[ $cp -eq 1 ]]; then
     echo "[mark-control-plane] Marking the node $node_name as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]"
     echo "[mark-control-plane] Marking the node $node_name as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]"

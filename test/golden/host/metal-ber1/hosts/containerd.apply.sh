@@ -58,8 +58,8 @@ if ! command -v containerd >/dev/null; then
       if [[ "$(. /etc/os-release && printf '%s' "${ID:-}")" == fedora ]]; then docker_os=fedora; fi
       install -d -m 0755 /etc/yum.repos.d
       printf '%s\n' '[docker-ce-stable]' 'name=Docker CE Stable' \
-        "baseurl=https://download.docker.com/linux/${docker_os}/\$releasever/\$basearch/stable" \
-        'enabled=1' 'gpgcheck=1' "gpgkey=https://download.docker.com/linux/${docker_os}/gpg" >/etc/yum.repos.d/docker-ce.repo.clusterkit.new
+        'baseurl=https://download.docker.com/linux/'"${docker_os}/\$releasever/\$basearch/stable" \
+        'enabled=1' 'gpgcheck=1' 'gpgkey=https://download.docker.com/linux/'"${docker_os}/gpg" >/etc/yum.repos.d/docker-ce.repo.clusterkit.new
       write_file /etc/yum.repos.d/docker-ce.repo 0644 </etc/yum.repos.d/docker-ce.repo.clusterkit.new
       rm -f /etc/yum.repos.d/docker-ce.repo.clusterkit.new
       dnf -y -q install containerd.io

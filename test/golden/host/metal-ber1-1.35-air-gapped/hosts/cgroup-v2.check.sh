@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# clusterkit host step "cgroup-v2" (check), rendered for stack metal-ber1. Do not edit: re-render instead.
+# Refuses hosts without cgroup v2: the kubelet of Kubernetes 1.35 does not start on cgroup v1.
+# Read-only. Exit 0: already done; 1: needs to run; 2: unsupported host.
+set -euo pipefail
+
+readonly K8S_MINOR='1.35'
+
+fs="$(stat -fc %T /sys/fs/cgroup 2>/dev/null || echo missing)"
+if [[ "$fs" != cgroup2fs ]]; then
+  echo "clusterkit: host $(uname -n) uses cgroup v1 (/sys/fs/cgroup is $fs, not cgroup2fs); the kubelet of Kubernetes $K8S_MINOR refuses to start on cgroup v1. Fix: boot the host with the unified hierarchy (kernel parameter systemd.unified_cgroup_hierarchy=1, then reboot) or use an OS that defaults to cgroup v2 (Debian 11+, Ubuntu 21.10+, RHEL 9+)." >&2
+  exit 2
+fi
+exit 0

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# clusterkit host step "containerd" (apply), rendered for stack metal-ber1. Do not edit: re-render instead.
+# Installs containerd if missing and configures it with SystemdCgroup = true, pulling every image from registry.example.internal:5000/mirror.
+# Idempotent: safe to run again. Exit 0: done.
+set -euo pipefail
+
+export http_proxy='http://proxy.example.com:3128'
+export HTTP_PROXY='http://proxy.example.com:3128'
+export https_proxy='http://proxy.example.com:3128'
+export HTTPS_PROXY='http://proxy.example.com:3128'
+export no_proxy='localhost,127.0.0.1,::1,10.5.0.0/24,10.66.0.0/16,10.128.64.0/20,10.5.0.10,ber1-cp-1,10.5.0.11,ber1-cp-2,10.5.0.12,ber1-cp-3,10.5.0.13,ber1-worker-1,10.5.0.14,ber1-worker-2,10.5.0.15,ber1-worker-3,10.5.0.16,.svc,.cluster.local,corp.example.com'
+export NO_PROXY='localhost,127.0.0.1,::1,10.5.0.0/24,10.66.0.0/16,10.128.64.0/20,10.5.0.10,ber1-cp-1,10.5.0.11,ber1-cp-2,10.5.0.12,ber1-cp-3,10.5.0.13,ber1-worker-1,10.5.0.14,ber1-worker-2,10.5.0.15,ber1-worker-3,10.5.0.16,.svc,.cluster.local,corp.example.com'
+
+# Prints the OS family from /etc/os-release: debian (Debian, Ubuntu) or rhel (RHEL, Rocky, Alma, CentOS Stream, Fedora).
+os_family() {
+  local id id_like
+  # shellcheck source=/dev/null
+  id="$(. /etc/os-release && printf '%s' "${ID:-}")"
+  # shellcheck source=/dev/null
+  id_like="$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")"
+  case " ${id} ${id_like} " in
+    *" debian "* | *" ubuntu "*) echo debian ;;
+    *" rhel "* | *" fedora "* | *" centos "*) echo rhel ;;
+    *)
+      echo "clusterkit: unsupported OS '${id:-unknown}' (ID_LIKE '${id_like}'); supported: Debian/Ubuntu and the RHEL family" >&2
+      return 2
+      ;;
+  esac
+}
+
+# write_file PATH MODE < content: replaces PATH atomically, and only when content or mode differ.
+write_file() {
+  local path="$1" mode="$2" tmp
+  install -d -m 0755 "$(dirname "$path")"
+  tmp="$(mktemp "${path}.clusterkit.XXXXXX")"
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  if [[ -f "$path" ]] && cmp -s "$tmp" "$path" && [[ "$(stat -c %a "$path")" == "${mode#0}" ]]; then
+    rm -f "$tmp"
+    return 0
+  fi
+  mv -f "$tmp" "$path"
+  changed=$((changed + 1))
+}
+
+changed=0
+
+OS_FAMILY="$(os_family)" || exit 2
+readonly OS_FAMILY
+
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "clusterkit: containerd: must run as root (the SSH layer uses sudo)" >&2
+  exit 1
+fi
+
+if ! command -v containerd >/dev/null; then
+  case "$OS_FAMILY" in
+    debian)
+      DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 update
+      DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends containerd
+      ;;
+    rhel)
+      docker_os=rhel
+      # shellcheck source=/dev/null
+      if [[ "$(. /etc/os-release && printf '%s' "${ID:-}")" == fedora ]]; then docker_os=fedora; fi
+      install -d -m 0755 /etc/yum.repos.d
+      printf '%s\n' '[docker-ce-stable]' 'name=Docker CE Stable' \
+        'baseurl=https://packages.example.internal/docker/linux/'"${docker_os}/\$releasever/\$basearch/stable" \
+        'enabled=1' 'gpgcheck=1' 'gpgkey=https://packages.example.internal/docker/linux/'"${docker_os}/gpg" >/etc/yum.repos.d/docker-ce.repo.clusterkit.new
+      write_file /etc/yum.repos.d/docker-ce.repo 0644 </etc/yum.repos.d/docker-ce.repo.clusterkit.new
+      rm -f /etc/yum.repos.d/docker-ce.repo.clusterkit.new
+      dnf -y -q install containerd.io
+      ;;
+  esac
+fi
+restart=0
+if [[ ! -f /etc/containerd/config.toml ]] || ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' /etc/containerd/config.toml; then
+  if [[ -f /etc/containerd/config.toml ]]; then cp -p /etc/containerd/config.toml /etc/containerd/config.toml.clusterkit.bak; fi
+  install -d -m 0755 /etc/containerd
+  containerd config default | sed -E 's/^([[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*)false/\1true/' >/etc/containerd/config.toml.clusterkit.default
+  if ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=' /etc/containerd/config.toml.clusterkit.default; then
+    sed -E -i '/io\.containerd\.(cri\.v1\.runtime|grpc\.v1\.cri).\.containerd\.runtimes\.runc\.options\]/a SystemdCgroup = true' /etc/containerd/config.toml.clusterkit.default
+  fi
+  write_file /etc/containerd/config.toml 0644 </etc/containerd/config.toml.clusterkit.default
+  rm -f /etc/containerd/config.toml.clusterkit.default
+  if ! grep -Eq '^[[:space:]]*SystemdCgroup[[:space:]]*=[[:space:]]*true' /etc/containerd/config.toml; then
+    echo "clusterkit: could not switch /etc/containerd/config.toml to SystemdCgroup = true; set it under the runc options and re-run" >&2
+    exit 1
+  fi
+  restart=1
+fi
+if ! grep -Eq "^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\"']/etc/containerd/certs.d[\"'][[:space:]]*$" /etc/containerd/config.toml; then
+  cp -p /etc/containerd/config.toml /etc/containerd/config.toml.clusterkit.bak
+  sed -E "s|^([[:space:]]*config_path[[:space:]]*=).*$|\1 '/etc/containerd/certs.d'|" /etc/containerd/config.toml >/etc/containerd/config.toml.clusterkit.new
+  if ! grep -Eq '^[[:space:]]*config_path[[:space:]]*=' /etc/containerd/config.toml.clusterkit.new; then
+    sed -E -i "/^[[:space:]]*\[plugins\.(\"io\.containerd\.grpc\.v1\.cri\"|'io\.containerd\.cri\.v1\.images')\.registry\][[:space:]]*$/a config_path = '/etc/containerd/certs.d'" /etc/containerd/config.toml.clusterkit.new
+  fi
+  write_file /etc/containerd/config.toml 0644 </etc/containerd/config.toml.clusterkit.new
+  rm -f /etc/containerd/config.toml.clusterkit.new
+  if ! grep -Eq "^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\"']/etc/containerd/certs.d[\"'][[:space:]]*$" /etc/containerd/config.toml; then
+    echo "clusterkit: could not set config_path = '/etc/containerd/certs.d' in /etc/containerd/config.toml; set it under the CRI registry table and re-run" >&2
+    exit 1
+  fi
+  restart=1
+fi
+write_file /etc/containerd/certs.d/docker.io/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/docker.io"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+write_file /etc/containerd/certs.d/registry.k8s.io/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/registry.k8s.io"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+write_file /etc/containerd/certs.d/quay.io/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/quay.io"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+write_file /etc/containerd/certs.d/ghcr.io/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/ghcr.io"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+write_file /etc/containerd/certs.d/gcr.io/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/gcr.io"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+write_file /etc/containerd/certs.d/public.ecr.aws/hosts.toml 0644 <<'CLUSTERKIT_EOF'
+# clusterkit: pulls of this registry's images go to the image mirror.
+[host."https://registry.example.internal:5000/v2/mirror/public.ecr.aws"]
+  capabilities = ["pull", "resolve"]
+  override_path = true
+CLUSTERKIT_EOF
+systemctl enable containerd >/dev/null 2>&1
+if [[ "$restart" -eq 1 ]] || ! systemctl is-active --quiet containerd; then
+  systemctl restart containerd
+fi
+
+echo "clusterkit: containerd: done (${changed} file(s) changed)"
