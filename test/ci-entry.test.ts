@@ -3,7 +3,9 @@
  * thing: CI runs the README's two commands, and a fork's CI runs `.ci/run` as root on Debian.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
@@ -43,5 +45,21 @@ describe("CI entry point", () => {
     const node = job.steps.find((s: any) => String(s.uses).startsWith("actions/setup-node@"));
     assert.equal(String(node.with["node-version"]), "20");
     assert.ok(fs.existsSync(path.join(repoRoot, ".ci/run")));
+  });
+
+  it("where packages cannot be installed (not root), setup-deps stops at once with one line naming them and the command", { skip: process.getuid?.() === 0 ? false : "needs root to run as another user" }, () => {
+    // A copy another user can read, wherever the clone lives (CI's may sit under /root).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ck-setup-deps-"));
+    fs.chmodSync(dir, 0o755);
+    const script = path.join(dir, "setup-deps.sh");
+    fs.copyFileSync(path.join(repoRoot, "test", "hosts", "setup-deps.sh"), script);
+    fs.chmodSync(script, 0o755);
+    const r = spawnSync("runuser", ["-u", "nobody", "--", "bash", script, "/nonexistent/clusterkit-tool=clusterkit-fake-pkg"], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, "");
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.match(lines[0], /missing Debian packages clusterkit-fake-pkg \(not root\); install them with: sudo apt-get install -y clusterkit-fake-pkg$/);
   });
 });
