@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { utils as sshUtils } from "ssh2";
+import { ed25519FromSeed } from "../../cli/plan/mocks/ed25519";
 import { hostAddress, netnsName, netUp, pidsIn } from "./fleet-net";
 import { claimSlot, cleanLeftovers, teardownSlot } from "./fleet-slots";
 
@@ -189,6 +189,12 @@ function waitForSsh(address: string, deadline: number, exited: () => string | nu
   });
 }
 
+/** A fresh ed25519 pair, private in OpenSSH format, public as an authorized_keys line. */
+function sshKeyPair(comment: string): { private: string; public: string } {
+  const k = ed25519FromSeed(randomBytes(32), comment);
+  return { private: k.privateKeyOpenssh, public: `${k.publicKeyOpenssh.trim()} ${comment}` };
+}
+
 function writeHostDir(dir: string, env: Record<string, string>, spec: HostSpec, authKey: string, hostKey: { private: string; public: string }): void {
   fs.mkdirSync(path.join(dir, "rw"), { recursive: true });
   const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
@@ -240,7 +246,7 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
   for (const [step, ms] of Object.entries(opts.stepDurationsMs ?? {})) {
     fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms ?? 0));
   }
-  const client = sshUtils.generateKeyPairSync("ed25519", { comment: "clusterkit-test-client" });
+  const client = sshKeyPair("clusterkit-test-client");
   const clientKeyPath = path.join(dir, "client_ed25519");
   fs.writeFileSync(clientKeyPath, client.private, { mode: 0o600 });
 
@@ -249,7 +255,7 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
   const booted = specs.map((spec, i) => {
     const hostDir = path.join(dir, "hosts", spec.name);
     const address = hostAddress(slot, i);
-    const hostKey = sshUtils.generateKeyPairSync("ed25519", { comment: `root@${spec.name}` });
+    const hostKey = sshKeyPair(`root@${spec.name}`);
     const osRelease = spec.osRelease ?? "debian";
     writeHostDir(hostDir, {
       HOST_NAME: spec.name, HOST_IP: address, HOST_OS: osRelease, HOST_ROLE: spec.role ?? "", HOST_CGROUP: spec.cgroup ?? "v2",

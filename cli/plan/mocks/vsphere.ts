@@ -6,12 +6,15 @@
  * exists only after deploy (generated keys, VM ids, a DHCP lease) is recorded with `afterApply`;
  * vCenter lookups are not: a real plan reads them before deploying.
  */
-import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
+import { createHash } from "node:crypto";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import { utils as sshUtils } from "ssh2";
 import { parse } from "yaml";
 import { afterApply } from "../known-after-apply";
+import { ed25519FromSeed } from "./ed25519";
 import { registerComputedOutputs, registerInvokeResult } from "../mocks";
+
+export { ed25519FromSeed };
 
 type State = Record<string, unknown>;
 
@@ -19,28 +22,6 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
 const hex = (s: string, len: number) => digest(s).toString("hex").slice(0, len);
 const moid = (prefix: string, s: string) => `${prefix}-${parseInt(hex(s, 6), 16) % 10000}`;
 const uuidOf = (s: string) => hex(s, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-
-/** SSH wire format: a uint32 length, then the bytes. */
-function sshString(b: Buffer | string): Buffer {
-  const buf = typeof b === "string" ? Buffer.from(b) : b;
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(buf.length);
-  return Buffer.concat([len, buf]);
-}
-
-/** An ed25519 key pair from a 32-byte seed, in the OpenSSH formats tls.PrivateKey returns. */
-export function ed25519FromSeed(seed: Buffer, comment = ""): { privateKeyOpenssh: string; publicKeyOpenssh: string } {
-  const pkcs8 = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  const pub = createPublicKey(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })).export({ format: "der", type: "spki" }).subarray(-32);
-  const blob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
-  const check = seed.subarray(0, 4);
-  let section = Buffer.concat([check, check, sshString("ssh-ed25519"), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
-  const pad = (8 - (section.length % 8)) % 8;
-  section = Buffer.concat([section, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), Buffer.from([0, 0, 0, 1]), sshString(blob), sshString(section)]);
-  const lines = body.toString("base64").match(/.{1,70}/g)!.join("\n");
-  return { privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`, publicKeyOpenssh: `ssh-ed25519 ${blob.toString("base64")}\n` };
-}
 
 const fingerprint = (publicKeyOpenssh: string) => `SHA256:${createHash("sha256").update(Buffer.from(publicKeyOpenssh.split(" ")[1], "base64")).digest("base64").replace(/=+$/, "")}`;
 
