@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { ed25519FromSeed } from "../cli/plan/mocks/vsphere";
 import { sshFingerprintSha256 } from "../core/render/cloud-init/fingerprint";
+import { serves as presents } from "../providers/vsphere-node/host-key";
 import { hostKeyRotation } from "../providers/vsphere-node/runtime";
 import type { HostKeyRotationInputs } from "../providers/vsphere-node/types";
-import { SshPool, isSshError } from "../providers/ssh";
+import { isSshError } from "../providers/ssh";
 import { startFleet, type Fleet, type TestHost } from "./hosts/harness";
 
 const newKey = () => {
@@ -42,18 +43,7 @@ describe("HostKeyRotation on a real sshd", () => {
     ...over,
   });
   /** What the host presents: true for `fingerprint`, false for another key. */
-  const serves = async (fingerprint: string) => {
-    const pool = new SshPool({ concurrency: 1 });
-    try {
-      await pool.exec({ name: "vm1", address: host.address, port: 22, user: "clusterkit", hostKey: fingerprint, privateKey: fleet.clientKey.privateKeyPem, trustOnFirstUse: false, bastion: null }, "true", { step: "test", mutating: false, asUser: true });
-      return true;
-    } catch (e) {
-      if (isSshError(e, "host-key")) return false;
-      throw e;
-    } finally {
-      pool.closeAll();
-    }
-  };
+  const serves = (fingerprint: string) => presents(inputs(), fingerprint);
   const keyFile = async () => (await host.exec("cat /etc/ssh/ssh_host_ed25519_key.pub")).stdout.trim();
 
   it("replaces the first-boot key: afterwards the host serves only the lasting key", async () => {

@@ -12,7 +12,7 @@ function target(i: HostKeyRotationInputs, hostKey: string): SshTarget {
 }
 
 /** Whether the host presents `hostKey`; false when it presents another key. */
-async function serves(i: HostKeyRotationInputs, hostKey: string): Promise<boolean> {
+export async function serves(i: HostKeyRotationInputs, hostKey: string): Promise<boolean> {
   // A pool of its own: connections are never shared with a different pin, and close right after.
   const pool = new SshPool({ concurrency: 1 });
   try {

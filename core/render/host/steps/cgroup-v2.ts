@@ -23,23 +23,11 @@ if [[ "$fs" != cgroup2fs ]]; then
   echo "clusterkit: host $(uname -n) uses cgroup v1 (/sys/fs/cgroup is $fs, not cgroup2fs); the kubelet of Kubernetes $K8S_MINOR refuses to start on cgroup v1. Fix: ${fix}." >&2
   exit 2
 fi`;
-  const check = script({
-    step: "cgroup-v2",
-    kind: "check",
-    stack: spec.stack,
-    summary,
-    vars: { K8S_MINOR: spec.kubernetes.minor },
-    body: `${refusal}\nexit 0`,
-  });
+  const render = (kind: "check" | "apply", body: string) =>
+    script({ step: "cgroup-v2", kind, stack: spec.stack, summary, vars: { K8S_MINOR: spec.kubernetes.minor }, body });
   // The check only answers done (v2) or unsupported (v1): there is nothing to apply, and a host
   // cannot be switched to v2 without a reboot clusterkit will not do on its own.
-  const apply = script({
-    step: "cgroup-v2",
-    kind: "apply",
-    stack: spec.stack,
-    summary,
-    vars: { K8S_MINOR: spec.kubernetes.minor },
-    body: refusal,
-  });
+  const check = render("check", `${refusal}\nexit 0`);
+  const apply = render("apply", refusal);
   return { name: "cgroup-v2", description: `cgroup v2 (required by the kubelet from Kubernetes ${kubeletRefusesCgroupV1From})`, check, apply };
 }
