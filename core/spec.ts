@@ -84,6 +84,10 @@ export interface EksPlatformSpec {
   azs: string[];
   /** Access entries beyond the cluster creator's. */
   access: EksAccessEntry[];
+  /** The cluster's upgrade policy: what AWS does when its minor leaves standard support. */
+  supportType: "extended" | "standard";
+  /** Where kubernetesVersion is set (the stack file when it overrides it), for the version guard's refusals. */
+  versionSource: { file: string; path: string };
   vpc:
     | { kind: "new"; cidr: string; publicSubnets: EksSubnet[]; privateSubnets: EksSubnet[] }
     | { kind: "existing"; vpcId: string; privateSubnetIds: string[]; publicSubnetIds: string[] };
@@ -199,6 +203,10 @@ export interface ClusterSpec {
   /** Where images and charts come from; null fields: upstream. OS packages: `platform.packages`. */
   mirrors: Mirrors;
   security: Security;
+  /** Rolling Kubernetes upgrades on kubeadm platforms. */
+  upgrades: { workerBatchSize: number; drainTimeoutSeconds: number };
+  /** kubeadm platforms: certificates are renewed when fewer days than this are left. */
+  certificates: { renewBeforeDays: number };
   /** All filled-in region variables, defaults applied. */
   variables: Record<string, unknown>;
   /** Applied to every resource that takes tags or labels. */

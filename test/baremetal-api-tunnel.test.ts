@@ -18,6 +18,7 @@ import { isSshError } from "../providers/ssh/errors";
 import { ApiTunnel } from "../providers/ssh/tunnel";
 import { startFleet, type Fleet } from "./hosts/harness";
 import { netnsName } from "./hosts/fleet-net";
+import { writeBastionStack } from "./support/bastion-stack";
 import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
 
 const STACK = "metal-tun";
@@ -94,17 +95,8 @@ describe("API tunnel through the bastion (runner cannot route to the VIP)", () =
 
     // A bare-metal stack at this site, resolved by the real loader like the program and the CLI do.
     project = tempProject("clusterkit-tunnel-project-");
-    const net3 = `10.77.${fleet.slot}`;
     const b = fleet.host("bastion");
-    const config = parse(project.read("stacks/Pulumi.metal-ber1.yaml")).config;
-    const v = config["clusterkit:variables"];
-    v.nodeCidr = `${net3}.0/24`;
-    v.controlPlaneVip = vip;
-    v.ingressAddressPool = `${net3}.240-${net3}.250`;
-    v.hosts = v.hosts.map((h: { address: string }, i: number) => ({ ...h, address: i === 0 ? cp1.address : `${net3}.${30 + i}` }));
-    v.bastion = { address: b.address, user: "root", hostKey: b.hostKeyFingerprint };
-    v.apiTunnelPort = await freePort();
-    project.write(`stacks/Pulumi.${STACK}.yaml`, stringify({ config }));
+    writeBastionStack(project, STACK, { slot: fleet.slot, vip, cp1, bastion: b }, { hostKey: b.hostKeyFingerprint, apiTunnelPort: await freePort() });
     plan = apiTunnelPlan(loadStackAlone(project.root, STACK).spec)!;
   });
 

@@ -89,6 +89,24 @@ describe("bare metal over SSH: control-plane membership", () => {
     assert.deepEqual(again.updated, []);
   });
 
+  it("a joined control plane that must join again while listed first is refused before kubeadm runs; listed after one in the cluster, it rejoins", async () => {
+    await c.fleet.host("cp-2").exec("kubeadm reset -f >/dev/null 2>&1"); // behind clusterkit's back
+    await c.refresh(); // as `pulumi up --refresh` would: the drift makes the node update
+    assert.ok(c.nodeState.get("cp-2")!.observed.drift.includes("the node has not joined"));
+    const before = await c.calls();
+    const refused = await c.up(undefined, c.inventory("cp-2", "cp-4", "cp-5", "w-1"));
+    assert.deepEqual([...refused.errors.keys()], ["cp-2"]);
+    const msg = refused.errors.get("cp-2")!.message;
+    assert.match(msg, /check-rendering: cp-2 joined this cluster and has to join again, but it is now the first control plane in the inventory, for which clusterkit renders kubeadm init/);
+    assert.match(msg, /list a control plane that is in the cluster before cp-2 for this run/);
+    const cp2 = ((await c.calls()).get("cp-2") ?? []).slice(before.get("cp-2")!.length).map(describeCall);
+    assert.deepEqual(cp2.filter((x) => /^kubeadm (init|join|reset)/.test(x)), [], "kubeadm did not run on cp-2");
+
+    const r = await c.up(undefined, c.inventory("cp-4", "cp-2", "cp-5", "w-1"));
+    assert.deepEqual(errorsOf(r), [], c.logs.slice(-15).join("\n"));
+    assert.deepEqual(await members("cp-4"), { "cp-2": "voting", "cp-4": "voting", "cp-5": "voting" });
+  });
+
   it("no token, certificate key, private key or kubeconfig in logs or errors", () => {
     const secrets = secretsSeen(capture.exchanges, c.fleet.clientKey.privateKeyPem);
     assert.deepEqual(leaks([{ where: "provider log", text: c.logs.join("\n") }, { where: "errors", text: c.errors.join("\n") }], secrets), []);

@@ -70,8 +70,15 @@ describe("diff", () => {
     assert.equal(diffNode({ ...node, observed: { ...unobserved, drift: ["the node has not joined"] } }, node).changes, true);
   });
 
-  it("a Kubernetes version change fails: upgrades are not built yet", () => {
-    assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.35.0" }), /changing Kubernetes from 1\.34\.1 to 1\.35\.0 needs an upgrade.*upgrades are not built yet/s);
+  it("a Kubernetes version one minor or patch up is an upgrade (an update); two minors up or down is refused", () => {
+    const up = { ...node, kubernetesVersion: "1.35.0", clusterConfigHash: "v2:c1-at-1.35", configHash: "h2", clusterConfigBase: "b1" };
+    assert.deepEqual(diffNode({ ...node, clusterConfigBase: "b1" }, up), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.equal(diffNode(node, { ...node, kubernetesVersion: "1.34.3" }).changes, true, "a patch release");
+    assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.36.3" }), /runs Kubernetes 1\.34\.1; 1\.36\.3 is 2 minors ahead, and kubeadm upgrades one minor at a time/);
+    assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.33.5" }), /going back to 1\.33\.5 is a downgrade/);
+    assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.34.0" }), /downgrade/);
+    // Something else in the cluster-wide configuration changed along with the version: refused.
+    assert.throws(() => diffNode({ ...node, clusterConfigBase: "b1" }, { ...up, clusterConfigBase: "b2" }), /reconfiguring a running cluster is not built yet/);
   });
 
   it("a change of the cluster-wide kubeadm configuration fails on any control plane that recorded its hash, not on workers", () => {
@@ -148,8 +155,26 @@ describe("parsing what the hosts print", () => {
   });
 
   it("the facts probe", () => {
-    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nkubeadm_config=1\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
-    assert.deepEqual(f, { adminConf: true, kubeletConf: true, apiServerManifest: false, traces: true, pendingConfig: false, initStarted: true, initComplete: false, kubeadmConfigMap: true, appliedHash: "abc", kubeletVersion: "v1.34.1", kubeadmVersion: "v1.34.1", kubeletActive: true });
+    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nrestart_pending=1\nreload_pending=0\nkubeadm_config=1\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
+    assert.deepEqual(f, {
+      adminConf: true,
+      kubeletConf: true,
+      apiServerManifest: false,
+      traces: true,
+      pendingConfig: false,
+      initStarted: true,
+      initComplete: false,
+      kubeadmConfigMap: true,
+      apiServerRestartPending: true,
+      authnReloadPending: false,
+      upgradeTarget: null,
+      upgradeKubeadmDone: null,
+      upgradeCordoned: false,
+      appliedHash: "abc",
+      kubeletVersion: "v1.34.1",
+      kubeadmVersion: "v1.34.1",
+      kubeletActive: true,
+    });
     assert.equal(parseFacts("applied=\nkubelet=\nactive=inactive").appliedHash, null);
   });
 });

@@ -2,7 +2,8 @@
  * `clusterkit drift`: a preview-only refresh of every selected stack through the Pulumi Automation
  * API, a few at a time, each with a deadline. Exit 0: no drift; 1: drift found; 2: a stack could
  * not be checked (auth failure, stack not found, timeout), or bad input. Pulumi's own exit codes
- * do not make that distinction, so it is read from the engine events and the CLI's errors.
+ * do not make that distinction, so it is read from the engine events and the CLI's errors. A stack
+ * behind a bastion is refreshed with its API tunnel open (cli/drift/stack-tunnel.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,6 +18,7 @@ import type { PulumiCli } from "../drift/check-stack";
 import { requirePulumi } from "../drift/find-pulumi";
 import type { Runner } from "../main";
 import { printIssues, type Io } from "../output";
+import { readSshKeyFile } from "../stack-tunnel";
 
 interface Options {
   stacks?: string;
@@ -26,6 +28,7 @@ interface Options {
   markdown?: string;
   timeout: string;
   pulumiRoot?: string;
+  sshKey?: string;
 }
 
 function positiveInt(text: string, option: string, max: number): number {
@@ -67,11 +70,13 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   const timeout = positiveInt(opts.timeout, "--timeout", 24 * 3600);
   const shard = opts.shard ? parseShard(opts.shard) : null;
   const selected = selectStacks(listStacks(root), opts.stacks, shard);
+  const keyFromFile = opts.sshKey ? readSshKeyFile(opts.sshKey, cwd) : null;
   const pulumiRoot = opts.pulumiRoot ? path.resolve(cwd, opts.pulumiRoot) : process.env.CLUSTERKIT_PULUMI_ROOT || undefined;
   if (selected.length) requirePulumi(pulumiRoot ? { dir: pulumiRoot, from: opts.pulumiRoot ? "--pulumi-root" : "CLUSTERKIT_PULUMI_ROOT" } : null);
 
   // The Automation API is loaded only here, so the other commands start without it.
   const { checkStack, openPulumi } = require("../drift/check-stack") as typeof import("../drift/check-stack");
+  const { withApiTunnel } = require("../drift/stack-tunnel") as typeof import("../drift/stack-tunnel");
   let cli: PulumiCli | null = null;
   let cliError: string | null = null;
   if (selected.length) {
@@ -87,7 +92,10 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   const results: StackDrift[] = await Promise.all(
     selected.map((name) =>
       limit(async (): Promise<StackDrift> => {
-        const result = cli ? await checkStack(cli, name, timeout) : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
+        const pulumi = cli;
+        const result = pulumi
+          ? await withApiTunnel({ root, cli: pulumi, keyFromFile, log: (line) => io.err(line) }, name, () => checkStack(pulumi, name, timeout))
+          : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
         io.err(`  ${name}: ${result.status}${result.error ? ` (${result.error.kind})` : ""}`);
         return result;
       }),
@@ -111,6 +119,7 @@ export function driftCommand(program: Command, io: Io, run: Runner): void {
     .option("--markdown <file>", "write the report as Markdown; appended when the file is $GITHUB_STEP_SUMMARY")
     .option("--timeout <seconds>", "give up on a stack after this long", "900")
     .option("--pulumi-root <dir>", "use the Pulumi CLI in <dir>/bin instead of the one on PATH (also CLUSTERKIT_PULUMI_ROOT)")
+    .option("--ssh-key <file>", "SSH private key for the bastions of stacks reached through an API tunnel (default: each stack's secret clusterkit:sshPrivateKey, read through the Pulumi CLI)")
     .action(
       run(async (opts: Options) => {
         try {

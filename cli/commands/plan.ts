@@ -1,22 +1,23 @@
 /**
  * `clusterkit plan`: runs the real Pulumi program offline under the SDK's mocks (no Pulumi CLI, no
- * credentials) and shows what `pulumi up` would create. Validation runs first; invalid input exits
- * 2 and writes nothing.
+ * credentials) and shows what `pulumi up` would create, or, with `--state`, what it would change
+ * compared with a state export. Validation runs first; invalid input exits 2 and writes nothing,
+ * and so does a plan in which a provider's diff refuses a change (`pulumi up` would stop there).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { ClusterkitError, ExitCode, formatWarning } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
-import { stackFileName } from "../../core/load/stack-file";
-import { readYaml } from "../../core/load/yaml-file";
 import { renderArtifacts } from "../../core/render/artifacts";
 import { eksApiAccessNote } from "../../core/render/eks/api-access-note";
 import type { Runner } from "../main";
 import { errorDocument, printWarnings, type Io } from "../output";
 import { redactAfterApply } from "../plan/known-after-apply";
 import { AFTER_APPLY, SECRET } from "../plan/markers";
+import { offlineConfig } from "../plan/offline-config";
 import { renderTree } from "../plan/render-tree";
+import { loadStateExport } from "../plan/state-file";
 import { wrapLine } from "../plan/wrap";
 import { stackNameArg } from "../stack-name";
 
@@ -25,6 +26,8 @@ interface Options {
   json?: boolean;
   out?: string;
   wide?: boolean;
+  /** A `pulumi stack export` file, or `-` for stdin: show changes against it. */
+  state?: string;
 }
 
 /** Where the text plan wraps: the terminal's width, else $COLUMNS, else 120 (files, pipes, CI logs). */
@@ -33,32 +36,13 @@ function planWidth(): number {
   return columns && columns >= 60 ? columns : 120;
 }
 
-/** Stack config as the Pulumi runtime would hand it over, with placeholders for every secret. */
-function offlineConfig(root: string, stack: string, secretKeysNeeded: string[]): { config: Record<string, string>; secretKeys: string[] } {
-  const file = stackFileName(stack);
-  const raw = (readYaml(path.join(root, file), file) as { config?: Record<string, unknown> }).config ?? {};
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(raw)) {
-    if (value && typeof value === "object" && "secure" in value) {
-      config[key] = `offline-plan-placeholder-for-${key}`;
-      secretKeys.push(key);
-    } else config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  for (const key of secretKeysNeeded) {
-    if (!(key in config)) {
-      config[key] = `offline-plan-placeholder-for-${key}`;
-      secretKeys.push(key);
-    }
-  }
-  return { config, secretKeys };
-}
-
 export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promise<number> {
   const root = findProjectRoot(cwd);
   // This stack on its own: other stacks' drafts and overlaps only warn; validate is the fleet gate.
   const { spec, warnings } = loadStackAlone(root, opts.stack);
   printWarnings(io, warnings);
+  // Read and checked before anything runs: a wrong state file is invalid input like a wrong stack.
+  const state = opts.state ? loadStateExport(opts.state, spec.stack, cwd) : null;
 
   const { config, secretKeys } = offlineConfig(root, opts.stack, spec.secrets.map((s) => s.key));
   if (!opts.json) io.err(`Planning stack ${spec.stack} offline (Pulumi SDK mocks; nothing is contacted, nothing is created)...`);
@@ -79,7 +63,11 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
   const sdkLines = run.log.filter((line) => !ours(line));
   if (sdkLines.length && !opts.json) io.err(`note: the Pulumi SDK logged ${sdkLines.length} message(s) while planning; \`clusterkit plan --json\` lists them under "log".`);
 
-  if (outDir) {
+  // Loaded on use, like the program runner: it loads the providers' diff code.
+  const changes = state ? await (require("../plan/state-diff") as typeof import("../plan/state-diff")).diffAgainstState(run, state) : null;
+  // `pulumi up` would stop at a refused change: the stack's input must change first.
+  const refused = changes?.summary.refuse ?? 0;
+  if (outDir && !refused) {
     for (const a of artifacts) {
       const target = path.join(outDir, a.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -102,20 +90,32 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
           outputs: run.outputs,
           log: run.log,
           artifacts: artifacts.map((a) => a.path),
+          ...(changes ? { changes } : {}),
         },
         null,
         2,
       ),
     );
-    return ExitCode.ok;
+    return refused ? ExitCode.invalidInput : ExitCode.ok;
   }
   io.out(`Plan for stack ${spec.stack}: blueprint ${spec.blueprint}, ${spec.platform.kind}, region ${spec.region}, Kubernetes ${spec.kubernetes.version}`);
   const apiAccess = eksApiAccessNote(spec);
   if (apiAccess) io.out(`API access: ${apiAccess}`);
   const width = planWidth();
   const legend = `Secrets are shown as ${SECRET}, values that exist only after deploy as ${AFTER_APPLY}. Cluster tags: ${JSON.stringify(spec.tags)}`;
+  if (!changes) {
+    const creation = `This plan shows a creation: every resource as \`pulumi up\` would create it in an empty stack. To see what it would change in a deployed stack: \`pulumi stack export --stack ${spec.stack} > state.json && clusterkit plan --stack ${spec.stack} --state state.json\``;
+    io.out((opts.wide ? [creation] : wrapLine("", creation, "    ", width)).join("\n"));
+  }
   io.out(`${(opts.wide ? [legend] : wrapLine("", legend, "    ", width)).join("\n")}\n`);
-  io.out(renderTree(run, spec.tags, { wide: opts.wide, width }));
+  if (changes) {
+    const { renderChanges } = require("../plan/render-changes") as typeof import("../plan/render-changes");
+    io.out(renderChanges(changes, run, spec.stack, { wide: !!opts.wide, width, clusterTags: spec.tags }));
+    if (refused) {
+      io.err(`${refused} change(s) would be refused by \`pulumi up\` (shown with "!" above); change the stack or blueprint as the message says.${opts.out ? ` Nothing was written to ${opts.out}.` : ""}`);
+      return ExitCode.invalidInput;
+    }
+  } else io.out(renderTree(run, spec.tags, { wide: opts.wide, width }));
   if (opts.out) {
     const folders = [...new Set(artifacts.map((a) => a.path.split("/")[0]))];
     io.out(`\nWrote ${artifacts.length} artifact(s) to ${opts.out}: ${folders.join(", ")}`);
@@ -126,11 +126,12 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
 export function planCommand(program: Command, io: Io, run: Runner): void {
   program
     .command("plan")
-    .description("Show the resources `pulumi up` would create for a stack, offline: no Pulumi CLI, no credentials.")
+    .description("Show the resources `pulumi up` would create for a stack (or, with --state, change), offline: no Pulumi CLI, no credentials.")
     .requiredOption("-s, --stack <name>", "the stack to plan (stacks/Pulumi.<name>.yaml)")
     .option("--json", "print a machine-readable plan (see docs/json-output.md)")
     .option("--out <dir>", "also write the rendered artifacts (kubeadm configs, cloud-init, Helm values, manifests) to this folder")
     .option("--wide", "print each input on one line, however long, instead of wrapping at the terminal width")
+    .option("--state <file>", "show what `pulumi up` would change compared with this `pulumi stack export` file (`-`: stdin)")
     .action(
       // Invalid input (ClusterkitError) is printed and turned into exit 2 by cli/main.ts, like every
       // command; with --json it is the same JSON error document `validate --json` prints.

@@ -5,18 +5,16 @@
  * need it from here: in the foreground until Ctrl-C, or around one command whose exit code it returns.
  */
 import { spawn, execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import type { Command } from "commander";
 import { ClusterkitError, ExitCode } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { stackFileName } from "../../core/load/stack-file";
 import { apiTunnelPlan, type ApiTunnelPlan } from "../../core/render/kubeadm/api-tunnel";
-import { ApiTunnel } from "../../providers/ssh/tunnel";
 import type { Runner } from "../main";
 import type { Io } from "../output";
 import { stackNameArg } from "../stack-name";
+import { openStackTunnel, readSshKeyFile, tunnelOpenedLine } from "../stack-tunnel";
 
 interface Options {
   stack: string;
@@ -41,13 +39,7 @@ export function tunnelPlanFor(root: string, stack: string): ApiTunnelPlan {
 
 /** The key from --ssh-key, else the stack's secret through the Pulumi CLI; never printed. */
 export function sshKeyFor(root: string, stack: string, file: string | undefined): string {
-  if (file) {
-    try {
-      return fs.readFileSync(path.resolve(file), "utf8");
-    } catch (e) {
-      throw new ClusterkitError([{ file: "(command line)", path: "--ssh-key", message: `cannot read the key file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, found: JSON.stringify(file) }]);
-    }
-  }
+  if (file) return readSshKeyFile(file);
   try {
     return execFileSync("pulumi", ["config", "get", "clusterkit:sshPrivateKey", "--stack", stack], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
   } catch {
@@ -62,17 +54,6 @@ export function sshKeyFor(root: string, stack: string, file: string | undefined)
   }
 }
 
-export function openStackTunnel(plan: ApiTunnelPlan, privateKey: string): Promise<ApiTunnel> {
-  const b = plan.bastion;
-  return ApiTunnel.open({
-    bastion: { address: b.address, port: b.port, user: b.user, hostKey: b.hostKey ?? "" },
-    privateKey,
-    target: { host: plan.targetHost, port: plan.targetPort },
-    localPort: plan.localPort,
-    holdProcess: true,
-  });
-}
-
 const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export async function runTunnel(io: Io, opts: Options, command: string[], cwd = process.cwd()): Promise<number> {
@@ -80,8 +61,7 @@ export async function runTunnel(io: Io, opts: Options, command: string[], cwd = 
   const stack = stackNameArg(opts.stack);
   const plan = tunnelPlanFor(root, stack);
   const tunnel = await openStackTunnel(plan, sshKeyFor(root, stack, opts.sshKey));
-  const b = plan.bastion;
-  io.err(`API tunnel for ${stack}: ${tunnel.url} -> ${plan.targetHost}:${plan.targetPort} through ${b.user}@${b.address}:${b.port} (certificate checked as ${plan.serverName})`);
+  io.err(tunnelOpenedLine(stack, plan, tunnel));
   try {
     if (!command.length) {
       io.err("Holding it open for pulumi refresh/destroy and kubectl; Ctrl-C stops it.");

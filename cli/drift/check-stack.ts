@@ -7,7 +7,7 @@
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError, type EngineEvent } from "@pulumi/pulumi/automation";
 import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics } from "../../core/fleet/drift-events";
 import { classifyFailure } from "../../core/fleet/drift-errors";
-import type { StackDrift } from "../../core/fleet/drift-report";
+import type { StackDrift, StackError } from "../../core/fleet/drift-report";
 
 export interface PulumiCli {
   workspace: LocalWorkspace;
@@ -28,8 +28,12 @@ export async function openPulumi(projectRoot: string, pulumiRoot?: string): Prom
 const CANCEL_GRACE_MS = 10_000;
 
 /** A CommandError's message carries the CLI's exit code, stdout and stderr. */
-function failureText(e: unknown): string {
+export function failureText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+export function stackNotFound(name: string): StackError {
+  return { kind: "stack-not-found", message: `no stack named '${name}' found: it has not been deployed (pulumi stack init ${name}) or it lives in another backend or organization` };
 }
 
 export async function checkStack(cli: PulumiCli, name: string, timeoutSeconds: number): Promise<StackDrift> {
@@ -69,7 +73,7 @@ export async function checkStack(cli: PulumiCli, name: string, timeoutSeconds: n
     const diagnostics = errorDiagnostics(events);
     const error =
       first.error instanceof StackNotFoundError
-        ? { kind: "stack-not-found" as const, message: `no stack named '${name}' found: it has not been deployed (pulumi stack init ${name}) or it lives in another backend or organization` }
+        ? stackNotFound(name)
         : classifyFailure(failureText(first.error), diagnostics, null);
     return { stack: name, status: "error", durationSeconds: elapsed(), changeSummary: changeSummaryFromEvents(events), resources: [], error };
   }

@@ -25,6 +25,8 @@ export interface ProgramRun {
   log: string[];
   /** Values the mocks invented for outputs that exist only after deploy (see known-after-apply.ts). */
   afterApply: string[];
+  /** Per URN, the inputs the engine keeps from state (`ignoreChanges`); only a diff against state needs them. */
+  ignoreChanges?: Record<string, string[]>;
 }
 
 /** Without an engine, pulumi.log writes to the console; collect those lines instead. */
@@ -49,6 +51,7 @@ interface Recorded {
   parent: pulumi.Resource | undefined;
   custom: boolean;
   dependsOn: pulumi.Resource[];
+  ignoreChanges: string[];
   props: Record<string, unknown>;
 }
 
@@ -58,9 +61,11 @@ export async function runProgramOffline(opts: {
   stack: string;
   config: Record<string, string>;
   secretKeys: string[];
+  /** planMocks unless given (a test records what the mocks return, to build a state export from it). */
+  mocks?: pulumi.runtime.Mocks;
 }): Promise<ProgramRun> {
   takeAfterApply(); // what an earlier run in this process invented is not this run's
-  await pulumi.runtime.setMocks(planMocks, opts.project, opts.stack, false);
+  await pulumi.runtime.setMocks(opts.mocks ?? planMocks, opts.project, opts.stack, false);
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
   const recorded: Recorded[] = [];
   let exportsObj: Record<string, unknown> = {};
@@ -75,6 +80,7 @@ export async function runProgramOffline(opts: {
         parent: args.opts.parent,
         custom: false, // known only once the constructor has finished; filled in below
         dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []).filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)),
+        ignoreChanges: (args.opts as pulumi.CustomResourceOptions).ignoreChanges ?? [],
         props: (args.props ?? {}) as Record<string, unknown>,
       });
       return undefined;
@@ -96,7 +102,9 @@ export async function runProgramOffline(opts: {
   const urnOf = (res: pulumi.Resource) => urns.get(res);
 
   const resources: PlannedResource[] = [];
+  const ignoreChanges: Record<string, string[]> = {};
   for (const r of recorded) {
+    if (r.ignoreChanges.length) ignoreChanges[urns.get(r.resource)!] = [...r.ignoreChanges];
     const inputs = (await settle(Object.fromEntries(Object.entries(r.props).filter(([k]) => !hiddenInputs.has(k))), urnOf)) as Record<string, unknown>;
     resources.push({
       urn: urns.get(r.resource)!,
@@ -109,5 +117,5 @@ export async function runProgramOffline(opts: {
     });
   }
   const outputs = (await settle(Object.fromEntries(Object.entries(exportsObj).filter(([k]) => k !== "default")), urnOf)) as Record<string, unknown>;
-  return { resources, outputs, log, afterApply: takeAfterApply() };
+  return { resources, outputs, log, afterApply: takeAfterApply(), ignoreChanges };
 }

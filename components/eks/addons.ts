@@ -1,10 +1,13 @@
 /**
  * EKS managed add-ons at pinned versions. The networking ones are created before the nodes so
- * nodes come up Ready; CoreDNS and the EBS CSI driver wait for nodes to run on.
+ * nodes come up Ready; CoreDNS and the EBS CSI driver wait for nodes to run on. Each depends on the
+ * cluster outright: on an upgrade they move to the new minor's pins only once the control plane
+ * has (EKS refuses add-on updates while the cluster updates).
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ManagedAddonPlan } from "../../core/render/eks/addons";
+import { addonTimeouts } from "../../core/render/eks/timeouts";
 import { named, type EksBuildContext } from "./context";
 import type { Irsa } from "./irsa";
 
@@ -24,6 +27,6 @@ export function createAddon(ctx: EksBuildContext, cluster: aws.eks.Cluster, plan
       resolveConflictsOnUpdate: "OVERWRITE",
       tags: named(ctx, name),
     },
-    ctx.opts({ dependsOn: [...dependsOn, ...(role?.attachments ?? [])] }),
+    ctx.opts({ dependsOn: [cluster, ...dependsOn, ...(role?.attachments ?? [])], customTimeouts: addonTimeouts }),
   );
 }

@@ -2,11 +2,14 @@
  * The EKS control plane: private endpoint unless a public one is opted into with an allow-list,
  * secrets envelope-encrypted with the customer key, control-plane logs kept for a bounded time,
  * access entries alongside the aws-auth ConfigMap, and no self-managed add-ons (we install the
- * managed, pinned ones instead).
+ * managed, pinned ones instead). Its version changes only by steps EKS takes, checked by the version
+ * guard in the preview.
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EksClusterArgs } from "../../core/render/eks/args";
+import { controlPlaneTimeouts } from "../../core/render/eks/timeouts";
+import { EksVersionGuard } from "../../providers/eks-version/resources";
 import { named, type EksBuildContext } from "./context";
 
 export interface ControlPlaneInputs {
@@ -15,6 +18,20 @@ export interface ControlPlaneInputs {
   keyArn: pulumi.Output<string>;
   /** IAM attachments and the KMS grant: deleting the cluster needs them too, so they must outlive it. */
   dependsOn: pulumi.Resource[];
+}
+
+/**
+ * Remembers the minor of the last `pulumi up`; its diff refuses a version change EKS cannot take
+ * (see core/eks/version-step.ts) before the cluster, which depends on it, changes.
+ */
+function versionGuard(ctx: EksBuildContext, args: EksClusterArgs): EksVersionGuard {
+  const opts = ctx.opts();
+  return new EksVersionGuard(
+    `${ctx.name}-version`,
+    { ...args.versionGuard, clusterName: args.clusterName, version: args.version },
+    // clusterkit's own resource: no AWS provider.
+    { parent: opts.parent },
+  );
 }
 
 export function createControlPlane(ctx: EksBuildContext, args: EksClusterArgs, inputs: ControlPlaneInputs): aws.eks.Cluster {
@@ -41,8 +58,9 @@ export function createControlPlane(ctx: EksBuildContext, args: EksClusterArgs, i
       accessConfig: { authenticationMode: args.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
       kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceIpv4Cidr },
       bootstrapSelfManagedAddons: false,
+      upgradePolicy: args.upgradePolicy,
       tags: named(ctx, args.clusterName),
     },
-    ctx.opts({ dependsOn: [logGroup, ...inputs.dependsOn] }),
+    ctx.opts({ dependsOn: [versionGuard(ctx, args), logGroup, ...inputs.dependsOn], customTimeouts: controlPlaneTimeouts }),
   );
 }

@@ -162,6 +162,8 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     oidc: bp.oidc ?? null,
     mirrors,
     security: bp.security,
+    upgrades: bp.upgrades,
+    certificates: bp.certificates,
     variables: filled.values,
     tags: tagsFor(bp, name, stack, filled.values),
     secrets: secretRefs(bp, stack.config),

@@ -57,6 +57,19 @@ export const nodePoolSchema = z.strictObject({
 });
 export type NodePoolInput = z.output<typeof nodePoolSchema>;
 
+/** How `pulumi up` rolls a Kubernetes upgrade over a kubeadm cluster (control planes always go one at a time). */
+export const upgradesSchema = z.strictObject({
+  /** Workers upgraded at once, like k0sctl's worker disruption: each is drained, upgraded and back Ready before its slot frees. */
+  workerBatchSize: z.number().int().min(1).default(1),
+  /** How long one node's drain may take before the upgrade stops there (the node is uncordoned). */
+  drainTimeoutSeconds: z.number().int().min(30).default(600),
+});
+
+/** kubeadm platforms: when `pulumi up` renews the control planes' certificates (kubeadm issues them for a year). */
+export const certificatesSchema = z.strictObject({
+  renewBeforeDays: z.number().int().min(7).max(300).default(60),
+});
+
 export const blueprintSchema = z.strictObject({
   apiVersion: z.literal("clusterkit.dev/v1alpha1"),
   kind: z.literal("Blueprint"),
@@ -85,6 +98,8 @@ export const blueprintSchema = z.strictObject({
   /** Air-gapped sites: where images and charts come from (OS packages: platform.packages). */
   mirrors: mirrorsSchema,
   security: securitySchema.default(securitySchema.parse({})),
+  upgrades: upgradesSchema.default(upgradesSchema.parse({})),
+  certificates: certificatesSchema.default(certificatesSchema.parse({})),
   variables: z.array(variableDeclarationSchema).default([]),
 });
 

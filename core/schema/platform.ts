@@ -46,6 +46,12 @@ export const eksPlatform = z.strictObject({
   imdsHopLimit: z.union([z.literal(1), z.literal(2)]).default(1),
   /** More principals with access to the Kubernetes API (the creator is admin regardless). */
   access: z.array(eksAccessEntrySchema).default([]),
+  /**
+   * What AWS does when the cluster's Kubernetes minor leaves standard support (the cluster's
+   * `upgradePolicy.supportType`): `extended` keeps it on that minor, at extended-support cost;
+   * `standard` lets AWS upgrade the control plane to the next minor on its own.
+   */
+  supportType: z.enum(["extended", "standard"]).default("extended"),
 });
 
 export const platformSchema = z.discriminatedUnion("kind", [baremetalPlatform, vspherePlatform, eksPlatform]);

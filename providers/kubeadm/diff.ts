@@ -1,9 +1,10 @@
 /**
  * What a change of inputs means for a node, decided without touching it (pure). A new name,
  * address, role or cluster is another machine: replace. Connection settings, labels, taints,
- * rendered files and the set of control planes: update. A Kubernetes version change needs an
- * upgrade, and a change of the cluster-wide kubeadm configuration a reconfiguration; neither is
- * built yet, so both fail with a message saying so rather than doing something half right.
+ * rendered files and the set of control planes: update. A Kubernetes version change one minor (or
+ * patch) up is an upgrade, which the update carries out node by node; more than one minor, or
+ * down, is refused. A change of the cluster-wide kubeadm configuration needs a reconfiguration,
+ * which is not built yet: refused with a message saying so rather than doing something half right.
  *
  * Which node initialised the cluster is a fact of the node's state, never its position in the
  * inventory: a node listed elsewhere than when it was created gets the other bootstrap rendered
@@ -13,6 +14,7 @@
  */
 import { ClusterkitError } from "../../core/errors";
 import { steadyFiles } from "./phases/files";
+import { versionStep } from "../../core/render/kubeadm/upgrade";
 import { clusterConfigHashVersion } from "./plan";
 import type { HostAccess, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "./types";
 
@@ -38,19 +40,18 @@ export function initialised(olds: Pick<NodeOutputs, "init" | "kubeadmCommand">):
 const byName = (cps: HostAccess[] | undefined) => [...(cps ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
-  if (olds.kubernetesVersion !== news.kubernetesVersion) {
-    throw ClusterkitError.failure(
-      `node ${olds.name}`,
-      "kubernetesVersion",
-      `changing Kubernetes from ${olds.kubernetesVersion} to ${news.kubernetesVersion} needs an upgrade (kubeadm upgrade, node by node); upgrades are not built yet`,
-      `keep kubernetesVersion at ${olds.kubernetesVersion} for this cluster`,
-    );
+  const upgrade = olds.kubernetesVersion !== news.kubernetesVersion;
+  if (upgrade) {
+    const step = versionStep(olds.kubernetesVersion, news.kubernetesVersion);
+    if (step.kind === "refused") throw ClusterkitError.failure(`node ${olds.name}`, "kubernetesVersion", step.message, step.hint);
   }
   const replaces = nodeReplaceKeys.filter((k) => !same(olds[k], news[k]));
   // Any control plane holding a hash guards it (the one that initialised may be gone). Older state
   // has none (joined control planes) or one of an older form: recorded at the next update instead.
   const recorded = olds.clusterConfigHash?.startsWith(`${clusterConfigHashVersion}:`) ?? false;
-  if (!replaces.length && olds.role === "control-plane" && recorded && olds.clusterConfigHash !== news.clusterConfigHash) {
+  // An upgrade changes the documents' version; what else changed shows in their version-free hash.
+  const reconfigured = upgrade ? !!olds.clusterConfigBase && !!news.clusterConfigBase && olds.clusterConfigBase !== news.clusterConfigBase : olds.clusterConfigHash !== news.clusterConfigHash;
+  if (!replaces.length && olds.role === "control-plane" && recorded && reconfigured) {
     throw ClusterkitError.failure(
       `node ${olds.name}`,
       "clusterConfigHash",
@@ -60,6 +61,7 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
   }
   const moved = initialised(olds) !== initialised(news);
   const updates: string[] = [
+    ...(upgrade ? ["kubernetesVersion"] : []),
     ...nodeUpdateKeys.filter((k) => !same(olds[k], news[k])),
     ...(moved ? (same(steadyFiles(olds), steadyFiles(news)) ? [] : ["files"]) : bootstrapKeys.filter((k) => !same(olds[k], news[k]))),
     ...(same(byName(olds.controlPlanes), byName(news.controlPlanes)) ? [] : ["controlPlanes"]),

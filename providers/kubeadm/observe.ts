@@ -6,6 +6,7 @@
  * steps pin versions; readiness waits for the CNI).
  */
 import { isSshError, registerSecret } from "../ssh";
+import { certificateExpiry, daysLeft } from "./cluster/certs";
 import { getNode } from "./cluster/kubectl";
 import { isVotingMember, listMembers, memberAt } from "./cluster/etcd";
 import { adminKubeconfigPath } from "./paths";
@@ -47,6 +48,13 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
   if (!done) drift.push(ctx.inputs.init ? "kubeadm init has not completed" : "the node has not joined");
   else if (admin && !node) drift.push("the node is not registered in the cluster");
   if (etcdMember === false && done) drift.push(member?.started && member.learner ? "its etcd member is a learner that was never promoted" : "no started etcd member for this control plane");
+  if (done && f.apiServerRestartPending) drift.push("kube-apiserver has not restarted since a file it reads at start-up changed");
+  if (done && f.authnReloadPending) drift.push("kube-apiserver has not confirmed reloading the changed authentication configuration");
+  const expiry = isCp && done ? await certificateExpiry(ctx.host, STEP).catch(() => null) : null;
+  const renewBefore = ctx.inputs.renewCertificatesBeforeDays;
+  if (expiry && renewBefore !== undefined && daysLeft(expiry.date) < renewBefore) {
+    drift.push(`its certificates expire on ${expiry.date.toISOString().slice(0, 10)} (${expiry.name}, ${daysLeft(expiry.date)} days left); pulumi up renews them`);
+  }
   if (done && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
   return {
     reachable: true,
@@ -58,6 +66,7 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
     readyReason: node && !node.ready ? node.reason : null,
     appliedConfigHash: f.appliedHash,
     etcdMember,
+    certificatesExpire: expiry ? expiry.date.toISOString() : null,
     drift,
   };
 }

@@ -16,6 +16,21 @@ export const clusterkitDir = kubeadmPaths.clusterkitDir;
  */
 export const initStartedPath = `${kubeadmPaths.clusterkitDir}/init-started`;
 export const initCompletePath = `${kubeadmPaths.clusterkitDir}/init-complete`;
+/**
+ * Written right before a file the API server reads at start-up is rewritten on a running control
+ * plane (it lists those files), removed once the API server restarted and is healthy again. Until
+ * then every run restarts it, so an interrupted run still ends with the new files in effect.
+ */
+export const apiServerRestartPendingPath = `${kubeadmPaths.clusterkitDir}/apiserver-restart-pending`;
+/**
+ * Written (the host's time, epoch seconds) right before the AuthenticationConfiguration is
+ * rewritten on a running control plane, removed once the API server reports it reloaded it.
+ */
+export const authnReloadPendingPath = `${kubeadmPaths.clusterkitDir}/authn-reload-pending`;
+/** A node's upgrade in progress (see phases/upgrade/markers.ts). */
+export const upgradeTargetPath = `${kubeadmPaths.clusterkitDir}/upgrade-target`;
+export const upgradeKubeadmDonePath = `${kubeadmPaths.clusterkitDir}/upgrade-kubeadm-done`;
+export const upgradeCordonedPath = `${kubeadmPaths.clusterkitDir}/upgrade-cordoned`;
 /** Serialises kubeadm runs on a host: a command orphaned by a dropped connection finishes first. */
 export const lockPath = "/run/clusterkit-kubeadm.lock";
 

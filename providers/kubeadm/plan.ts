@@ -6,8 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { detectOsScript, hostSteps, hostStepsHash } from "../../core/render/host";
-import { apiServerFiles, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
+import { apiServerFileEffect, apiServerFiles, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
 import { initDocuments } from "../../core/render/kubeadm/init-configuration";
+import { upgradePackagesScript } from "../../core/render/kubeadm/upgrade";
 import type { ClusterSpec, NodeSpec } from "../../core/spec";
 import type { FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
 
@@ -50,9 +51,23 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
  */
 export const clusterConfigHashVersion = "v2";
 
+/** Hash of the node's API server files whose change takes `effect` (placeholder keys in the encryption config). */
+export function apiServerFilesHash(files: NodeFile[], effect: "restart" | "reload"): string {
+  const picked = files.filter((f) => apiServerFileEffect(f.path) === effect).map((f) => [f.path, f.content]);
+  return picked.length ? sha256(JSON.stringify(picked)) : "";
+}
+
 /** Hash of the documents every node shares (not the init node's own InitConfiguration). */
 export function clusterConfigHash(spec: ClusterSpec, node: NodeSpec): string {
   return `${clusterConfigHashVersion}:${sha256(JSON.stringify(initDocuments(spec, node, placeholderSecrets.init).slice(1)))}`;
+}
+
+/** A fixed version the base hash renders at, so what depends on the minor drops out of it. */
+const baseVersion = { version: "1.34.1", minor: "1.34" };
+
+/** clusterConfigHash of the spec rendered at a fixed version: equal before and after an upgrade unless something else changed. */
+export function clusterConfigBase(spec: ClusterSpec, node: NodeSpec): string {
+  return clusterConfigHash({ ...spec, kubernetes: { ...spec.kubernetes, ...baseVersion } }, node);
 }
 
 export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] {
@@ -61,11 +76,13 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
   const steps = hostSteps(spec).map((s) => ({ name: s.name, description: s.description, check: s.check, apply: s.apply }));
   const stepsHash = hostStepsHash(spec);
   const detectOs = detectOsScript(spec);
+  const upgradeScripts = { kubeadm: upgradePackagesScript(spec, ["kubeadm"]), kubelet: upgradePackagesScript(spec, ["kubelet", "kubectl"]) };
   return spec.nodes.map((node, i) => {
     // Only which node would initialise a cluster that does not exist yet: a node keeps, in its
     // state, what it did when it was created (diff.ts), so reordering the inventory changes nothing.
     const init = i === 0;
     const access = { name: node.name, address: node.address!, ssh: { ...node.ssh } };
+    const rendered = nodeFiles(spec, node, placeholderSecrets);
     return {
       node,
       prep: { ...access, detectOs, steps, stepsHash },
@@ -77,9 +94,19 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
         kubernetesVersion: spec.kubernetes.version,
         controlPlanes,
         kubeadmCommand: kubeadmCommand(spec, node),
-        files: nodeFiles(spec, node, placeholderSecrets).filter((f) => f.path !== kubeadmPaths.encryptionConfigPath).map(toFileSpec),
+        files: rendered.filter((f) => f.path !== kubeadmPaths.encryptionConfigPath).map(toFileSpec),
         configHash: nodeConfigHash(spec, node),
         clusterConfigHash: node.role === "control-plane" ? clusterConfigHash(spec, node) : "",
+        apiServerRestartOn: apiServerFilesHash(rendered, "restart"),
+        apiServerReloadOn: apiServerFilesHash(rendered, "reload"),
+        clusterConfigBase: node.role === "control-plane" ? clusterConfigBase(spec, node) : "",
+        upgrade: {
+          kubeadmScript: upgradeScripts.kubeadm,
+          kubeletScript: upgradeScripts.kubelet,
+          workerBatchSize: spec.upgrades.workerBatchSize,
+          drainTimeoutSeconds: spec.upgrades.drainTimeoutSeconds,
+        },
+        renewCertificatesBeforeDays: spec.certificates.renewBeforeDays,
         labels: node.labels,
         taints: node.taints,
       },

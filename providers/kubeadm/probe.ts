@@ -4,7 +4,22 @@
  */
 import type { RemoteHost } from "../ssh";
 import { kubectl } from "./cluster/kubectl";
-import { adminKubeconfigPath, anyExists, apiServerManifestPath, appliedHashPath, initCompletePath, initStartedPath, kubeadmConfigPath, kubeadmTraces, kubeletKubeconfigPath } from "./paths";
+import {
+  adminKubeconfigPath,
+  anyExists,
+  apiServerManifestPath,
+  apiServerRestartPendingPath,
+  appliedHashPath,
+  authnReloadPendingPath,
+  initCompletePath,
+  initStartedPath,
+  kubeadmConfigPath,
+  kubeadmTraces,
+  kubeletKubeconfigPath,
+  upgradeCordonedPath,
+  upgradeKubeadmDonePath,
+  upgradeTargetPath,
+} from "./paths";
 
 export interface HostFacts {
   adminConf: boolean;
@@ -24,6 +39,14 @@ export interface HostFacts {
    * only after the control plane came up, is readable through the API.
    */
   kubeadmConfigMap: boolean;
+  /** A file the API server reads at start-up was rewritten and it has not restarted healthy since (see apiServerRestartPendingPath). */
+  apiServerRestartPending: boolean;
+  /** The AuthenticationConfiguration was rewritten and the API server has not confirmed reloading it. */
+  authnReloadPending: boolean;
+  /** The upgrade this node is in the middle of (`v1.34.1`), kubeadm's part of it done, and whether clusterkit cordoned it. */
+  upgradeTarget: string | null;
+  upgradeKubeadmDone: string | null;
+  upgradeCordoned: boolean;
   appliedHash: string | null;
   kubeletVersion: string | null;
   kubeadmVersion: string | null;
@@ -44,8 +67,13 @@ export function factsScript(init: boolean): string {
     flag("pending", `[ -f ${kubeadmConfigPath} ]`),
     flag("init_started", `[ -f ${initStartedPath} ]`),
     flag("init_complete", `[ -f ${initCompletePath} ]`),
+    flag("restart_pending", `[ -f ${apiServerRestartPendingPath} ]`),
+    flag("reload_pending", `[ -f ${authnReloadPendingPath} ]`),
     ...(init ? [flag("kubeadm_config", configMapReadable)] : []),
     `echo "applied=$(cat ${appliedHashPath} 2>/dev/null || true)"`,
+    `echo "upgrade_target=$(cat ${upgradeTargetPath} 2>/dev/null || true)"`,
+    `echo "upgrade_kubeadm=$(cat ${upgradeKubeadmDonePath} 2>/dev/null || true)"`,
+    flag("upgrade_cordoned", `[ -f ${upgradeCordonedPath} ]`),
     `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
     `echo "kubeadm=$(kubeadm version -o short 2>/dev/null || true)"`,
     `echo "active=$(systemctl is-active kubelet 2>/dev/null || true)"`,
@@ -70,6 +98,11 @@ export function parseFacts(out: string): HostFacts {
     initStarted: kv.init_started === "1",
     initComplete: kv.init_complete === "1",
     kubeadmConfigMap: kv.kubeadm_config === "1",
+    apiServerRestartPending: kv.restart_pending === "1",
+    authnReloadPending: kv.reload_pending === "1",
+    upgradeTarget: opt(kv.upgrade_target),
+    upgradeKubeadmDone: opt(kv.upgrade_kubeadm),
+    upgradeCordoned: kv.upgrade_cordoned === "1",
     appliedHash: opt(kv.applied),
     kubeletVersion: opt(kv.kubelet),
     kubeadmVersion: opt(kv.kubeadm),

@@ -19,6 +19,10 @@ import { joinControlPlane, joinWorker } from "./phases/join";
 import { kubeadmInit } from "./phases/kubeadm-init";
 import { nodeMetadataPhase } from "./phases/node-metadata";
 import { peerAdmin, type NodeContext } from "./phases/node-context";
+import { reloadAuthentication } from "./phases/reload-authentication";
+import { renewCertificates } from "./phases/renew-certificates";
+import { restartApiServer } from "./phases/restart-apiserver";
+import { upgrade } from "./phases/upgrade";
 import { writeFiles } from "./phases/write-files";
 import { getNode } from "./cluster/kubectl";
 import type { TeardownContext } from "./teardown/context";
@@ -40,7 +44,21 @@ function nodeContext(inputs: NodeInputs): NodeContext {
 }
 
 /** Every phase of a node, in order; each decides for itself whether it has anything to do. */
-const nodePhases: Phase<NodeContext>[] = [checkRendering, cleanPartialInit, cleanHalfJoined, writeFiles, kubeadmInit, joinControlPlane, joinWorker, finish, approveServingCsr];
+const nodePhases: Phase<NodeContext>[] = [
+  checkRendering,
+  cleanPartialInit,
+  cleanHalfJoined,
+  writeFiles,
+  kubeadmInit,
+  joinControlPlane,
+  joinWorker,
+  upgrade,
+  finish,
+  restartApiServer,
+  reloadAuthentication,
+  renewCertificates,
+  approveServingCsr,
+];
 
 async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {
   const ctx = nodeContext(inputs);

@@ -100,8 +100,35 @@ export interface NodeInputs {
   configHash: string;
   /** Hash of the cluster-wide kubeadm documents (control planes; "" on workers and in older state of joined control planes). */
   clusterConfigHash: string;
+  /**
+   * Control planes: hashes of the API server's files by what a change takes (see
+   * apiServerFileEffect), so a preview shows it: a new `apiServerRestartOn` restarts kube-apiserver
+   * on each control plane in turn, a new `apiServerReloadOn` is reloaded in place. "" on workers.
+   * The encryption keys are left out (they travel in secretFiles); a change of keys restarts too.
+   */
+  apiServerRestartOn?: string;
+  apiServerReloadOn?: string;
+  /**
+   * The cluster-wide kubeadm documents' hash with the Kubernetes version taken out, so an upgrade
+   * can tell a version change from a reconfiguration that came with it (older state: absent).
+   */
+  clusterConfigBase?: string;
+  /** How this node is upgraded when kubernetesVersion changes (older state: absent). */
+  upgrade?: UpgradeInputs;
+  /** Control planes: renew kubeadm's certificates when fewer days than this are left (older state: absent). */
+  renewCertificatesBeforeDays?: number;
   labels: Record<string, string>;
   taints: Taint[];
+}
+
+export interface UpgradeInputs {
+  /** Moves kubeadm to kubernetesVersion (the target minor's repository, past the hold, held again). */
+  kubeadmScript: string;
+  /** The same for kubelet and kubectl. */
+  kubeletScript: string;
+  /** Workers upgraded at once. */
+  workerBatchSize: number;
+  drainTimeoutSeconds: number;
 }
 
 /** What read() saw on the host and in the cluster. */
@@ -117,6 +144,8 @@ export interface Observed {
   readyReason: string | null;
   /** Content of the applied-hash marker written after a successful apply. */
   appliedConfigHash: string | null;
+  /** Control planes: when the first of kubeadm's certificates expires (RFC 3339), or null when unknown. */
+  certificatesExpire?: string | null;
   /** Control planes: an etcd member with this node's peer URL is started. */
   etcdMember: boolean | null;
   /** What differs from the desired state, in words; empty when converged. */

@@ -123,7 +123,13 @@ export class ApiTunnel {
         );
       });
       // No keepalive timer inside the program: an interval would keep the process alive.
-      client.connect({ sock, username: b.user, privateKey: this.opts.privateKey, hostVerifier: (key: Buffer) => check.verify(key), readyTimeout: timeout, keepaliveInterval: holdProcess ? 15_000 : 0 });
+      try {
+        client.connect({ sock, username: b.user, privateKey: this.opts.privateKey, hostVerifier: (key: Buffer) => check.verify(key), readyTimeout: timeout, keepaliveInterval: holdProcess ? 15_000 : 0 });
+      } catch (e) {
+        // ssh2 throws before any event for a key it cannot parse: the socket would stay open.
+        sock.destroy();
+        reject(new SshError({ kind: "connect", host: name, address: b.address, step: "api-tunnel", message: `the SSH key cannot be used: ${redact((e as Error).message)}` }));
+      }
     });
     await self;
     const current = this.client;

@@ -10,12 +10,16 @@ import { parseStackConfig } from "../../core/load/stack-file";
 import { resolve } from "../../core/resolve/resolve";
 import type { ClusterSpec } from "../../core/spec";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
+import { forgetUpgradeRun } from "../../providers/kubeadm/phases/upgrade/run-state";
 import { planNodes, secretFilesFor, specWithHosts, waitsFor, type PlannedHost } from "../../providers/kubeadm/plan";
 import { hostPreparation, kubeadmNode } from "../../providers/kubeadm/runtime";
 import type { Connection, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "../../providers/kubeadm/types";
 import { startFleet, type Fleet, type FleetOptions, type HostSpec, type StandinCall } from "../hosts/harness";
 import { blueprintRaw } from "../support/fixtures";
 import { isMutating } from "./standin-log";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type BlueprintEdit = (blueprint: Record<string, any>) => void;
 
 export interface ClusterShape {
   controlPlanes: number;
@@ -44,10 +48,11 @@ export class TestCluster {
   readonly nodeState = new Map<string, NodeOutputs>();
   private readonly encryptionKey = randomBytes(32).toString("base64");
   private readonly specs = new Map<string, ClusterSpec>();
+  /** Edits of the blueprint since start, as a user editing it between two `pulumi up`s. */
+  private readonly edits: BlueprintEdit[] = [];
 
   private constructor(
     readonly fleet: Fleet,
-    readonly spec: ClusterSpec,
     readonly hosts: PlannedHost[],
     /** Every host of the fleet, spares included, as an inventory entry. */
     readonly allHosts: PlannedHost[],
@@ -68,9 +73,20 @@ export class TestCluster {
       taints: [],
     }));
     const inventory = hosts.filter((h) => h.role === "worker" || Number(h.name.slice(3)) <= shape.controlPlanes);
-    const c = new TestCluster(fleet, resolveSpec(fleet, inventory), inventory, hosts);
+    const c = new TestCluster(fleet, inventory, hosts);
     setLogger((line) => c.logs.push(line));
     return c;
+  }
+
+  /** The spec of the first inventory, with the blueprint edits made so far. */
+  get spec(): ClusterSpec {
+    return this.specFor(this.hosts);
+  }
+
+  /** Changes the blueprint the stack uses; the next up() applies the change. */
+  editBlueprint(edit: BlueprintEdit): void {
+    this.edits.push(edit);
+    this.specs.clear();
   }
 
   get names(): string[] {
@@ -92,9 +108,8 @@ export class TestCluster {
 
   /** The spec of a stack whose inventory lists these hosts. */
   specFor(hosts: PlannedHost[]): ClusterSpec {
-    if (hosts === this.hosts) return this.spec;
     const key = JSON.stringify(hosts.map((h) => h.name));
-    if (!this.specs.has(key)) this.specs.set(key, resolveSpec(this.fleet, hosts));
+    if (!this.specs.has(key)) this.specs.set(key, resolveSpec(this.fleet, hosts, this.edits));
     return this.specs.get(key)!;
   }
 
@@ -115,6 +130,7 @@ export class TestCluster {
    * once everything else succeeded.
    */
   async up(only?: string[], hosts = this.hosts): Promise<UpResult> {
+    forgetUpgradeRun(); // each `pulumi up` is a new provider process
     const errors = new Map<string, Error>();
     const skipped: string[] = [];
     const updated: string[] = [];
@@ -233,9 +249,10 @@ export class TestCluster {
 }
 
 /** The spec a stack with these hosts resolves to (through the real schemas and rules). */
-function resolveSpec(fleet: Fleet, hosts: PlannedHost[]): ClusterSpec {
+function resolveSpec(fleet: Fleet, hosts: PlannedHost[], edits: BlueprintEdit[]): ClusterSpec {
   const slot = fleet.slot;
   const blueprint = blueprintRaw("baremetal-ha");
+  for (const edit of edits) edit(blueprint);
   blueprint.controlPlane.count = hosts.filter((h) => h.role === "control-plane").length;
   const stack = `metal-lab${slot}`;
   const config = {

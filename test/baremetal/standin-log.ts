@@ -15,8 +15,9 @@ const firstWord = (argv: string[]) => {
 };
 
 const readOnly: Record<string, (argv: string[]) => boolean> = {
-  kubeadm: (a) => firstWord(a) === "version" || (a[0] === "token" && a[1] === "list") || (a[0] === "config" && a[1] === "print"),
+  kubeadm: (a) => firstWord(a) === "version" || (a[0] === "token" && a[1] === "list") || (a[0] === "config" && a[1] === "print") || (a[0] === "certs" && a[1] === "check-expiration") || (a[0] === "upgrade" && a[1] === "plan"),
   kubectl: (a) => ["get", "version", "describe", "cluster-info", "api-resources", "auth", "config"].includes(firstWord(a)),
+  crictl: (a) => ["ps", "logs", "inspect", "images", "pods", "info", "version"].includes(firstWord(a)),
   kubelet: (a) => a.includes("--version") || a[0] === "version",
   systemctl: (a) => ["is-active", "is-enabled", "is-failed", "status", "show", "cat", "list-units", "list-unit-files"].includes(firstWord(a)),
   "apt-mark": (a) => firstWord(a) === "showhold",

@@ -29,7 +29,12 @@ export type StepName =
   | "package-install"
   | "service-start"
   | "drain"
-  | "delete-node";
+  | "delete-node"
+  | "apiserver-start"
+  | "apiserver-restart"
+  | "apiserver-ready"
+  | "apiserver-authn-reload"
+  | "upgrade";
 
 export interface HostUser {
   name: string;
@@ -87,6 +92,8 @@ export interface TestHost {
   exists(p: string): Promise<boolean>;
   /** Makes `step` fail once on this host (in addition to startFleet's failOnce). */
   failOnce(step: StepName): Promise<void>;
+  /** Makes `step` fail on this host every time until called again with `false` (only `apiserver-start` honours it). */
+  breakStep(step: StepName, broken: boolean): Promise<void>;
 }
 
 export interface Fleet {
@@ -378,6 +385,12 @@ function makeHost(spec: HostSpec, address: string, osRelease: TestHost["osReleas
     exists: (p) => fs.promises.access(hostPath(p)).then(() => true, () => false),
     async failOnce(step) {
       fs.writeFileSync(path.join(harnessDir, "hosts", spec.name, "fail-once", step), "");
+    },
+    async breakStep(step, broken) {
+      const dir = path.join(harnessDir, "hosts", spec.name, "broken");
+      fs.mkdirSync(dir, { recursive: true, mode: 0o777 });
+      if (broken) fs.writeFileSync(path.join(dir, step), "");
+      else fs.rmSync(path.join(dir, step), { force: true });
     },
   };
 }

@@ -138,4 +138,55 @@ describe("stand-in contracts", () => {
     assert.equal(await ok(cp, `${K} get --raw /readyz`), "ok");
     assert.equal(JSON.parse(await ok(cp, `${K} version -o json`)).serverVersion.gitVersion, "v1.33.5");
   });
+
+  it("crictl and the kube-apiserver static pod: files read at start-up, restarts, crash loops, authentication reloads", async () => {
+    const wait = (ms: number) => new Promise((res) => setTimeout(res, ms));
+    /** Polls `cmd` until its output satisfies `want` (the kubelet and the watcher act in the background). */
+    const until = async (cmd: string, want: (out: string) => boolean, what: string) => {
+      for (const deadline = Date.now() + 15_000; ; await wait(100)) {
+        const out = (await sh(cp, cmd)).stdout.trim();
+        if (want(out)) return out;
+        assert.ok(Date.now() < deadline, `${what}: last output ${JSON.stringify(out)}`);
+      }
+    };
+    await fleet.setStepDuration("apiserver-ready", 1500);
+    const server = `${K} --server https://${cp.address}:6443`;
+    const adm = (level: string) => `apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforce: ${level}\n`;
+    const authn = (path: string) => `apiVersion: apiserver.config.k8s.io/v1beta1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://id.example.test\n    audiences: [k]\nanonymous:\n  enabled: true\n  conditions:\n  - path: ${path}\n`;
+    await ok(cp, `printf '${adm("baseline")}' > /root/adm.yaml && printf '${authn("/readyz")}' > /root/authn.yaml
+printf 'apiServer:\n  extraArgs:\n  - name: admission-control-config-file\n    value: /root/adm.yaml\n  - name: authentication-config\n    value: /root/authn.yaml\n' > /root/args.yaml
+cat /root/init.yaml /root/args.yaml > /root/init-files.yaml && kubeadm reset -f >/dev/null && kubeadm init --config /root/init-files.yaml >/dev/null`);
+    assert.match(await ok(cp, "grep -- --admission-control-config-file=/root/adm.yaml /etc/kubernetes/manifests/kube-apiserver.yaml"), /adm\.yaml/);
+    const id1 = await ok(cp, "crictl ps -q --name '^kube-apiserver$'");
+    assert.match(id1, /^[0-9a-f]{64}$/);
+    assert.equal(await ok(cp, `${server} get --raw /readyz`), "ok");
+    await fails(cp, "crictl stop 0123abcd", 1, /code = NotFound/);
+    // A stopped container comes back as a new one, and answers only once it has started up.
+    assert.equal(await ok(cp, `crictl stop ${id1}`), id1);
+    await fails(cp, `${server} get --raw /readyz`, 1, /The connection to the server .* was refused/);
+    await fails(cp, `${K} get nodes`, 1, /was refused/); // the only control plane: the endpoint is down too
+    const id2 = await until("crictl ps -q --name kube-apiserver", (id) => id !== "" && id !== id1, "a new container");
+    await fails(cp, `${server} get --raw /readyz`, 1, /was refused/); // still starting up
+    await until(`${server} get --raw /readyz`, (out) => out === "ok", "ready after its start-up");
+    // A start-up file that changed does nothing until the next start, which then crash-loops on it.
+    await ok(cp, `printf '${adm("strict")}' > /root/adm.yaml`);
+    assert.equal(await ok(cp, "crictl ps -q --name kube-apiserver"), id2);
+    await ok(cp, `crictl stop ${id2}`);
+    const exited = await until("crictl ps -a -q --name kube-apiserver", (id) => id !== "" && id !== id2, "the next start");
+    assert.equal(await ok(cp, "crictl ps -q --name kube-apiserver"), "", "it crashed");
+    assert.match(await ok(cp, `crictl logs ${exited}`), /couldn't init admission plugin "PodSecurity": defaults.enforce: Invalid value: "strict"/);
+    assert.match(await ok(cp, "crictl ps -a"), /Exited\s+kube-apiserver/);
+    await ok(cp, `printf '${adm("restricted")}' > /root/adm.yaml`);
+    await until(`${server} get --raw /readyz`, (out) => out === "ok", "back after the kubelet's back-off");
+    // The authentication config reloads in place; a changed anonymous section is refused.
+    const id3 = await ok(cp, "crictl ps -q --name kube-apiserver");
+    await ok(cp, `sed -i 's/audiences: \\[k\\]/audiences: [k, k2]/' /root/authn.yaml`);
+    const metrics = await until(`${server} get --raw /metrics`, (out) => out.includes('status="success"'), "reloaded");
+    assert.match(metrics, /^apiserver_authentication_config_controller_automatic_reload_last_timestamp_seconds\{apiserver_id_hash="sha256:[0-9a-f]{64}",status="success"\} \d\.\d+e\+09$/m);
+    assert.doesNotMatch(metrics, /last_config_info/, "1.33 does not report the config hash (1.34 does)");
+    assert.equal(await ok(cp, "crictl ps -q --name kube-apiserver"), id3, "no restart");
+    await ok(cp, `printf '${authn("/livez")}' > /root/authn.yaml`);
+    assert.match(await until(`${server} get --raw /metrics`, (out) => out.includes('status="failure"'), "refused"), /status="failure"\} \d/);
+    assert.match(await ok(cp, `crictl logs ${id3}`), /anonymous: Forbidden: changed from initial configuration file/);
+  });
 });

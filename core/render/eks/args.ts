@@ -17,6 +17,8 @@ export interface EksNodeGroupArgs {
   minSize: number;
   maxSize: number;
   desiredSize: number;
+  /** Nodes a rolling update (a new Kubernetes version, a new launch template) takes down at once. */
+  maxUnavailable: number;
   labels: Record<string, string>;
   taints: Taint[];
 }
@@ -30,6 +32,10 @@ export interface EksClusterArgs {
   region: string;
   /** Kubernetes minor, e.g. "1.34"; AWS picks the patch. */
   version: string;
+  /** What AWS does at the end of the minor's standard support: stay (EXTENDED) or upgrade on its own (STANDARD). */
+  upgradePolicy: { supportType: "EXTENDED" | "STANDARD" };
+  /** For the version guard's refusals: the stack, and where kubernetesVersion is set. */
+  versionGuard: { stack: string; file: string; path: string };
   network: EksNetworkArgs;
   endpointPrivateAccess: boolean;
   endpointPublicAccess: boolean;
@@ -90,6 +96,8 @@ export function eksClusterArgs(spec: ClusterSpec): EksClusterArgs {
     clusterName: spec.name,
     region: spec.region,
     version: spec.kubernetes.minor,
+    upgradePolicy: { supportType: platform.supportType === "standard" ? "STANDARD" : "EXTENDED" },
+    versionGuard: { stack: spec.stack, ...platform.versionSource },
     network: network(platform),
     endpointPrivateAccess: endpoint.privateAccess,
     endpointPublicAccess: endpoint.publicAccess,
@@ -113,6 +121,8 @@ export function eksClusterArgs(spec: ClusterSpec): EksClusterArgs {
         minSize: pool.min,
         maxSize: pool.max,
         desiredSize: pool.desired,
+        // One node at a time: the pool keeps all but one node serving through an upgrade.
+        maxUnavailable: 1,
         labels: pool.labels,
         taints: ciliumEni ? [...pool.taints, ciliumAgentNotReadyTaint] : pool.taints,
       };

@@ -16,6 +16,7 @@ export interface KubernetesPackages {
 }
 
 export const kubernetesPackageNames = ["kubelet", "kubeadm", "kubectl"] as const;
+export type KubernetesPackage = (typeof kubernetesPackageNames)[number];
 
 export interface OsFamily {
   id: OsFamilyId;
@@ -27,6 +28,8 @@ export interface OsFamily {
   kubernetesRepo(src: KubernetesPackages): string;
   /** Installs kubelet, kubeadm and kubectl at exactly `src.version`. */
   installKubernetes(src: KubernetesPackages): string;
+  /** Moves the given Kubernetes packages to exactly `src.version` past their hold, then holds them again (an upgrade's step). */
+  upgradeKubernetes(src: KubernetesPackages, pkgs: readonly KubernetesPackage[]): string;
   /** Keeps the package manager from upgrading them. */
   holdKubernetes: string;
   /** Exit 0 when they are held. */
@@ -42,6 +45,21 @@ const aptKeyring = "/etc/apt/keyrings/kubernetes-apt-keyring.gpg";
 const aptSource = "/etc/apt/sources.list.d/kubernetes.list";
 const aptProxyConf = "/etc/apt/apt.conf.d/95clusterkit-proxy";
 const names = kubernetesPackageNames.join(" ");
+
+/** Fills pins=() with pkg=<the repository's build of exactly src.version> for each package, or fails naming the one missing. */
+const aptPins = (pkgs: readonly string[], src: KubernetesPackages) => `repo=${shQuote(`${src.base}/v${src.minor}/deb/`)}
+want=${shQuote(src.version)}
+pins=()
+wanted=(${pkgs.join(" ")})
+for pkg in "\${wanted[@]}"; do
+  # The packaging revision (e.g. -1.1) is whatever the repository has for this exact version.
+  pkgver="$(apt-cache madison "$pkg" | awk -v want="$want" 'index($3, want "-") == 1 { print $3; exit }')"
+  if [[ -z "$pkgver" ]]; then
+    echo "clusterkit: $pkg $want is not in $repo" >&2
+    exit 1
+  fi
+  pins+=("$pkg=$pkgver")
+done`;
 
 export const debian: OsFamily = {
   id: "debian",
@@ -62,19 +80,12 @@ export const debian: OsFamily = {
       `${apt} update`,
     ].join("\n");
   },
-  installKubernetes: (src) => `repo=${shQuote(`${src.base}/v${src.minor}/deb/`)}
-want=${shQuote(src.version)}
-pins=()
-for pkg in ${names}; do
-  # The packaging revision (e.g. -1.1) is whatever the repository has for this exact version.
-  pkgver="$(apt-cache madison "$pkg" | awk -v want="$want" 'index($3, want "-") == 1 { print $3; exit }')"
-  if [[ -z "$pkgver" ]]; then
-    echo "clusterkit: $pkg $want is not in $repo" >&2
-    exit 1
-  fi
-  pins+=("$pkg=$pkgver")
-done
+  installKubernetes: (src) => `${aptPins(names.split(" "), src)}
 ${apt} install --no-install-recommends "\${pins[@]}"`,
+  upgradeKubernetes: (src, pkgs) => `${aptPins(pkgs, src)}
+apt-mark unhold ${pkgs.join(" ")} >/dev/null
+${apt} install --no-install-recommends --allow-change-held-packages "\${pins[@]}"
+apt-mark hold ${pkgs.join(" ")} >/dev/null`,
   holdKubernetes: `apt-mark hold ${names} >/dev/null`,
   kubernetesHeld: `[[ "$(apt-mark showhold | grep -cxE 'kubelet|kubeadm|kubectl')" -eq 3 ]]`,
   installContainerd: () => `${apt} update\n${apt} install --no-install-recommends containerd`,
@@ -102,6 +113,7 @@ export const rhel: OsFamily = {
     );
   },
   installKubernetes: (src) => `${dnf} install --disableexcludes=kubernetes ${kubernetesPackageNames.map((p) => shQuote(`${p}-${src.version}`)).join(" ")}`,
+  upgradeKubernetes: (src, pkgs) => `${dnf} install --disableexcludes=kubernetes ${pkgs.map((p) => shQuote(`${p}-${src.version}`)).join(" ")}`,
   holdKubernetes: `: # held by the exclude= line of ${rpmRepo}`,
   kubernetesHeld: `grep -qxF ${shQuote(rpmExclude)} ${rpmRepo}`,
   installContainerd: (dockerBase) => `docker_os=rhel

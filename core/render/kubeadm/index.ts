@@ -43,6 +43,7 @@ export { controlPlaneEndpoint, findNode, firstControlPlane } from "./node";
 export { kubeadmArtifacts, isKubeadmPlatform } from "./artifacts";
 export { kubeVipImage, type KubeVipVariant } from "./kube-vip";
 export * as kubeadmPaths from "./paths";
+export { apiServerFileEffect, type FileEffect } from "./apiserver/file-effects";
 
 /** argv of the kubeadm command for this node; the config file is `kubeadmPaths.kubeadmConfigPath`. */
 export function kubeadmCommand(spec: ClusterSpec, node: NodeSpec): string[] {

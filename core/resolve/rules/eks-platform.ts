@@ -10,6 +10,7 @@ import { fail, fieldAt, variableAt, type RuleContext } from "../context";
 import { awsRegions } from "../../fleet/aws-azs";
 import { didYouMean } from "../../schema/issues";
 import { checkEksAccess } from "./eks-access";
+import { resolveEksUpgrade } from "./eks-upgrade";
 
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
@@ -189,6 +190,7 @@ export function resolveEksPlatform(ctx: RuleContext, p: Extract<Blueprint["platf
   ok = checkServiceCidr(ctx) && ok;
   ok = checkKmsKey(ctx, p.kmsKeyArn) && ok;
   ok = checkEksAccess(ctx, p.access) && ok;
+  const upgrade = resolveEksUpgrade(ctx, p);
   if (!ok || !vpc) return null;
-  return { kind: "eks", natGateways: p.natGateways, kmsKeyArn: p.kmsKeyArn ?? null, logTypes: p.logTypes, imdsHopLimit: p.imdsHopLimit, azs, vpc, access: p.access };
+  return { kind: "eks", natGateways: p.natGateways, kmsKeyArn: p.kmsKeyArn ?? null, logTypes: p.logTypes, imdsHopLimit: p.imdsHopLimit, azs, vpc, access: p.access, ...upgrade };
 }

@@ -68,6 +68,10 @@ export async function cordon(admin: RemoteHost, name: string, step: string): Pro
   await admin.run(`${kubectl} cordon ${shellQuote(name)}`, { step, mutating: true, timeoutMs: 60_000 });
 }
 
+export async function uncordon(admin: RemoteHost, name: string, step: string): Promise<void> {
+  await admin.run(`${kubectl} uncordon ${shellQuote(name)}`, { step, mutating: true, timeoutMs: 60_000 });
+}
+
 /**
  * Evicts every pod through the eviction API (kubectl drain's default), so PodDisruptionBudgets
  * hold: an eviction a PDB forbids is retried until the timeout, then the drain fails and the node

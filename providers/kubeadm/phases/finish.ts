@@ -1,10 +1,13 @@
 /**
  * After kubeadm: the steady files (kube-vip's steady manifest replaces its bootstrap one, API
  * server configs stay current on later updates), the one-use kubeadm config removed (it held a
- * token), and the applied config hash recorded for read() to compare.
+ * token), and the applied config hash recorded for read() to compare. Before it rewrites a file
+ * the running API server reads, it leaves the marker that makes restart-apiserver or
+ * reload-authentication put the file into effect (see ../paths.ts).
  */
-import { shellQuote } from "../../ssh";
-import { appliedHashPath, initCompletePath } from "../paths";
+import { apiServerFileEffect } from "../../../core/render/kubeadm";
+import { shellQuote, type RemoteFile } from "../../ssh";
+import { apiServerRestartPendingPath, appliedHashPath, authnReloadPendingPath, clusterkitDir, initCompletePath } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
 import { ephemeralFiles, steadyFiles } from "./files";
@@ -22,6 +25,7 @@ export const finish: Phase<NodeContext> = {
     return ctx.staleFiles.length > 0 || f.pendingConfig || f.appliedHash !== ctx.inputs.configHash || ctx.adoptInit;
   },
   async run(ctx) {
+    await markPending(ctx, ctx.staleFiles ?? [], this.name);
     await ctx.host.writeFiles(ctx.staleFiles ?? [], this.name);
     const stale = ephemeralFiles(ctx.inputs).map((x) => shellQuote(x.path));
     const adopt = ctx.adoptInit ? `\n[ -f ${initCompletePath} ] || date -u +%Y-%m-%dT%H:%M:%SZ > ${initCompletePath}` : "";
@@ -29,3 +33,15 @@ export const finish: Phase<NodeContext> = {
     invalidate(ctx);
   },
 };
+
+/** The markers for rewritten API server files, written before the files (kubeadm has run here). */
+async function markPending(ctx: NodeContext, stale: RemoteFile[], step: string): Promise<void> {
+  if (ctx.inputs.role !== "control-plane") return;
+  const restart = stale.filter((f) => apiServerFileEffect(f.path) === "restart").map((f) => f.path);
+  const reload = stale.some((f) => apiServerFileEffect(f.path) === "reload");
+  if (!restart.length && !reload) return;
+  const lines = [`mkdir -p ${clusterkitDir}`];
+  if (restart.length) lines.push(`printf '%s\\n' ${restart.map(shellQuote).join(" ")} >> ${apiServerRestartPendingPath}`);
+  if (reload) lines.push(`date +%s > ${authnReloadPendingPath}`);
+  await ctx.host.run(lines.join("\n"), { step, mutating: true });
+}

@@ -2,7 +2,9 @@
  * kubeadm, kubelet and kubectl at exactly `spec.kubernetes.version`, from pkgs.k8s.io or the
  * configured mirror (same `v1.NN/{deb,rpm}` layout), then held so no routine upgrade moves them.
  * A host that already has another version is refused: changing versions is an upgrade, which
- * kubeadm must drive (`kubeadm upgrade`), not the package manager.
+ * kubeadm must drive (`kubeadm upgrade`), not the package manager. On a node that is in the
+ * cluster (kubeadm wrote its kubelet.conf) the version is the upgrade's business: the node's
+ * kubeadm resource moves it one node at a time, so here any installed, held version is done.
  */
 import type { ClusterSpec } from "../../../spec";
 import { kubernetesPackageNames, osFamilies, type KubernetesPackages } from "../os";
@@ -11,6 +13,8 @@ import type { HostStep } from "../step";
 import { proxyEnv, proxySettings } from "./http-proxy";
 
 export const pkgsK8sIo = "https://pkgs.k8s.io/core:/stable:";
+/** Written by kubeadm init/join: the node is in the cluster. */
+const bootstrapped = "/etc/kubernetes/kubelet.conf";
 
 export function kubernetesPackages(spec: ClusterSpec): KubernetesPackages {
   const mirror = spec.platform.kind === "eks" ? null : spec.platform.packages.mirror;
@@ -31,7 +35,9 @@ export function kubernetesPackagesStep(spec: ClusterSpec): HostStep {
     needsOs: true,
     body: `${osCase({ debian: installed("debian"), rhel: installed("rhel") })}
 for pkg in ${names}; do
-  if [[ "$(installed_version "$pkg")" != "$K8S_VERSION" ]]; then exit 1; fi
+  have="$(installed_version "$pkg")"
+  if [[ -z "$have" ]]; then exit 1; fi
+  if [[ "$have" != "$K8S_VERSION" && ! -f ${bootstrapped} ]]; then exit 1; fi
 done
 if ! {
 ${osCase({ debian: osFamilies.debian.kubernetesHeld, rhel: osFamilies.rhel.kubernetesHeld })}
@@ -56,7 +62,7 @@ for pkg in ${names}; do
   have="$(installed_version "$pkg")"
   if [[ -z "$have" ]]; then
     missing=1
-  elif [[ "$have" != "$K8S_VERSION" ]]; then
+  elif [[ "$have" != "$K8S_VERSION" && ! -f ${bootstrapped} ]]; then
     echo "clusterkit: $pkg $have is installed, the cluster needs $K8S_VERSION; changing versions is an upgrade (kubeadm upgrade), not host preparation" >&2
     exit 1
   fi

@@ -106,6 +106,8 @@ standin_delay() { # standin_delay STEP
 standin_should_fail() { # standin_should_fail STEP
   rm "$CLUSTER/harness/hosts/$HOST_NAME/fail-once/$1" 2>/dev/null
 }
+# A lasting failure: STEP fails on this host for as long as harness/hosts/HOST/broken/STEP exists.
+standin_broken() { [[ -e $CLUSTER/harness/hosts/$HOST_NAME/broken/$1 ]]; }
 
 # Package database of the fake package manager (see bin/apt-get, bin/dnf).
 pkg_version() { # pkg_version NAME -> full package version, or fail

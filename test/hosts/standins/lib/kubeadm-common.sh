@@ -170,7 +170,10 @@ write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME
     local ver=$KUBEADM_VERSION cmd=("$c")
     [[ $c == etcd ]] && ver=3.5.21-0
     case $c in
-      kube-apiserver) cmd+=("--advertise-address=$1" "--etcd-servers=http://$HOST_IP:2379" --secure-port=6443 --client-ca-file=/etc/kubernetes/pki/ca.crt) ;;
+      kube-apiserver)
+        cmd+=("--advertise-address=$1" "--etcd-servers=http://$HOST_IP:2379" --secure-port=6443 --client-ca-file=/etc/kubernetes/pki/ca.crt)
+        [[ -n ${APISERVER_EXTRA_ARGS:-} ]] && mapfile -t -O "${#cmd[@]}" cmd <<<"$APISERVER_EXTRA_ARGS"
+        ;;
       # Plain http (see etcd.sh), in kubeadm's flag order so manifest readers work.
       etcd) cmd+=("--advertise-client-urls=http://$HOST_IP:2379" --data-dir=/var/lib/etcd
         "--initial-advertise-peer-urls=http://$HOST_IP:2380" "--listen-client-urls=http://127.0.0.1:2379,http://$HOST_IP:2379"

@@ -77,6 +77,8 @@ if (mode === "init") {
     pod_subnet: get(out.cluster, "networking.podSubnet"),
     service_subnet: get(out.cluster, "networking.serviceSubnet"),
     cluster_name: out.cluster.clusterName,
+    // kubeadm v1beta4 extraArgs: a list of {name, value}; the manifest carries them as --name=value.
+    apiserver_args: (get(out.cluster, "apiServer.extraArgs") || []).map((a) => `--${a.name}=${a.value}`).join("\n"),
   };
 } else if (mode === "join") {
   if (!out.join) fail(`stand-in kubeadm join: ${file} must contain kind: JoinConfiguration ${v1}`);

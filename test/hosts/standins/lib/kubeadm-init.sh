@@ -28,7 +28,7 @@ kubeadm_init() {
 
   if [[ -n $config ]]; then
     local cfgsh cfg_node_name cfg_adv cfg_token cfg_ttl cfg_cert_key cfg_skip_phases cfg_ignore cfg_cpe
-    local cfg_k8s_version cfg_pod_subnet cfg_service_subnet cfg_cluster_name
+    local cfg_k8s_version cfg_pod_subnet cfg_service_subnet cfg_cluster_name cfg_apiserver_args
     cfgsh=$("$STANDIN_NODE" "$STANDIN_LIB/kubeadm-config.js" init "$config") || exit 1
     eval "$cfgsh"
     node_name=${node_name:-$cfg_node_name}
@@ -43,6 +43,7 @@ kubeadm_init() {
     service_subnet=${cfg_service_subnet:-$service_subnet}
     cluster_name=${cfg_cluster_name:-$cluster_name}
     IGNORED_PREFLIGHT+=",$cfg_ignore"
+    APISERVER_EXTRA_ARGS=$cfg_apiserver_args
   fi
   node_name=${node_name:-$(hostname)}
   node_name=${node_name,,}
@@ -73,6 +74,9 @@ kubeadm_init() {
   # wait-control-plane passes, nothing answers on the API (see api_serving).
   with_cluster_lock _init_cluster_state "$endpoint" "$k8s_version" "$cluster_name" "$node_name" "$pod_subnet" \
     "$service_subnet" "$cpe"
+  # The ClusterConfiguration's apiServer.extraArgs, which joining control planes
+  # take from the cluster (kubeadm reads them from the kubeadm-config ConfigMap).
+  printf '%s' "${APISERVER_EXTRA_ARGS:-}" | write_atomic "$CLUSTER/apiserver-args"
   # The phases in kubeadm's order (v1.34): certs, kubeconfig, etcd, control-plane,
   # kubelet-start, wait-control-plane, upload-config, upload-certs, ...
   echo '[certs] Using certificateDir folder "/etc/kubernetes/pki"'
@@ -99,7 +103,9 @@ kubeadm_init() {
   etcd_start "$node_name" new "$node_name=http://$HOST_IP:2380" || die 1 "error execution phase wait-control-plane: etcd did not start"
   echo '[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"'
 
-  if standin_should_fail init; then
+  # The kubelet starts the API server's static pod; it reads the files its flags
+  # name and exits if one is missing or invalid, so init then fails here too.
+  if standin_should_fail init || ! apiserver_boot; then
     # What a real init leaves behind when the API server never becomes healthy:
     # certs, kubeconfigs (admin.conf, super-admin.conf), manifests, the kubelet
     # files and a running etcd with its data dir; no kubeadm-config ConfigMap,

@@ -113,6 +113,8 @@ kubeadm_join() {
     echo '[certs] Using certificateDir folder "/etc/kubernetes/pki"'
     write_control_plane_kubeconfigs "$cluster_ep" "$adv"
     echo '[kubeconfig] Writing "admin.conf" kubeconfig file'
+    # shellcheck disable=SC2034 # read by write_manifests
+    APISERVER_EXTRA_ARGS=$(cat "$CLUSTER/apiserver-args" 2>/dev/null || true)
     write_manifests "$adv" "$node_name"
     echo '[control-plane] Using manifest folder "/etc/kubernetes/manifests"'
   else
@@ -141,6 +143,9 @@ kubeadm_join() {
     echo "[control-plane-join] Joining the control plane"
     etcd_join "$node_name" || exit 1
     echo "[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s"
+    apiserver_boot || die 1 "[control-plane-check] kube-apiserver is not healthy after 4m0.000s" \
+      "error execution phase wait-control-plane: failed while waiting for the control plane to start: kube-apiserver check failed at https://$adv:6443/livez: client rate limiter Wait returned an error: context deadline exceeded" \
+      "To see the stack trace of this error execute with --v=5 or higher"
   fi
   if [[ $cp -eq 1 ]]; then
     echo "[mark-control-plane] Marking the node $node_name as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]"

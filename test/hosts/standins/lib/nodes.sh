@@ -75,6 +75,8 @@ node_kubelet_started() {
   name=$(my_node_name) || return 0
   [[ -e /etc/kubernetes/kubelet.conf ]] || return 0
   node_set_ready "$name" True KubeletReady 'kubelet is posting ready status' || true
+  # The kubelet reports the version it runs (a package upgrade shows after its restart).
+  node_update "$name" --arg v "$(kube_version kubelet)" '.status.nodeInfo.kubeletVersion = $v | .status.nodeInfo.kubeProxyVersion = $v' || true
   [[ -e $(node_file "$name") ]] && csr_kubelet_serving "$name"
   return 0
 }

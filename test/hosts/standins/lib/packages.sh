@@ -114,6 +114,11 @@ pkg_set() { # pkg_set NAME VERSION
     kubeadm | kubelet | kubectl) ln -sf "$STANDIN_BIN/$1" "/usr/bin/$1" ;;
     containerd | containerd.io) ln -sf "$STANDIN_BIN/containerd" /usr/bin/containerd ;;
   esac
+  # kubeadm's packages depend on cri-tools (crictl), which apt and dnf pull in.
+  if [[ $1 == kubeadm || $1 == cri-tools ]]; then
+    [[ -e $STATE/packages/cri-tools ]] || printf '%s.0-1.1\n' "$(printf '%s' "$2" | cut -d. -f1-2)" >"$STATE/packages/cri-tools"
+    ln -sf "$STANDIN_BIN/crictl" /usr/bin/crictl
+  fi
 }
 
 pkg_unset() {
@@ -121,6 +126,7 @@ pkg_unset() {
   case $1 in
     kubeadm | kubelet | kubectl) rm -f "/usr/bin/$1" ;;
     containerd | containerd.io) rm -f /usr/bin/containerd ;;
+    cri-tools) rm -f /usr/bin/crictl ;;
   esac
 }
 

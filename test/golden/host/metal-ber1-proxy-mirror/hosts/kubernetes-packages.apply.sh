@@ -76,7 +76,7 @@ for pkg in kubelet kubeadm kubectl; do
   have="$(installed_version "$pkg")"
   if [[ -z "$have" ]]; then
     missing=1
-  elif [[ "$have" != "$K8S_VERSION" ]]; then
+  elif [[ "$have" != "$K8S_VERSION" && ! -f /etc/kubernetes/kubelet.conf ]]; then
     echo "clusterkit: $pkg $have is installed, the cluster needs $K8S_VERSION; changing versions is an upgrade (kubeadm upgrade), not host preparation" >&2
     exit 1
   fi
@@ -112,7 +112,8 @@ if [[ "$missing" -eq 1 ]]; then
       repo='https://mirror.example.com/k8s/core:/stable:/v1.34/deb/'
       want='1.34.1'
       pins=()
-      for pkg in kubelet kubeadm kubectl; do
+      wanted=(kubelet kubeadm kubectl)
+      for pkg in "${wanted[@]}"; do
         # The packaging revision (e.g. -1.1) is whatever the repository has for this exact version.
         pkgver="$(apt-cache madison "$pkg" | awk -v want="$want" 'index($3, want "-") == 1 { print $3; exit }')"
         if [[ -z "$pkgver" ]]; then

@@ -43,7 +43,9 @@ case "$OS_FAMILY" in
     ;;
 esac
 for pkg in kubelet kubeadm kubectl; do
-  if [[ "$(installed_version "$pkg")" != "$K8S_VERSION" ]]; then exit 1; fi
+  have="$(installed_version "$pkg")"
+  if [[ -z "$have" ]]; then exit 1; fi
+  if [[ "$have" != "$K8S_VERSION" && ! -f /etc/kubernetes/kubelet.conf ]]; then exit 1; fi
 done
 if ! {
 case "$OS_FAMILY" in

@@ -1,0 +1,86 @@
+/**
+ * Before a node's upgrade changes anything: the checks the issue of a half-done upgrade would
+ * otherwise find. The step must be one minor (or patch) up; an unfinished upgrade to another
+ * version is refused; every node is Ready; on control planes etcd is healthy, without a learner,
+ * with one voting member per control plane. A worker waits until every control plane runs the
+ * target (its kubelet, the last part a control plane upgrades, says so), since a kubelet may not
+ * be newer than the API servers. The first control plane to upgrade takes an etcd snapshot. Then
+ * the target is recorded on the node: from here the run can stop anywhere and resume.
+ */
+import { ClusterkitError } from "../../../../core/errors";
+import { versionStep } from "../../../../core/render/kubeadm/upgrade";
+import { isVotingMember, listMembers, memberHealth } from "../../cluster/etcd";
+import { isControlPlaneNode, listNodes } from "../../cluster/kubectl";
+import { clusterVersion, etcdSnapshot, etcdSnapshotDir } from "../../cluster/upgrade";
+import { log } from "../../context";
+import type { Phase } from "../../phase";
+import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
+import { upgradeTargetPath, writeMarker } from "./markers";
+import { failedControlPlane } from "./run-state";
+import { sleep, targetOf, upgradePending, upgradeWait } from "./target";
+
+const refuse = (ctx: NodeContext, message: string, hint: string) => ClusterkitError.failure(where(ctx), "upgrade-preflight", message, hint);
+
+export const upgradePreflight: Phase<NodeContext> = {
+  name: "upgrade-preflight",
+  async needed(ctx) {
+    const f = await facts(ctx, this.name);
+    return upgradePending(ctx, f) && f.upgradeTarget !== targetOf(ctx);
+  },
+  async run(ctx) {
+    const step = this.name;
+    const f = await facts(ctx, step);
+    const target = targetOf(ctx);
+    if (f.upgradeTarget) {
+      throw refuse(ctx, `an upgrade to ${f.upgradeTarget} started on this node and did not finish; this run asks for ${target}`, `set kubernetesVersion back to ${f.upgradeTarget.replace(/^v/, "")} and run pulumi up to finish that upgrade first`);
+    }
+    const vs = versionStep(f.kubeletVersion!, target);
+    if (vs.kind === "refused") throw refuse(ctx, vs.message, vs.hint);
+    const admin = await anyAdmin(ctx, step);
+    if (!admin) throw refuse(ctx, "no control plane answers with the admin kubeconfig, so the cluster's state cannot be checked", "bring a control plane back, then run pulumi up again");
+    const nodes = await listNodes(admin, step);
+    // A cordoned node is being worked on (another worker of the batch restarting its kubelet) or out of service on purpose.
+    const notReady = nodes.filter((n) => !n.ready && !n.unschedulable);
+    if (notReady.length) {
+      throw refuse(ctx, `node(s) not Ready: ${notReady.map((n) => `${n.name} (${n.reason})`).join(", ")}; an upgrade drains nodes, so it starts only on a healthy cluster`, "fix or remove those nodes, then run pulumi up again");
+    }
+    if (ctx.inputs.role === "control-plane") await checkEtcd(ctx, nodes.filter(isControlPlaneNode).length);
+    else await waitForControlPlanes(ctx, target);
+    if (ctx.inputs.role === "control-plane" && (await clusterVersion(admin, step)) !== target) {
+      const file = await etcdSnapshot(ctx.host, `before-${target}`, step);
+      log(`${ctx.label}: etcd snapshot before the upgrade to ${target}: ${file} on ${ctx.host.name} (keep a copy off the node; ${etcdSnapshotDir} holds one per upgrade)`);
+    }
+    await writeMarker(ctx.host, upgradeTargetPath, target, step);
+    log(`${ctx.label}: upgrading to ${target}`);
+    invalidate(ctx);
+  },
+};
+
+async function checkEtcd(ctx: NodeContext, controlPlanes: number): Promise<void> {
+  const step = "upgrade-preflight";
+  const members = await listMembers(ctx.host, step);
+  const learners = members.filter((m) => m.learner);
+  if (learners.length) throw refuse(ctx, `etcd has learner member(s) ${learners.map((m) => m.name || m.id).join(", ")}: a join did not finish`, "run pulumi up without the version change first, so the half-joined control plane joins again");
+  const health = await memberHealth(ctx.host, members, step);
+  const sick = members.filter((m) => !health.get(m.id));
+  if (sick.length) throw refuse(ctx, `etcd member(s) not healthy: ${sick.map((m) => m.name || m.id).join(", ")}`, "bring them back (or remove their control planes from the inventory), then upgrade");
+  const voting = members.filter(isVotingMember).length;
+  if (voting !== controlPlanes) throw refuse(ctx, `etcd has ${voting} voting member(s) but the cluster has ${controlPlanes} control plane(s)`, "remove stale etcd members (a control plane removed outside clusterkit) before upgrading");
+}
+
+async function waitForControlPlanes(ctx: NodeContext, target: string): Promise<void> {
+  const deadline = Date.now() + upgradeWait.controlPlanesMs;
+  for (let said = false; ; ) {
+    const admin = await anyAdmin(ctx, "upgrade-preflight");
+    const behind = admin ? (await listNodes(admin, "upgrade-preflight")).filter((n) => isControlPlaneNode(n) && n.kubeletVersion !== target) : null;
+    if (behind && !behind.length) return;
+    const failed = failedControlPlane(ctx.inputs.cluster);
+    if (failed || Date.now() >= deadline) {
+      const why = failed ? `the upgrade of control plane ${failed} failed in this run, and` : "";
+      throw refuse(ctx, `${why} control plane(s) ${behind?.map((n) => `${n.name} (${n.kubeletVersion})`).join(", ") ?? "(none answers)"} are not at ${target} yet; workers upgrade after every control plane`.trim(), "run pulumi up again once the control planes are upgraded (it resumes where it stopped)");
+    }
+    if (!said) log(`${ctx.label}: waiting for the control planes to reach ${target} (${behind?.map((n) => n.name).join(", ") ?? "no control plane answers"})`);
+    said = true;
+    await sleep(upgradeWait.intervalMs);
+  }
+}

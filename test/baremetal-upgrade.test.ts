@@ -1,0 +1,142 @@
+// Bare metal over real SSH: Kubernetes upgrades by editing the stack and running `pulumi up`. A
+// 3+3 cluster goes 1.33 → 1.34 → 1.35 → 1.36: control planes one at a time (the first with
+// `kubeadm upgrade apply`, the others `kubeadm upgrade node`), then workers one at a time, each
+// drained through the eviction API; an etcd snapshot first. A skip of two minors is refused before
+// anything changes, a drain blocked by a PodDisruptionBudget stops at that node and uncordons it,
+// and a connection cut in the middle of a control plane's upgrade is finished by the next run.
+// The stand-in kubeadm follows kubeadm's upgrade contract (test/hosts/standins/lib/kubeadm-upgrade.sh).
+// Needs root (test/hosts/setup-deps.sh).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { etcdSnapshotDir } from "../providers/kubeadm/cluster/upgrade";
+import { upgradeWait } from "../providers/kubeadm/phases/upgrade/target";
+import { kubeadmNode } from "../providers/kubeadm/runtime";
+import { TestCluster } from "./baremetal/cluster";
+import { describeCall } from "./baremetal/standin-log";
+import type { StandinCall } from "./hosts/harness";
+
+const K = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+const cps = ["cp-1", "cp-2", "cp-3"];
+const workers = ["w-1", "w-2", "w-3"];
+
+describe("bare metal over SSH: Kubernetes upgrades", () => {
+  let c: TestCluster;
+  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
+  const setVersion = (v: string) => c.editBlueprint((bp) => (bp.kubernetesVersion = v));
+  const nodes = async () => {
+    const out = await c.fleet.host("cp-1").exec(`${K} get nodes -o json`);
+    assert.equal(out.code, 0, out.stderr);
+    const items = (JSON.parse(out.stdout) as { items: { metadata: { name: string }; spec: { unschedulable?: boolean }; status: { nodeInfo: { kubeletVersion: string } } }[] }).items;
+    return Object.fromEntries(items.map((n) => [n.metadata.name, { version: n.status.nodeInfo.kubeletVersion, cordoned: n.spec.unschedulable === true }]));
+  };
+  const versions = async () => Object.fromEntries(Object.entries(await nodes()).map(([n, s]) => [n, s.version]));
+  const all = (v: string) => Object.fromEntries([...cps, ...workers].map((n) => [n, v]));
+  /** Every stand-in call since `before`, from every host, with the host it ran on. */
+  const callsSince = async (before: Map<string, StandinCall[]>) =>
+    [...(await c.calls())].flatMap(([host, calls]) => calls.slice(before.get(host)?.length ?? 0).map((x) => ({ host, ...x, start: Date.parse(x.time), end: Date.parse(x.time) + x.durationMs })));
+
+  before(async () => {
+    upgradeWait.intervalMs = 200;
+    c = await TestCluster.start({ controlPlanes: 3, workers: 3 });
+    setVersion("1.33");
+    const r = await c.up();
+    assert.deepEqual(errorsOf(r), []);
+    assert.deepEqual(await versions(), all("v1.33.5"));
+  });
+
+  after(async () => {
+    await c?.stop();
+  });
+
+  it("a skip of two minors is refused for every node before anything changes", async () => {
+    setVersion("1.35");
+    for (const n of [...cps, ...workers]) {
+      // What the preview does: diff every node with the new inputs.
+      await assert.rejects(() => kubeadmNode.diff("", c.nodeState.get(n)!, c.inputs(n).node), /runs Kubernetes 1\.33\.5; 1\.35\.0 is 2 minors ahead, and kubeadm upgrades one minor at a time.*upgrade to 1\.34 first/s, n);
+    }
+    setVersion("1.33");
+  });
+
+  it("1.33 → 1.34: an etcd snapshot, control planes one at a time, then workers one at a time; a second up does nothing", async () => {
+    const before = await c.calls();
+    setVersion("1.34");
+    const r = await c.up();
+    assert.deepEqual(errorsOf(r), [], c.logs.slice(-20).join("\n"));
+    assert.deepEqual(await versions(), all("v1.34.1"));
+    const calls = await callsSince(before);
+    const upgrades = calls.filter((x) => x.tool === "kubeadm" && x.argv[0] === "upgrade" && x.code === 0);
+    assert.deepEqual(
+      upgrades.map((x) => `${x.host}: ${describeCall(x)}`),
+      ["cp-1: kubeadm upgrade apply v1.34.1 --yes", "cp-2: kubeadm upgrade node", "cp-3: kubeadm upgrade node", ...upgrades.slice(3).map((x) => `${x.host}: kubeadm upgrade node`)],
+      "apply once, on the first control plane; node everywhere else, control planes first",
+    );
+    assert.deepEqual(upgrades.slice(3).map((x) => x.host).sort(), workers);
+    const kubeletRestart = (h: string) => calls.find((x) => x.host === h && x.tool === "systemctl" && x.argv.join(" ") === "restart kubelet")!;
+    for (let i = 1; i < cps.length; i++) {
+      assert.ok(upgrades[i].start >= kubeletRestart(cps[i - 1]).end, `${cps[i]} upgraded before ${cps[i - 1]} finished`);
+    }
+    const cpsDone = Math.max(...cps.map((h) => kubeletRestart(h).end));
+    // Workers: drained (cordon … uncordon) one at a time, after every control plane.
+    const window = (w: string) => {
+      const of = (verb: string) => calls.filter((x) => x.tool === "kubectl" && x.argv.includes(verb) && x.argv.includes(w));
+      return { from: Math.min(...of("cordon").map((x) => x.start)), to: Math.max(...of("uncordon").map((x) => x.end)) };
+    };
+    const windows = workers.map(window).sort((a, b) => a.from - b.from);
+    assert.ok(windows[0].from >= cpsDone, "workers start after the last control plane");
+    for (let i = 1; i < windows.length; i++) assert.ok(windows[i].from >= windows[i - 1].to, "one worker at a time");
+    for (const w of workers) {
+      const drains = calls.filter((x) => x.tool === "kubectl" && x.argv[2] === "drain" && x.argv.includes(w));
+      assert.ok(drains.length === 1 && drains[0].argv.includes("--ignore-daemonsets"), `${w} drained once, through the eviction API`);
+    }
+    assert.match((await c.fleet.host("cp-1").exec(`ls ${etcdSnapshotDir}`)).stdout, /^before-v1\.34\.1-\d{8}T\d{6}Z\.db$/m);
+    assert.ok(Object.values(await nodes()).every((n) => !n.cordoned), "every node uncordoned");
+    const cm = JSON.parse((await c.fleet.host("cp-2").exec(`${K} -n kube-system get configmap kubeadm-config -o json`)).stdout);
+    assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.34\.1/);
+
+    await c.refresh();
+    for (const [n, s] of c.nodeState) assert.deepEqual(s.observed.drift, [], n);
+    const quiet = await c.calls();
+    const again = await c.up();
+    assert.deepEqual(errorsOf(again), []);
+    assert.deepEqual(again.updated, []);
+    assert.deepEqual([...TestCluster.mutatingSince(quiet, await c.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
+  });
+
+  it("1.34 → 1.35 interrupted twice: a connection cut in the second control plane's kubeadm upgrade, then a drain a PodDisruptionBudget blocks; each next up resumes", async () => {
+    const cp2 = c.fleet.host("cp-2");
+    await c.fleet.setStepDuration("upgrade", 4000);
+    await c.fleet.host("w-2").breakStep("drain", true);
+    setVersion("1.35");
+    const running = c.up();
+    // Cut once cp-2's `kubeadm upgrade node` is under way (its upgrade marker is written first).
+    for (let i = 0; i < 1200 && !(await cp2.exists("/etc/kubernetes/clusterkit/upgrade-target")); i++) await new Promise((res) => setTimeout(res, 100));
+    await new Promise((res) => setTimeout(res, 1500));
+    await c.fleet.cutConnections("cp-2");
+    const cut = await running;
+    assert.ok(cut.errors.has("cp-2"), errorsOf(cut).join("\n"));
+    assert.deepEqual(cut.skipped, ["cp-3"]);
+    // The workers stopped at once: the control plane they wait for failed in this run.
+    for (const w of workers) assert.match(cut.errors.get(w)?.message ?? "", /the upgrade of control plane cp-2 failed in this run/, w);
+    let state = await nodes();
+    assert.equal(state["cp-1"].version, "v1.35.0");
+    for (const n of ["cp-3", ...workers]) assert.equal(state[n].version, "v1.34.1", n);
+
+    await c.fleet.setStepDuration("upgrade", 0);
+    const blocked = await c.up();
+    assert.deepEqual([...blocked.errors.keys()], ["w-2"], errorsOf(blocked).join("\n"));
+    const msg = blocked.errors.get("w-2")!.message;
+    assert.match(msg, /draining w-2 for its upgrade to v1\.35\.0 did not finish within 600 s: shop\/web-0 could not be evicted \(a PodDisruptionBudget allows no disruption now\); the node was uncordoned/);
+    assert.match(msg, /kubectl get pdb -A/);
+    state = await nodes();
+    assert.deepEqual({ version: state["w-2"].version, cordoned: state["w-2"].cordoned }, { version: "v1.34.1", cordoned: false });
+    for (const n of [...cps, "w-1", "w-3"]) assert.equal(state[n].version, "v1.35.0", n);
+
+    await c.fleet.host("w-2").breakStep("drain", false);
+    const done = await c.up();
+    assert.deepEqual(errorsOf(done), [], c.logs.slice(-20).join("\n"));
+    assert.deepEqual(await versions(), all("v1.35.0"));
+    assert.ok(Object.values(await nodes()).every((n) => !n.cordoned), "every node uncordoned");
+    await c.refresh();
+    for (const [n, st] of c.nodeState) assert.deepEqual(st.observed.drift, [], n);
+  });
+});

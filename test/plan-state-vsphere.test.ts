@@ -1,0 +1,51 @@
+/**
+ * `clusterkit plan --state` on vSphere: the per-VM dynamic resources (VmSizeGuard, NodeAddress,
+ * HostKeyRotation) are decided by their providers' own diff, so an unchanged stack shows no
+ * change and a resize the running VMs cannot take is the refusal `pulumi up` would meet.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { clusterkit } from "./support/cli";
+import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
+
+const stack = "vsphere-fra1";
+let p: TempProject;
+
+before(() => {
+  p = tempProject("clusterkit-plan-state-vsphere-");
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "plan-state-fixture.ts"), p.root, stack], { encoding: "utf8", cwd: p.root, maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  p.write("state.json", r.stdout);
+});
+after(() => p.cleanup());
+
+describe("clusterkit plan --state on vSphere", () => {
+  it("shows no changes for the stack as deployed", () => {
+    const r = clusterkit(["plan", "--stack", stack, "--state", "state.json"], p.root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /No changes: every resource the program registers matches the state\./);
+    assert.match(r.stdout, /^0 to create, 0 to update, 0 to replace, 0 to delete, 0 refused, \d+ unchanged\.$/m);
+  });
+
+  it("shows a control-plane resize the VMs cannot take as the VmSizeGuard's refusal, and exits 2", () => {
+    const blueprint = "blueprints/vsphere-ha.yaml";
+    const text = p.read(blueprint);
+    p.write(blueprint, text.replace(/size:\n {4}cpus: 4\n/, "size:\n    cpus: 2\n"));
+    try {
+      assert.notEqual(p.read(blueprint), text);
+      const r = clusterkit(["plan", "--stack", stack, "--state", "state.json", "--json"], p.root);
+      assert.equal(r.code, 2, r.stderr);
+      const changes = JSON.parse(r.stdout).changes as { resources: { type: string; name: string; action: string; refusal?: { file: string; path: string; message: string }[] }[] };
+      const guard = changes.resources.find((c) => c.type === "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard" && c.name === "vsphere-fra1-cp-1-size");
+      assert.equal(guard?.action, "refuse", JSON.stringify(guard));
+      assert.equal(guard.refusal![0].file, blueprint);
+      assert.equal(guard.refusal![0].path, "controlPlane.size");
+      assert.match(guard.refusal![0].message, /^resizing VM vsphere-fra1-cp-1 needs it powered off/);
+      assert.equal(changes.resources.find((c) => c.name === "vsphere-fra1-workers-1-size"), undefined, "the workers keep their size");
+    } finally {
+      p.write(blueprint, text);
+    }
+  });
+});
