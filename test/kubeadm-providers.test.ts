@@ -41,6 +41,15 @@ const node: NodeOutputs = {
 };
 
 describe("diff", () => {
+  it("state whose keys come back in another order, at any depth, is no change", () => {
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+    const withLabels = { ...node, labels: { b: "2", a: "1" }, files: [{ path: "/a", content: "x", mode: "0600", when: "before-kubeadm" as const, ephemeral: false }] };
+    const state = reversed(withLabels) as NodeOutputs;
+    assert.notEqual(JSON.stringify(state.ssh), JSON.stringify(withLabels.ssh), "the keys really are in another order");
+    assert.deepEqual(diffNode(state, withLabels), { changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
   it("no change, no diff", () => {
     assert.deepEqual(diffNode(node, { ...node }), { changes: false, replaces: [], deleteBeforeReplace: false });
   });

@@ -6,6 +6,7 @@
 import { appendPath } from "../../core/errors";
 import { SECRET, UNKNOWN } from "./markers";
 import { StateSecret } from "./state-values";
+import { sameValue } from "../../providers/same-value";
 
 export interface PathChange {
   path: string;
@@ -48,7 +49,7 @@ function walk(old: unknown, now: unknown, at: string, out: InputComparison): voi
   }
   if (old instanceof StateSecret) {
     // Known (exported with --show-secrets) and compared, but never shown.
-    if (JSON.stringify(old.value) !== JSON.stringify(now)) out.changed.push({ path: at });
+    if (!sameValue(old.value, now)) out.changed.push({ path: at });
     return;
   }
   if (isPlain(old) && isPlain(now)) {
@@ -60,7 +61,7 @@ function walk(old: unknown, now: unknown, at: string, out: InputComparison): voi
     old.forEach((o, i) => walk(o, now[i], appendPath(at, [i]), out));
     return;
   }
-  if (JSON.stringify(old) === JSON.stringify(now)) return;
+  if (sameValue(old, now)) return;
   out.changed.push({ path: at, before: show(old), after: show(now) });
 }
 

@@ -7,8 +7,9 @@
  */
 import { checkVersionStep } from "../../core/eks/version-step";
 import type { EksVersionGuardInputs } from "./types";
+import { sameValue } from "../same-value";
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = sameValue;
 
 export const eksVersionGuard = {
   async create(inputs: EksVersionGuardInputs): Promise<{ id: string; outs: EksVersionGuardInputs }> {

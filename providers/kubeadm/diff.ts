@@ -17,6 +17,7 @@ import { steadyFiles } from "./phases/files";
 import { versionStep } from "../../core/render/kubeadm/upgrade";
 import { clusterConfigHashVersion } from "./plan";
 import type { HostAccess, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "./types";
+import { sameValue } from "../same-value";
 
 export interface DiffResult {
   changes: boolean;
@@ -24,7 +25,7 @@ export interface DiffResult {
   deleteBeforeReplace: boolean;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = sameValue;
 
 const nodeReplaceKeys = ["cluster", "name", "address", "role"] as const;
 const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints"] as const;

@@ -14,9 +14,10 @@
 import { checkResize, restartNodeVariable, type VmShape } from "../../core/vsphere/resize";
 import { rotateHostKey } from "./host-key";
 import type { HostKeyRotationInputs, NodeAddressInputs, VmSizeGuardInputs } from "./types";
+import { sameValue } from "../same-value";
 
 const shapeOf = (s: VmSizeGuardInputs): VmShape => ({ cpus: s.cpus, memoryMiB: s.memoryMiB, cpuHotAdd: s.cpuHotAdd, memoryHotAdd: s.memoryHotAdd });
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = sameValue;
 
 export const vmSizeGuard = {
   async create(inputs: VmSizeGuardInputs): Promise<{ id: string; outs: VmSizeGuardInputs }> {
