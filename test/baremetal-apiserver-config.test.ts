@@ -15,6 +15,7 @@ import { apiServerRestartPendingPath, authnReloadPendingPath } from "../provider
 import { authnReloadWait } from "../providers/kubeadm/phases/reload-authentication";
 import { apiServerRestartWait } from "../providers/kubeadm/phases/restart-apiserver";
 import { TestCluster } from "./baremetal/cluster";
+import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 
 interface ApiEvent {
   ms: number;
@@ -28,6 +29,7 @@ const cps = ["cp-1", "cp-2", "cp-3"];
 
 describe("bare metal over SSH: API server config files take effect", () => {
   let c: TestCluster;
+  const capture = captureExchanges();
   const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const eventsFile = () => path.join(c.fleet.clusterStateDir, "apiservers", "events.log");
   const events = (): ApiEvent[] =>
@@ -66,6 +68,7 @@ describe("bare metal over SSH: API server config files take effect", () => {
   });
 
   after(async () => {
+    capture.restore();
     await c?.stop();
   });
 
@@ -155,5 +158,12 @@ describe("bare metal over SSH: API server config files take effect", () => {
     }
     await c.refresh();
     for (const h of cps) assert.deepEqual(c.nodeState.get(h)!.observed.drift, [], h);
+  });
+
+  it("no token, certificate key, private key or kubeconfig in logs, errors or state", () => {
+    const secrets = secretsSeen(capture.exchanges, c.fleet.clientKey.privateKeyPem);
+    assert.ok(secrets.length > 0);
+    const state = c.serializedState({ withSecretOutputs: false });
+    assert.deepEqual(leaks([{ where: "provider log", text: c.logs.join("\n") }, { where: "errors", text: c.errors.join("\n") }, { where: "state", text: state }], secrets), []);
   });
 });

@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { apiServerRestartWait } from "../providers/kubeadm/phases/restart-apiserver";
 import { TestCluster } from "./baremetal/cluster";
+import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 import { describeCall } from "./baremetal/standin-log";
 
 const cps = ["cp-1", "cp-2", "cp-3"];
@@ -33,6 +34,7 @@ const kubeconfigExpiry = (kubeconfig: string) => {
 
 describe("bare metal over SSH: certificate renewal", () => {
   let c: TestCluster;
+  const capture = captureExchanges();
   const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const events = () => fs.readFileSync(path.join(c.fleet.clusterStateDir, "apiservers", "events.log"), "utf8").split("\n").filter(Boolean);
 
@@ -44,6 +46,7 @@ describe("bare metal over SSH: certificate renewal", () => {
   });
 
   after(async () => {
+    capture.restore();
     await c?.stop();
   });
 
@@ -91,5 +94,12 @@ describe("bare metal over SSH: certificate renewal", () => {
     const again = await c.up();
     assert.deepEqual(errorsOf(again), []);
     assert.deepEqual([...TestCluster.mutatingSince(quiet, await c.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
+  });
+
+  it("no token, certificate key, private key or kubeconfig in logs, errors or state", () => {
+    const secrets = secretsSeen(capture.exchanges, c.fleet.clientKey.privateKeyPem);
+    assert.ok(secrets.length > 0);
+    const state = c.serializedState({ withSecretOutputs: false });
+    assert.deepEqual(leaks([{ where: "provider log", text: c.logs.join("\n") }, { where: "errors", text: c.errors.join("\n") }, { where: "state", text: state }], secrets), []);
   });
 });
