@@ -13,7 +13,7 @@ import { kubectl } from "./kubectl";
 const manifestFlag = (flag: string) => `grep -o -- '--${flag}=[^ ]*' ${apiServerManifestPath} | head -n 1 | cut -d= -f2-`;
 
 /** Sets $server to https://ADVERTISE:PORT of this host's API server (IPv6 in brackets). */
-const localServer = `adv="$(${manifestFlag("advertise-address")})"
+export const localServer = `adv="$(${manifestFlag("advertise-address")})"
 port="$(${manifestFlag("secure-port")})"
 case "$adv" in *:*) adv="[$adv]" ;; esac
 server="https://$adv:\${port:-6443}"`;

@@ -7,7 +7,7 @@
 import { parse } from "yaml";
 import type { RemoteHost } from "../../ssh";
 import { shellQuote } from "../../ssh";
-import { apiServerManifestPath } from "../paths";
+import { localServer } from "./apiserver";
 import { kubectl } from "./kubectl";
 
 /** The cluster's Kubernetes version as kubeadm recorded it (`v1.33.5`). */
@@ -22,10 +22,7 @@ export async function clusterVersion(admin: RemoteHost, step: string): Promise<s
 /** The version this host's own kube-apiserver answers with (its address and port from its manifest), or null when it does not answer. */
 export async function localApiServerVersion(host: RemoteHost, step: string): Promise<string | null> {
   const r = await host.run(
-    `adv="$(grep -o -- '--advertise-address=[^ ]*' ${apiServerManifestPath} | head -n 1 | cut -d= -f2-)"
-port="$(grep -o -- '--secure-port=[^ ]*' ${apiServerManifestPath} | head -n 1 | cut -d= -f2-)"
-case "$adv" in *:*) adv="[$adv]" ;; esac
-${kubectl} --server "https://$adv:\${port:-6443}" --request-timeout=5s get --raw /version`,
+    `${localServer}\n${kubectl} --server "$server" --request-timeout=5s get --raw /version`,
     { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 },
   );
   if (r.code !== 0) return null;

@@ -5,6 +5,7 @@
  * the next run approves it. Nothing to do once the node holds a serving certificate, or has an
  * approved request and none pending.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../context";
 import type { RemoteHost } from "../../ssh";
 import { approveCsrs, isPending, listCsrs, servingCsrsOf, type CsrStatus } from "../cluster/csr";
@@ -44,7 +45,7 @@ export const approveServingCsr: Phase<NodeContext> = {
       }
       if (csrs.some((c) => c.approved)) return;
       if (Date.now() >= deadline) break;
-      await new Promise((r) => setTimeout(r, servingCsrWait.intervalMs));
+      await sleep(servingCsrWait.intervalMs);
     }
     log(`${ctx.label}: warning: the kubelet filed no serving certificate request within ${servingCsrWait.timeoutMs / 1000} s; the next run approves it (kubectl logs/exec on this node fail until then)`);
   },

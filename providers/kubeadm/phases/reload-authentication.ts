@@ -5,6 +5,7 @@
  * applied, through its reload metrics, so the next control plane only changes once this one took
  * it; a refused file (it keeps the previous one) fails the update with the reason to look for.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../core/errors";
 import { kubeadmPaths } from "../../../core/render/kubeadm";
 import { shellQuote } from "../../ssh";
@@ -16,8 +17,6 @@ import { kubeadmDone } from "../probe";
 import { facts, invalidate, where, type NodeContext } from "./node-context";
 
 export const authnReloadWait = { timeoutMs: 180_000, intervalMs: 2_000 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const reloadAuthentication: Phase<NodeContext> = {
   name: "reload-authentication",

@@ -7,6 +7,7 @@
  * goes only once the new server is healthy, so a re-run after a failure or an interruption
  * restarts it again rather than recording files that never took effect.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../core/errors";
 import { shellQuote } from "../../ssh";
 import { apiServerReady, runningApiServer, stopApiServer, stopContainer } from "../cluster/apiserver";
@@ -18,8 +19,6 @@ import { kubeadmDone } from "../probe";
 import { facts, invalidate, where, type NodeContext } from "./node-context";
 
 export const apiServerRestartWait = { timeoutMs: 300_000, intervalMs: 2_000 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const restartApiServer: Phase<NodeContext> = {
   name: "restart-apiserver",

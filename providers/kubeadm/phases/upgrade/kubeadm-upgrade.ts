@@ -4,6 +4,7 @@
  * ConfigMap still records an older version, nobody applied the upgrade yet. A control plane is
  * done only when its own API server answers at the target, /readyz and all, and etcd is healthy.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
 import { apiServerReady } from "../../cluster/apiserver";
 import { isVotingMember, listMembers, memberHealth } from "../../cluster/etcd";
@@ -13,7 +14,7 @@ import { underLock } from "../../paths";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
 import { upgradeKubeadmDonePath, writeMarker } from "./markers";
-import { sleep, targetOf, upgradeWait } from "./target";
+import { targetOf, upgradeWait } from "./target";
 
 export const kubeadmUpgrade: Phase<NodeContext> = {
   name: "kubeadm-upgrade",

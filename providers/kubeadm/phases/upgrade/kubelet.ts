@@ -4,6 +4,7 @@
  * upgrade there, naming the pods it could not evict); then kubelet and kubectl past their holds,
  * the kubelet restarted, and the node Ready at the target. Uncordoning is the finish phase's.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
 import { isSshError } from "../../../ssh";
 import { cordon, drain, getNode, uncordon } from "../../cluster/kubectl";
@@ -11,7 +12,7 @@ import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
 import { clearMarkers, upgradeCordonedPath, writeMarker } from "./markers";
-import { sleep, targetOf, upgradeWait } from "./target";
+import { targetOf, upgradeWait } from "./target";
 
 /** The pods kubectl drain names as not evictable, from its output. */
 export function blockingPods(output: string): string[] {

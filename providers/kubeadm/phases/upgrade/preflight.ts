@@ -7,6 +7,7 @@
  * be newer than the API servers. The first control plane to upgrade takes an etcd snapshot. Then
  * the target is recorded on the node: from here the run can stop anywhere and resume.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
 import { versionStep } from "../../../../core/render/kubeadm/upgrade";
 import { isVotingMember, listMembers, memberHealth } from "../../cluster/etcd";
@@ -17,7 +18,7 @@ import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
 import { upgradeTargetPath, writeMarker } from "./markers";
 import { failedControlPlane } from "./run-state";
-import { sleep, targetOf, upgradePending, upgradeWait } from "./target";
+import { targetOf, upgradePending, upgradeWait } from "./target";
 
 const refuse = (ctx: NodeContext, message: string, hint: string) => ClusterkitError.failure(where(ctx), "upgrade-preflight", message, hint);
 

@@ -11,8 +11,6 @@ export function upgradePending(ctx: NodeContext, f: HostFacts): boolean {
   return f.kubeletVersion !== targetOf(ctx) || f.upgradeTarget !== null;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** How long an upgrade waits for what it waits on; tests shorten the intervals. */
 export const upgradeWait = {
   /** A worker waits for every control plane to be at the target (they go first). */
