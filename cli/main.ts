@@ -4,13 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ClusterkitError, ExitCode } from "../core/errors";
-import { cloneRegionCommand } from "./commands/clone-region";
-import { driftCommand } from "./commands/drift";
-import { fleetCommand } from "./commands/fleet";
-import { planCommand } from "./commands/plan";
-import { schemaCommand } from "./commands/schema";
-import { tunnelCommand } from "./commands/tunnel";
-import { validateCommand } from "./commands/validate";
+import { cloneRegionCommand, driftCommand, fleetCommand, planCommand, schemaCommand, tunnelCommand, validateCommand } from "./definitions";
 import { printIssues, processIo, quietOnClosedStdout, type Io } from "./output";
 
 export type CommandResult = Promise<number>;

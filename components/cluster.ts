@@ -34,7 +34,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.platform = pulumi.output(spec.platform.kind);
     this.kubernetesVersion = pulumi.output(spec.kubernetes.version);
     this.spec = pulumi.output(JSON.stringify(spec));
-    const build = platformBuilders[spec.platform.kind];
+    const build = platformBuilders[spec.platform.kind]?.();
     const result = build?.(spec, args.secrets, this);
     const addons = result && new Addons(name, { spec, platform: result, secrets: args.secrets }, { parent: this, dependsOn: result.ready });
     this.oidcKubeconfig = addons?.oidcKubeconfig;

@@ -180,7 +180,13 @@ export interface ClusterSpec {
   region: string;
   platform: PlatformSpec;
   kubernetes: { version: string; minor: string };
-  controlPlane: { count: number; endpoint: EndpointSpec; certSANs: string[] };
+  controlPlane: {
+    count: number;
+    endpoint: EndpointSpec;
+    certSANs: string[];
+    /** kubeadm platforms: extra component flags (name without `--` → value), empty by default. */
+    extraArgs: { controllerManager: Record<string, string>; scheduler: Record<string, string>; etcd: Record<string, string> };
+  };
   nodePools: NodePoolSpec[];
   /** kubeadm platforms only; empty on EKS. Control planes first, in join order. */
   nodes: NodeSpec[];

@@ -22,11 +22,21 @@ export function lazyDynamicProvider(kind: string, runtime: string): pulumi.dynam
     require(require.resolve("tsx/cjs", { paths: [found, process.cwd()] }));
     return require(found)[kind];
   };
+  // The SDK's provider process prints `${e}: ${e.stack}` for a failed diff, read or delete, and the
+  // engine shows it: our errors are messages for the user and reach it without a stack trace.
+  const run = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof Error && e.name === "ClusterkitError") e.stack = "";
+      throw e;
+    }
+  };
   return {
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read(id, props),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
+    create: (inputs) => run(() => load().create(inputs)),
+    read: (id, props) => run(() => load().read(id, props)),
+    diff: (id, olds, news) => run(() => load().diff(id, olds, news)),
+    update: (id, olds, news) => run(() => load().update(id, olds, news)),
+    delete: (id, props) => run(() => load().delete(id, props)),
   };
 }

@@ -91,6 +91,13 @@ describe("clusterkit drift (against the pulumi stand-in)", { concurrency: 2 }, (
     assert.ok(maxParallelRefreshes(run) <= 3, `ran ${maxParallelRefreshes(run)} refreshes at once`);
   });
 
+  it("checks stacks where CI skips confirmations (PULUMI_SKIP_CONFIRMATIONS=true), which a preview-only refresh refuses", () => {
+    // Found by the real CLI (test/upstream-engine.test.ts): the variable counts as --yes there.
+    const run = drift(clean, ["--stacks", "metal-ber1"], { env: { PULUMI_SKIP_CONFIRMATIONS: "true" } });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(statuses(run), { "metal-ber1": "clean" });
+  });
+
   it("exits 1 with drift in 2 of 5 stacks, reporting each resource and property, secrets redacted", () => {
     const run = drift({ ...clean, "prod-eu-west-1": { behaviour: "events", fixture: "eks-drift", region: "eu-west-1" }, "vsphere-fra1": { behaviour: "events", fixture: "vsphere-drift", region: "fra1" } }, ["--stacks", five]);
     assert.equal(run.code, 1, run.stderr);

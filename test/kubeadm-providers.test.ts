@@ -87,12 +87,13 @@ describe("diff", () => {
     assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.33.5" }), /going back to 1\.33\.5 is a downgrade/);
     assert.throws(() => diffNode(node, { ...node, kubernetesVersion: "1.34.0" }), /downgrade/);
     // Something else in the cluster-wide configuration changed along with the version: refused.
-    assert.throws(() => diffNode({ ...node, clusterConfigBase: "b1" }, { ...up, clusterConfigBase: "b2" }), /reconfiguring a running cluster is not built yet/);
+    assert.throws(() => diffNode({ ...node, clusterConfigBase: "b1" }, { ...up, clusterConfigBase: "b2" }), /the Kubernetes version and the cluster-wide kubeadm configuration changed together/);
   });
 
-  it("a change of the cluster-wide kubeadm configuration fails on any control plane that recorded its hash, not on workers", () => {
-    assert.throws(() => diffNode(node, { ...node, clusterConfigHash: "v2:c2" }), /reconfiguring a running cluster is not built yet/);
-    assert.throws(() => diffNode({ ...node, init: false }, { ...node, init: false, clusterConfigHash: "v2:c2" }), /reconfiguring a running cluster is not built yet/);
+  it("a change of the cluster-wide kubeadm configuration, on state without the per-component record, fails on any control plane that recorded its hash, not on workers", () => {
+    assert.throws(() => diffNode(node, { ...node, clusterConfigHash: "v2:c2" }), /written before clusterkit recorded what each component reads/);
+    assert.throws(() => diffNode({ ...node, init: false }, { ...node, init: false, clusterConfigHash: "v2:c2" }), /written before clusterkit recorded what each component reads/);
+    assert.equal(diffNode({ ...node, restartOn: { kubelet: "a" } }, { ...node, restartOn: { kubelet: "b" }, clusterConfigHash: "v2:c2" }).changes, true, "with the record: a reconfiguration");
     const worker = { ...node, role: "worker" as const, init: false, clusterConfigHash: "", kubeconfig: "" };
     assert.equal(diffNode(worker, { ...worker, configHash: "h9" }).changes, true);
   });
@@ -164,7 +165,7 @@ describe("parsing what the hosts print", () => {
   });
 
   it("the facts probe", () => {
-    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nrestart_pending=1\nreload_pending=0\nkubeadm_config=1\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
+    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nrestart_pending=1\nreload_pending=0\nkubeadm_config=1\nreconfigure_pending=kube-scheduler kubelet \napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
     assert.deepEqual(f, {
       adminConf: true,
       kubeletConf: true,
@@ -179,6 +180,7 @@ describe("parsing what the hosts print", () => {
       upgradeTarget: null,
       upgradeKubeadmDone: null,
       upgradeCordoned: false,
+      reconfigurePending: ["kube-scheduler", "kubelet"],
       appliedHash: "abc",
       kubeletVersion: "v1.34.1",
       kubeadmVersion: "v1.34.1",

@@ -5,14 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
-import { ClusterkitError, ExitCode, formatIssue } from "../../core/errors";
+import { ExitCode, formatIssue } from "../../core/errors";
 import { ADDRESS_PLAN_FILE } from "../../core/fleet/address-plan";
 import { planClone, type CloneOptions, type CloneOutcome } from "../../core/fleet/clone";
 import { findProjectRoot, loadFleet } from "../../core/load/project";
 import { isPlaceholderIssue } from "../../core/resolve/placeholders";
-import type { Runner } from "../main";
-import { printIssues, type Io } from "../output";
+import type { Io } from "../output";
 
 function secretCommand(key: string, stack: string): string {
   // Values are read from a file or prompted for, so they never land in shell history.
@@ -67,27 +65,4 @@ export function runCloneRegion(io: Io, opts: CloneOptions, cwd = process.cwd()):
   else if (!other.length) io.out(`\nvalidate: ${opts.to} has ${holes.length} placeholder(s) left; \`clusterkit validate --stack ${opts.to}\` passes once they are filled in.`);
   else io.err(`\nvalidate found other problems:\n${other.map(formatIssue).join("\n")}`);
   return ExitCode.ok;
-}
-
-export function cloneRegionCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("clone-region")
-    .description("Create stacks/Pulumi.<to>.yaml from an existing stack for a new region: ranges from the address plan, zones from the region table, placeholders for site values, no secrets.")
-    .requiredOption("--from <stack>", "the stack to clone")
-    .requiredOption("--to <stack>", "the new stack's name")
-    .requiredOption("--region <region>", "the new region: an AWS region on EKS, a site name on vSphere and bare metal")
-    .option("--set <key=value>", "set a region variable instead of deriving it or leaving a placeholder (repeatable; lists comma-separated, hosts as JSON)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(
-      run(async (opts: CloneOptions) => {
-        try {
-          return runCloneRegion(io, opts);
-        } catch (e) {
-          if (e instanceof ClusterkitError) {
-            printIssues(io, e.issues);
-            return e.exitCode;
-          }
-          throw e;
-        }
-      }),
-    );
 }

@@ -7,7 +7,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
 import pLimit from "p-limit";
 import { ClusterkitError } from "../../core/errors";
 import { renderDriftMarkdown } from "../../core/fleet/drift-markdown";
@@ -16,11 +15,10 @@ import { parseShard, selectStacks } from "../../core/fleet/shard";
 import { findProjectRoot, listStacks } from "../../core/load/project";
 import type { PulumiCli } from "../drift/check-stack";
 import { requirePulumi } from "../drift/find-pulumi";
-import type { Runner } from "../main";
-import { printIssues, type Io } from "../output";
+import type { Io } from "../output";
 import { readSshKeyFile } from "../stack-tunnel";
 
-interface Options {
+export interface Options {
   stacks?: string;
   concurrency: string;
   shard?: string;
@@ -106,31 +104,4 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   if (!selected.length) io.out(`No stacks in ${shard ? `shard ${shard.index}/${shard.count}` : "this selection"}; nothing to check.`);
   else printReport(io, report);
   return report.exitCode;
-}
-
-export function driftCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("drift")
-    .description("Check deployed stacks for drift with a preview-only refresh (Pulumi Automation API). Exit 0: none, 1: drift, 2: a stack could not be checked.")
-    .option("--stacks <glob>", "only stacks matching this glob (* and ?, comma-separated for several)")
-    .option("--concurrency <n>", "stacks checked at the same time", "3")
-    .option("--shard <i/n>", "check only shard i of n (1-based; sorted stack names dealt round-robin), for CI matrix jobs")
-    .option("--json <file>", "write the report as JSON (apiVersion clusterkit.dev/drift/v1, see docs/fleet.md)")
-    .option("--markdown <file>", "write the report as Markdown; appended when the file is $GITHUB_STEP_SUMMARY")
-    .option("--timeout <seconds>", "give up on a stack after this long", "900")
-    .option("--pulumi-root <dir>", "use the Pulumi CLI in <dir>/bin instead of the one on PATH (also CLUSTERKIT_PULUMI_ROOT)")
-    .option("--ssh-key <file>", "SSH private key for the bastions of stacks reached through an API tunnel (default: each stack's secret clusterkit:sshPrivateKey, read through the Pulumi CLI)")
-    .action(
-      run(async (opts: Options) => {
-        try {
-          return await runDrift(io, opts);
-        } catch (e) {
-          if (e instanceof ClusterkitError) {
-            printIssues(io, e.issues);
-            return e.exitCode;
-          }
-          throw e;
-        }
-      }),
-    );
 }

@@ -1,17 +1,15 @@
 /** `clusterkit fleet`: every stack in one table, with overlaps, version skew and blueprint changes flagged. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
 import { ClusterkitError, ExitCode } from "../../core/errors";
 import { ADDRESS_PLAN_FILE, loadAddressPlan } from "../../core/fleet/address-plan";
 import { affectedStacks } from "../../core/fleet/affected";
 import { loadFleetState } from "../../core/fleet/fleet-state";
 import { fleetReport, renderFleetTable } from "../../core/fleet/fleet-table";
 import { findProjectRoot } from "../../core/load/project";
-import type { Runner } from "../main";
-import { printIssues, type Io } from "../output";
+import type { Io } from "../output";
 
-interface Options {
+export interface Options {
   json?: boolean;
   affected?: string;
 }
@@ -32,25 +30,4 @@ export function runFleet(io: Io, opts: Options, cwd = process.cwd()): number {
   const report = fleetReport(loadFleetState(root), plan);
   io.out(opts.json ? JSON.stringify(report, null, 2) : renderFleetTable(report));
   return ExitCode.ok;
-}
-
-export function fleetCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("fleet")
-    .description("List every stack (platform, region, Kubernetes version, CNI, ranges, node counts, blueprint) and flag overlaps, version skew and blueprints changed since cloning.")
-    .option("--json", "print the report as JSON (apiVersion clusterkit.dev/fleet/v1, see docs/fleet.md)")
-    .option("--affected <file>", "instead, list the stacks touched by the changed paths in <file> (one per line, as git diff --name-only prints them)")
-    .action(
-      run(async (opts: Options) => {
-        try {
-          return runFleet(io, opts);
-        } catch (e) {
-          if (e instanceof ClusterkitError) {
-            printIssues(io, e.issues);
-            return e.exitCode;
-          }
-          throw e;
-        }
-      }),
-    );
 }

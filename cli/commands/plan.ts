@@ -6,22 +6,19 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
-import { ClusterkitError, ExitCode, formatWarning } from "../../core/errors";
+import { ExitCode, formatWarning } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { renderArtifacts } from "../../core/render/artifacts";
 import { eksApiAccessNote } from "../../core/render/eks/api-access-note";
-import type { Runner } from "../main";
-import { errorDocument, printWarnings, type Io } from "../output";
+import { printWarnings, type Io } from "../output";
 import { redactAfterApply } from "../plan/known-after-apply";
 import { AFTER_APPLY, SECRET } from "../plan/markers";
 import { offlineConfig } from "../plan/offline-config";
 import { renderTree } from "../plan/render-tree";
 import { loadStateExport } from "../plan/state-file";
 import { wrapLine } from "../plan/wrap";
-import { stackNameArg } from "../stack-name";
 
-interface Options {
+export interface Options {
   stack: string;
   json?: boolean;
   out?: string;
@@ -121,28 +118,4 @@ export async function runPlan(io: Io, opts: Options, cwd = process.cwd()): Promi
     io.out(`\nWrote ${artifacts.length} artifact(s) to ${opts.out}: ${folders.join(", ")}`);
   }
   return ExitCode.ok;
-}
-
-export function planCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("plan")
-    .description("Show the resources `pulumi up` would create for a stack (or, with --state, change), offline: no Pulumi CLI, no credentials.")
-    .requiredOption("-s, --stack <name>", "the stack to plan (stacks/Pulumi.<name>.yaml)")
-    .option("--json", "print a machine-readable plan (see docs/json-output.md)")
-    .option("--out <dir>", "also write the rendered artifacts (kubeadm configs, cloud-init, Helm values, manifests) to this folder")
-    .option("--wide", "print each input on one line, however long, instead of wrapping at the terminal width")
-    .option("--state <file>", "show what `pulumi up` would change compared with this `pulumi stack export` file (`-`: stdin)")
-    .action(
-      // Invalid input (ClusterkitError) is printed and turned into exit 2 by cli/main.ts, like every
-      // command; with --json it is the same JSON error document `validate --json` prints.
-      run(async (opts: Options) => {
-        try {
-          return await runPlan(io, { ...opts, stack: stackNameArg(opts.stack) });
-        } catch (e) {
-          if (!(opts.json && e instanceof ClusterkitError)) throw e;
-          io.out(errorDocument(e.issues));
-          return e.exitCode;
-        }
-      }),
-    );
 }

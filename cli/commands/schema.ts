@@ -1,14 +1,12 @@
 /** `clusterkit schema`: prints, writes or checks the editor JSON Schemas. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
 import { ExitCode } from "../../core/errors";
 import { findProjectRoot } from "../../core/load/project";
 import { renderSchemas } from "../../core/schema/json-schema";
-import type { Runner } from "../main";
 import type { Io } from "../output";
 
-interface Options {
+export interface Options {
   write?: boolean;
   check?: boolean;
 }
@@ -31,13 +29,4 @@ export function runSchema(io: Io, opts: Options, cwd = process.cwd()): number {
     } else io.out(content);
   }
   return stale ? ExitCode.failure : ExitCode.ok;
-}
-
-export function schemaCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("schema")
-    .description("Print the JSON Schemas for blueprints and stacks (for editor autocompletion).")
-    .option("--write", "write them to blueprints/blueprint.schema.json and stacks/stack.schema.json")
-    .option("--check", "exit 1 if the committed files are stale")
-    .action(run(async (opts: Options) => runSchema(io, opts)));
 }

@@ -6,17 +6,15 @@
  */
 import { spawn, execFileSync } from "node:child_process";
 import * as os from "node:os";
-import type { Command } from "commander";
 import { ClusterkitError, ExitCode } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { stackFileName } from "../../core/load/stack-file";
 import { apiTunnelPlan, type ApiTunnelPlan } from "../../core/render/kubeadm/api-tunnel";
-import type { Runner } from "../main";
 import type { Io } from "../output";
 import { stackNameArg } from "../stack-name";
 import { openStackTunnel, readSshKeyFile, tunnelOpenedLine } from "../stack-tunnel";
 
-interface Options {
+export interface Options {
   stack: string;
   sshKey?: string;
 }
@@ -88,14 +86,4 @@ function runWhileOpen(command: string[]): Promise<number> {
     });
     child.once("exit", (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
   });
-}
-
-export function tunnelCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("tunnel")
-    .description("Hold a bare-metal stack's API tunnel through its bastion open (for pulumi refresh/destroy and kubectl), or run one command while it is open.")
-    .requiredOption("--stack <name>", "the stack (name or stacks/Pulumi.<name>.yaml)")
-    .option("--ssh-key <file>", "SSH private key for the bastion (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
-    .argument("[command...]", "run this command (after --) while the tunnel is open and exit with its code")
-    .action((command: string[], opts: Options) => run((o: Options) => runTunnel(io, o, command))(opts));
 }

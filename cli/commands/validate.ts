@@ -1,14 +1,11 @@
 /** `clusterkit validate`: checks blueprints and stacks, and the fleet-wide rules across stacks. */
-import type { Command } from "commander";
 import { ExitCode, formatIssue, type Issue } from "../../core/errors";
 import { checkBlueprint } from "../../core/load/blueprint-check";
 import { findProjectRoot, listBlueprints, loadFleet } from "../../core/load/project";
 import { eksApiAccessNote } from "../../core/render/eks/api-access-note";
-import type { Runner } from "../main";
 import { printIssues, printWarnings, secretSetCommand, validateApiVersion, type Io } from "../output";
-import { stackNameArg } from "../stack-name";
 
-interface Options {
+export interface Options {
   stack?: string[];
   json?: boolean;
 }
@@ -59,13 +56,4 @@ export function runValidate(io: Io, opts: Options, cwd = process.cwd()): number 
   }
   io.out(`${stacks.length} stack(s) valid.`);
   return ExitCode.ok;
-}
-
-export function validateCommand(program: Command, io: Io, run: Runner): void {
-  program
-    .command("validate")
-    .description("Check every blueprint and stack (or only the named stacks) and the fleet-wide rules. Writes nothing.")
-    .option("-s, --stack <name...>", "only these stacks (still checked against the whole fleet for overlaps)")
-    .option("--json", "print a machine-readable report (see docs/json-output.md)")
-    .action(run(async (opts: Options) => runValidate(io, { ...opts, stack: opts.stack?.map((s) => stackNameArg(s)) })));
 }

@@ -20,7 +20,10 @@ export interface PulumiCli {
  */
 export async function openPulumi(projectRoot: string, pulumiRoot?: string): Promise<PulumiCli> {
   const pulumiCommand = await PulumiCommand.get(pulumiRoot ? { root: pulumiRoot } : undefined);
-  const workspace = await LocalWorkspace.create({ workDir: projectRoot, pulumiCommand, envVars: { PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  // PULUMI_SKIP_CONFIRMATIONS=true, common in CI, counts as --yes, which the CLI refuses with
+  // --preview-only: every stack would fail to be checked. A preview asks for no confirmation anyway.
+  const envVars = { PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_SKIP_CONFIRMATIONS: "false" };
+  const workspace = await LocalWorkspace.create({ workDir: projectRoot, pulumiCommand, envVars });
   return { workspace, version: pulumiCommand.version?.toString() ?? null };
 }
 

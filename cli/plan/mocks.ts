@@ -39,7 +39,7 @@ export const planMocks: pulumi.runtime.Mocks = {
 };
 
 // Each provider package's mock outputs live in their own file in mocks/ (aws.ts, kubernetes.ts, …),
-// which registers itself on load.
+// which registers itself on load. .js: the CLI runs a compiled copy of this folder (cli/compile.js).
 for (const f of fs.readdirSync(path.join(__dirname, "mocks")).sort()) {
-  if (/\.ts$/.test(f) && !f.endsWith(".d.ts")) require(path.join(__dirname, "mocks", f));
+  if (/\.[jt]s$/.test(f) && !f.endsWith(".d.ts")) require(path.join(__dirname, "mocks", f));
 }

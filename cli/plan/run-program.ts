@@ -2,6 +2,9 @@
  * Runs the real Pulumi program (index.ts) offline under the SDK's mocks and records every resource
  * it registers: type, name, parent, dependencies and inputs (secrets redacted).
  */
+// First: it must run before the SDK loads (see the file).
+import "./defer-sdk-modules";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { takeAfterApply } from "./known-after-apply";
@@ -55,7 +58,23 @@ interface Recorded {
   props: Record<string, unknown>;
 }
 
+/**
+ * The module to load for the project's program. The CLI runs a compiled copy of the package
+ * (cli/compile.js) whose program is index.js two folders up; that is the project's program when
+ * the project's index.ts is the one it was compiled from. Any other project's index.ts (a fixture
+ * copy with its own program) runs as TypeScript through tsx, as under Pulumi.
+ */
+function programModule(root: string): string {
+  const program = fs.realpathSync(path.join(root, "index.ts"));
+  const compiledFrom = path.join(__dirname, "..", "..", ".source-root");
+  if (!fs.existsSync(compiledFrom)) return program; // already running under tsx
+  if (fs.realpathSync(path.join(fs.readFileSync(compiledFrom, "utf8"), "index.ts")) === program) return path.join(__dirname, "..", "..", "index");
+  require("tsx/cjs");
+  return program;
+}
+
 export async function runProgramOffline(opts: {
+  /** The project folder; the program, as under Pulumi, finds it from the working directory. */
   root: string;
   project: string;
   stack: string;
@@ -86,8 +105,8 @@ export async function runProgramOffline(opts: {
       return undefined;
     });
     // Loaded here, not imported at the top: a static import would run before the mocks are set.
-    // require() rather than import(): the program is CommonJS TypeScript loaded through tsx's hook.
-    exportsObj = { ...(require(path.join(opts.root, "index.ts")) as Record<string, unknown>) };
+    // require() rather than import(): the program is CommonJS.
+    exportsObj = { ...(require(programModule(opts.root)) as Record<string, unknown>) };
     return exportsObj;
   }));
 

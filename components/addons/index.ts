@@ -4,9 +4,9 @@
  * ingress (they need pod networking), alongside OIDC access. Which pieces, with which values, is
  * decided in core/render/addons; this file only wires them.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../../core/spec";
+import { awsSdk } from "../aws-sdk";
 import type { PlatformResult } from "../platform";
 import { installCilium } from "./cni/cilium";
 import { installFlannel } from "./cni/flannel";
@@ -38,7 +38,7 @@ export class Addons extends pulumi.ComponentResource {
     const { spec, platform } = args;
     const ctx: AddonContext = { prefix: name, parent: this, provider: platform.provider };
     const ready = platform.ready;
-    const awsProvider = spec.platform.kind === "eks" ? new aws.Provider(`${name}-aws`, { region: spec.region }, { parent: this }) : undefined;
+    const awsProvider = spec.platform.kind === "eks" ? new (awsSdk().Provider)(`${name}-aws`, { region: spec.region }, { parent: this }) : undefined;
 
     const guard = networkGuard(ctx, spec, ready);
     const cniDeps = [...ready, guard.record];

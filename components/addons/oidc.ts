@@ -3,10 +3,11 @@
  * same identity, and the kubeconfig OIDC users sign in with (a secret output: it names the cluster
  * and, for confidential IdP clients, carries the client secret).
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterTlsFromKubeconfig, eksIdentityProvider, oidcClusterRoleBindings, oidcKubeconfig } from "../../core/render/addons/oidc";
 import type { ClusterSpec } from "../../core/spec";
+import { awsSdk } from "../aws-sdk";
 import type { PlatformResult } from "../platform";
 import { createObjects, type AddonContext } from "./resources";
 
@@ -28,7 +29,7 @@ export function installOidc(
     if (!clusterName || !args.aws) throw new Error("OIDC on EKS needs the platform's cluster name");
     const { identityProviderConfigName, ...oidc } = idp;
     resources.push(
-      new aws.eks.IdentityProviderConfig(
+      new (awsSdk().eks.IdentityProviderConfig)(
         `${ctx.prefix}-oidc`,
         { clusterName, oidc: { identityProviderConfigName, ...oidc }, tags: spec.tags },
         { parent: ctx.parent, provider: args.aws, dependsOn: args.dependsOn },

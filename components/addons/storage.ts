@@ -3,12 +3,13 @@
  * are built from Pulumi secrets and created before the drivers; on EKS, EFS classes bring the EFS
  * CSI managed add-on with its IRSA role.
  */
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { csiTrustPolicy, eksCsiAddons } from "../../core/render/addons/eks-storage";
 import { storageInstalls, storageSecretKeys, storageSecrets, type StorageSecretValues } from "../../core/render/addons/storage";
 import type { ClusterSpec } from "../../core/spec";
+import { awsSdk } from "../aws-sdk";
 import type { PlatformAddonInputs } from "../platform";
 import { createInstall, createObjects, resourceName, type AddonContext } from "./resources";
 
@@ -52,15 +53,16 @@ function createEksCsiAddons(ctx: AddonContext, spec: ClusterSpec, inputs: Platfo
   const { eksOidcProviderArn: arn, eksOidcProviderUrl: url, eksClusterName: clusterName } = inputs;
   if (!arn || !url || !clusterName || !aws_) throw new Error("EFS classes need the EKS platform's OIDC provider and cluster name");
   const opts = { parent: ctx.parent, provider: aws_ };
+  const sdk = awsSdk();
   return addons.flatMap((a) => {
     const id = `${ctx.prefix}-${a.addonName}`;
-    const role = new aws.iam.Role(
+    const role = new sdk.iam.Role(
       `${id}-irsa`,
       { assumeRolePolicy: pulumi.all([arn, url]).apply(([p, u]) => JSON.stringify(csiTrustPolicy(a, p, u))), description: `${a.addonName} controller (IRSA)`, tags: spec.tags },
       opts,
     );
-    const attachment = new aws.iam.RolePolicyAttachment(`${id}-irsa`, { role: role.name, policyArn: a.policyArn }, opts);
-    const addon = new aws.eks.Addon(
+    const attachment = new sdk.iam.RolePolicyAttachment(`${id}-irsa`, { role: role.name, policyArn: a.policyArn }, opts);
+    const addon = new sdk.eks.Addon(
       id,
       { clusterName, addonName: a.addonName, serviceAccountRoleArn: role.arn, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", tags: spec.tags },
       { ...opts, dependsOn: [...dependsOn, attachment] },

@@ -52,6 +52,35 @@ export function resolveStackFile(root: string, stack: StackFile): Resolved {
   return resolve({ file, raw: readYaml(path.join(root, file), file) }, stack);
 }
 
+/**
+ * Stacks resolved from their files, kept for the process: a plan resolves the other stacks twice in
+ * one process (the CLI for its warnings, then the program it runs, which does the same under
+ * `pulumi up`), and resolving the fleet is most of a small plan's own work. Kept by the text of the
+ * stack file and of its blueprint, so an edited file is resolved anew; failures are not kept.
+ */
+const resolvedFromDisk = new Map<string, { stackText: string; blueprintPath: string; blueprintText: string; resolved: Resolved }>();
+
+function readText(absPath: string): string | undefined {
+  try {
+    return fs.readFileSync(absPath, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function loadAndResolve(root: string, name: string): Resolved {
+  const stackPath = path.join(root, stackFileName(name));
+  const stackText = readText(stackPath);
+  const hit = resolvedFromDisk.get(stackPath);
+  if (hit && stackText === hit.stackText && readText(hit.blueprintPath) === hit.blueprintText) return hit.resolved;
+  const stack = loadStackFile(root, name);
+  const blueprintPath = path.join(root, blueprintFile(stack.config.blueprint));
+  const blueprintText = readText(blueprintPath);
+  const resolved = resolveStackFile(root, stack);
+  if (stackText !== undefined && blueprintText !== undefined) resolvedFromDisk.set(stackPath, { stackText, blueprintPath, blueprintText, resolved });
+  return resolved;
+}
+
 export interface FleetResult {
   resolved: Map<string, Resolved>;
   issues: Issue[];
@@ -77,7 +106,7 @@ export function loadFleet(root: string, only?: string[]): FleetResult {
   const warnings: Warning[] = [];
   for (const name of all) {
     try {
-      resolved.set(name, resolveStackFile(root, loadStackFile(root, name)));
+      resolved.set(name, loadAndResolve(root, name));
     } catch (e) {
       if (!(e instanceof ClusterkitError)) throw e;
       if (!focus || focus.has(name)) issues.push(...e.issues);
@@ -100,13 +129,13 @@ export function loadStackAlone(root: string, name: string, stack?: StackFile): R
   if (!stack && !all.includes(name)) {
     throw new ClusterkitError([{ file: stackFileName(name), path: "", message: "does not exist", hint: all.length ? `stacks here: ${all.join(", ")}` : undefined }]);
   }
-  const self = resolveStackFile(root, stack ?? loadStackFile(root, name));
+  const self = stack ? resolveStackFile(root, stack) : loadAndResolve(root, name);
   const others: Resolved[] = [];
   const warnings: Warning[] = [];
   for (const other of all) {
     if (other === name) continue;
     try {
-      others.push(resolveStackFile(root, loadStackFile(root, other)));
+      others.push(loadAndResolve(root, other));
     } catch (e) {
       if (!(e instanceof ClusterkitError)) throw e;
       warnings.push({ file: stackFileName(other), path: "", message: leftOut });

@@ -151,7 +151,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     region: stack.config.region,
     platform,
     kubernetes,
-    controlPlane: { ...controlPlane, certSANs },
+    controlPlane: { ...controlPlane, certSANs, extraArgs: stringFlags(bp.controlPlane.extraArgs) },
     nodePools,
     nodes,
     networking,
@@ -169,4 +169,10 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     secrets: secretRefs(bp, stack.config),
   };
   return { spec, warnings: out.warnings, rangeOrigins: rangeOrigins(ctx) };
+}
+
+/** Flag values as kubeadm takes them (strings), keys sorted so the rendering is stable. */
+function stringFlags(a: Record<"controllerManager" | "scheduler" | "etcd", Record<string, string | number | boolean>>): ClusterSpec["controlPlane"]["extraArgs"] {
+  const str = (m: Record<string, string | number | boolean>) => Object.fromEntries(Object.keys(m).sort().map((k) => [k, String(m[k])]));
+  return { controllerManager: str(a.controllerManager), scheduler: str(a.scheduler), etcd: str(a.etcd) };
 }

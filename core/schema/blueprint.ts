@@ -70,6 +70,26 @@ export const certificatesSchema = z.strictObject({
   renewBeforeDays: z.number().int().min(7).max(300).default(60),
 });
 
+/** Flags of one control-plane component: name without the leading `--` → value. */
+const componentFlags = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a flag name without the leading --, e.g. node-monitor-grace-period"), z.union([z.string(), z.number(), z.boolean()]));
+
+/**
+ * kubeadm platforms: extra flags for the controller manager, the scheduler and etcd (kubeadm's
+ * `extraArgs`). A change is rolled out by `pulumi up`, one control plane at a time. clusterkit's own
+ * CIS flag (`profiling`) cannot be overridden.
+ */
+export const extraArgsSchema = z
+  .strictObject({
+    controllerManager: componentFlags.default({}),
+    scheduler: componentFlags.default({}),
+    etcd: componentFlags.default({}),
+  })
+  .superRefine((a, ctx) => {
+    for (const c of ["controllerManager", "scheduler"] as const) {
+      if ("profiling" in a[c]) ctx.addIssue({ code: "custom", path: [c, "profiling"], message: "clusterkit keeps profiling off (CIS 1.3.2 / 1.4.1); remove this flag" });
+    }
+  });
+
 export const blueprintSchema = z.strictObject({
   apiVersion: z.literal("clusterkit.dev/v1alpha1"),
   kind: z.literal("Blueprint"),
@@ -82,6 +102,7 @@ export const blueprintSchema = z.strictObject({
     count: z.number().int().min(1).optional(),
     endpoint: endpointSchema,
     size: vmSize.optional(),
+    extraArgs: extraArgsSchema.default({ controllerManager: {}, scheduler: {}, etcd: {} }),
   }),
   nodePools: z.record(dnsLabel, nodePoolSchema).refine((p) => Object.keys(p).length > 0, "at least one node pool is needed"),
   networking: z

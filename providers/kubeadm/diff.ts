@@ -3,8 +3,11 @@
  * address, role or cluster is another machine: replace. Connection settings, labels, taints,
  * rendered files and the set of control planes: update. A Kubernetes version change one minor (or
  * patch) up is an upgrade, which the update carries out node by node; more than one minor, or
- * down, is refused. A change of the cluster-wide kubeadm configuration needs a reconfiguration,
- * which is not built yet: refused with a message saying so rather than doing something half right.
+ * down, is refused. A change of the cluster-wide kubeadm configuration is a reconfiguration, which
+ * the update rolls out (phases/reconfigure); what cannot change on a running cluster (its name, the
+ * CNI, the pod and service ranges, the DNS domain, the endpoint) is refused before anything
+ * changes, and so is a reconfiguration together with an upgrade, or one that state too old to name
+ * the affected components cannot place.
  *
  * Which node initialised the cluster is a fact of the node's state, never its position in the
  * inventory: a node listed elsewhere than when it was created gets the other bootstrap rendered
@@ -12,7 +15,8 @@
  * bootstrapped; only the files it keeps afterwards are compared. Reordering control planes, or
  * removing the first one, therefore replaces nothing.
  */
-import { ClusterkitError } from "../../core/errors";
+import { ClusterkitError, ExitCode } from "../../core/errors";
+import { fixedSettingChanges } from "../../core/render/kubeadm/reconfigure";
 import { steadyFiles } from "./phases/files";
 import { versionStep } from "../../core/render/kubeadm/upgrade";
 import { clusterConfigHashVersion } from "./plan";
@@ -28,7 +32,7 @@ export interface DiffResult {
 const same = sameValue;
 
 const nodeReplaceKeys = ["cluster", "name", "address", "role"] as const;
-const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints"] as const;
+const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints", "restartOn", "fixedSettings", "reconfigure"] as const;
 /** Rendered for the node's bootstrap (kubeadm init or join), so they follow its position. */
 const bootstrapKeys = ["kubeadmCommand", "files", "configHash"] as const;
 
@@ -46,6 +50,15 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
     const step = versionStep(olds.kubernetesVersion, news.kubernetesVersion);
     if (step.kind === "refused") throw ClusterkitError.failure(`node ${olds.name}`, "kubernetesVersion", step.message, step.hint);
   }
+  // Before anything else: a cluster under another name, CNI or range is another cluster, never
+  // something to replace node by node. State from before the record has none to compare.
+  const fixed = olds.fixedSettings && news.fixedSettings ? fixedSettingChanges(olds.fixedSettings, news.fixedSettings) : [];
+  if (fixed.length) {
+    throw new ClusterkitError(
+      fixed.map((f) => ({ file: `node ${olds.name}`, path: `fixedSettings.${f.setting}`, message: f.message, hint: f.hint })),
+      ExitCode.failure,
+    );
+  }
   const replaces = nodeReplaceKeys.filter((k) => !same(olds[k], news[k]));
   // Any control plane holding a hash guards it (the one that initialised may be gone). Older state
   // has none (joined control planes) or one of an older form: recorded at the next update instead.
@@ -53,12 +66,22 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
   // An upgrade changes the documents' version; what else changed shows in their version-free hash.
   const reconfigured = upgrade ? !!olds.clusterConfigBase && !!news.clusterConfigBase && olds.clusterConfigBase !== news.clusterConfigBase : olds.clusterConfigHash !== news.clusterConfigHash;
   if (!replaces.length && olds.role === "control-plane" && recorded && reconfigured) {
-    throw ClusterkitError.failure(
-      `node ${olds.name}`,
-      "clusterConfigHash",
-      "the cluster-wide kubeadm configuration (ClusterConfiguration, KubeletConfiguration, KubeProxyConfiguration) changed; reconfiguring a running cluster is not built yet",
-      "revert the change, or compare the configuration with `clusterkit plan --out DIR` and apply it by hand with kubeadm",
-    );
+    if (upgrade) {
+      throw ClusterkitError.failure(
+        `node ${olds.name}`,
+        "clusterConfigBase",
+        "the Kubernetes version and the cluster-wide kubeadm configuration changed together; an upgrade re-renders every component from the configuration the cluster holds, so the two are rolled out one after the other",
+        "change kubernetesVersion alone and run pulumi up, then make the configuration change (or the other way round)",
+      );
+    }
+    if (!olds.restartOn) {
+      throw ClusterkitError.failure(
+        `node ${olds.name}`,
+        "restartOn",
+        "the cluster-wide kubeadm configuration changed, but this node's state was written before clusterkit recorded what each component reads, so it cannot tell which components to restart",
+        "revert the change and run pulumi up once (it records them and changes nothing on the hosts), then make the change again",
+      );
+    }
   }
   const moved = initialised(olds) !== initialised(news);
   const updates: string[] = [

@@ -50,6 +50,7 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
   if (etcdMember === false && done) drift.push(member?.started && member.learner ? "its etcd member is a learner that was never promoted" : "no started etcd member for this control plane");
   if (done && f.apiServerRestartPending) drift.push("kube-apiserver has not restarted since a file it reads at start-up changed");
   if (done && f.authnReloadPending) drift.push("kube-apiserver has not confirmed reloading the changed authentication configuration");
+  if (done && f.reconfigurePending.length) drift.push(`a reconfiguration of ${f.reconfigurePending.join(", ")} started here and did not finish; pulumi up resumes it`);
   const expiry = isCp && done ? await certificateExpiry(ctx.host, STEP).catch(() => null) : null;
   const renewBefore = ctx.inputs.renewCertificatesBeforeDays;
   if (expiry && renewBefore !== undefined && daysLeft(expiry.date) < renewBefore) {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { detectOsScript, hostSteps, hostStepsHash } from "../../core/render/host";
 import { apiServerFileEffect, apiServerFiles, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
 import { initDocuments } from "../../core/render/kubeadm/init-configuration";
+import { configMapData, fixedSettings, reconfigureConfig, restartOn } from "../../core/render/kubeadm/reconfigure";
 import { upgradePackagesScript } from "../../core/render/kubeadm/upgrade";
 import type { ClusterSpec, NodeSpec } from "../../core/spec";
 import type { FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
@@ -76,6 +77,8 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
   const steps = hostSteps(spec).map((s) => ({ name: s.name, description: s.description, check: s.check, apply: s.apply }));
   const stepsHash = hostStepsHash(spec);
   const detectOs = detectOsScript(spec);
+  const fixed = fixedSettings(spec);
+  const configMaps = configMapData(spec);
   const upgradeScripts = { kubeadm: upgradePackagesScript(spec, ["kubeadm"]), kubelet: upgradePackagesScript(spec, ["kubelet", "kubectl"]) };
   return spec.nodes.map((node, i) => {
     // Only which node would initialise a cluster that does not exist yet: a node keeps, in its
@@ -100,6 +103,10 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
         apiServerRestartOn: apiServerFilesHash(rendered, "restart"),
         apiServerReloadOn: apiServerFilesHash(rendered, "reload"),
         clusterConfigBase: node.role === "control-plane" ? clusterConfigBase(spec, node) : "",
+        restartOn: restartOn(spec, node),
+        fixedSettings: fixed,
+        reconfigure:
+          node.role === "control-plane" ? { config: reconfigureConfig(spec, node), configMaps } : { config: "", configMaps: { "kubelet-config": configMaps["kubelet-config"] } },
         upgrade: {
           kubeadmScript: upgradeScripts.kubeadm,
           kubeletScript: upgradeScripts.kubelet,

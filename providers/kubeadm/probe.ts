@@ -20,6 +20,7 @@ import {
   upgradeKubeadmDonePath,
   upgradeTargetPath,
 } from "./paths";
+import { reconfigurePendingPath } from "./phases/reconfigure/marker";
 
 export interface HostFacts {
   adminConf: boolean;
@@ -47,6 +48,8 @@ export interface HostFacts {
   upgradeTarget: string | null;
   upgradeKubeadmDone: string | null;
   upgradeCordoned: boolean;
+  /** Components a reconfiguration started here and has not seen back healthy (see phases/reconfigure/marker.ts). */
+  reconfigurePending: string[];
   appliedHash: string | null;
   kubeletVersion: string | null;
   kubeadmVersion: string | null;
@@ -74,6 +77,7 @@ export function factsScript(init: boolean): string {
     `echo "upgrade_target=$(cat ${upgradeTargetPath} 2>/dev/null || true)"`,
     `echo "upgrade_kubeadm=$(cat ${upgradeKubeadmDonePath} 2>/dev/null || true)"`,
     flag("upgrade_cordoned", `[ -f ${upgradeCordonedPath} ]`),
+    `echo "reconfigure_pending=$(cat ${reconfigurePendingPath} 2>/dev/null | tr '\n' ' ')"`,
     `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
     `echo "kubeadm=$(kubeadm version -o short 2>/dev/null || true)"`,
     `echo "active=$(systemctl is-active kubelet 2>/dev/null || true)"`,
@@ -103,6 +107,7 @@ export function parseFacts(out: string): HostFacts {
     upgradeTarget: opt(kv.upgrade_target),
     upgradeKubeadmDone: opt(kv.upgrade_kubeadm),
     upgradeCordoned: kv.upgrade_cordoned === "1",
+    reconfigurePending: (kv.reconfigure_pending ?? "").split(/\s+/).filter(Boolean),
     appliedHash: opt(kv.applied),
     kubeletVersion: opt(kv.kubelet),
     kubeadmVersion: opt(kv.kubeadm),

@@ -21,6 +21,7 @@ import { nodeMetadataPhase } from "./phases/node-metadata";
 import { peerAdmin, type NodeContext } from "./phases/node-context";
 import { reloadAuthentication } from "./phases/reload-authentication";
 import { renewCertificates } from "./phases/renew-certificates";
+import { reconfigure } from "./phases/reconfigure";
 import { restartApiServer } from "./phases/restart-apiserver";
 import { upgrade } from "./phases/upgrade";
 import { writeFiles } from "./phases/write-files";
@@ -87,7 +88,8 @@ export const kubeadmNode = {
 
   async update(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<{ outs: NodeOutputs }> {
     // Whether the node initialised the cluster stays what it was at create, wherever it is listed now.
-    return { outs: await converge({ ...news, init: initialised(olds) }, [nodeMetadataPhase(olds)]) };
+    // A reconfiguration compares what each component read before (state) with the new inputs.
+    return { outs: await converge({ ...news, init: initialised(olds) }, [reconfigure(olds), nodeMetadataPhase(olds)]) };
   },
 
   async delete(_id: string, props: NodeOutputs): Promise<void> {

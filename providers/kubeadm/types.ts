@@ -1,3 +1,5 @@
+import type { Component, FixedSettings } from "../../core/render/kubeadm/reconfigure";
+
 /**
  * The plain data the kubeadm dynamic providers take and keep in state. Everything here is JSON:
  * the engine serialises inputs and outputs, and the provider closures capture nothing else.
@@ -113,12 +115,35 @@ export interface NodeInputs {
    * can tell a version change from a reconfiguration that came with it (older state: absent).
    */
   clusterConfigBase?: string;
+  /**
+   * Per component this node runs (control planes: the API server's certificate, the static pods,
+   * the kubelet, kube-proxy, kubeadm's add-ons; workers: the kubelet and kube-proxy), a hash of the
+   * cluster-wide configuration it reads (core/render/kubeadm/reconfigure.ts), so a preview shows
+   * what a change restarts where: a new `restartOn.kube-controller-manager` regenerates that static
+   * pod on each control plane in turn. Older state: absent (recorded at the next update).
+   */
+  restartOn?: Partial<Record<Component, string>>;
+  /** What cannot change on a running cluster (cluster name, CNI, ranges, endpoint), as values; older state: absent. */
+  fixedSettings?: FixedSettings;
+  /** What a reconfiguration writes (older state: absent). */
+  reconfigure?: ReconfigureInputs;
   /** How this node is upgraded when kubernetesVersion changes (older state: absent). */
   upgrade?: UpgradeInputs;
   /** Control planes: renew kubeadm's certificates when fewer days than this are left (older state: absent). */
   renewCertificatesBeforeDays?: number;
   labels: Record<string, string>;
   taints: Taint[];
+}
+
+export interface ReconfigureInputs {
+  /** Control planes: the config `kubeadm init phase control-plane|etcd|certs --config` reads (no secrets); "" on workers. */
+  config: string;
+  /**
+   * The data of the kubeadm ConfigMaps this node may patch: all three on control planes
+   * (kube-proxy: null when Cilium replaces it), the kubelet's alone on workers, so a change only a
+   * control plane acts on is no update of a worker.
+   */
+  configMaps: { "kubeadm-config"?: Record<string, string>; "kubelet-config": Record<string, string>; "kube-proxy"?: Record<string, string> | null };
 }
 
 export interface UpgradeInputs {

@@ -3,7 +3,7 @@
 import type { StandinCall } from "../hosts/harness";
 
 /** Flags that take the next argument as their value (when not written `--flag=value`). */
-const valueFlags = new Set(["--kubeconfig", "-n", "--namespace", "-o", "--output", "--context", "--config", "--endpoints", "-w", "--write-out"]);
+const valueFlags = new Set(["--kubeconfig", "-n", "--namespace", "-o", "--output", "--context", "--config", "--endpoints", "-w", "--write-out", "--server", "-s"]);
 
 /** The subcommand: the first argument that is neither a flag nor a flag's value. */
 const firstWord = (argv: string[]) => {
@@ -17,7 +17,8 @@ const firstWord = (argv: string[]) => {
 const readOnly: Record<string, (argv: string[]) => boolean> = {
   kubeadm: (a) => firstWord(a) === "version" || (a[0] === "token" && a[1] === "list") || (a[0] === "config" && a[1] === "print") || (a[0] === "certs" && a[1] === "check-expiration") || (a[0] === "upgrade" && a[1] === "plan"),
   kubectl: (a) => ["get", "version", "describe", "cluster-info", "api-resources", "auth", "config"].includes(firstWord(a)),
-  crictl: (a) => ["ps", "logs", "inspect", "images", "pods", "info", "version"].includes(firstWord(a)),
+  crictl: (a) => ["ps", "logs", "inspect", "images", "pods", "info", "version"].includes(firstWord(a)) || (firstWord(a) === "exec" && a.includes("etcdctl") && readOnly.etcdctl(a.slice(a.indexOf("etcdctl") + 1))),
+  df: () => true,
   kubelet: (a) => a.includes("--version") || a[0] === "version",
   systemctl: (a) => ["is-active", "is-enabled", "is-failed", "status", "show", "cat", "list-units", "list-unit-files"].includes(firstWord(a)),
   "apt-mark": (a) => firstWord(a) === "showhold",

@@ -26,7 +26,9 @@ function stepOf(c: StandinCall): StepName | null {
     if (a[0] === "join") return "join";
     if (a[0] === "reset") return "reset";
     if (a[0] === "token" && a[1] === "create") return "token-create";
+    if (a[0] === "upgrade" && (a[1] === "apply" || a[1] === "node")) return "upgrade";
   }
+  if (c.tool === "kubectl" && a.includes("drain")) return "drain";
   return null;
 }
 
@@ -102,4 +104,43 @@ export function criticalPath(nodes: { name: string; role: "control-plane" | "wor
   }
   for (const n of nodes.filter((x) => x.role === "worker")) end[n.name] = Math.max(prep[n.name], end[first]) + kubeadm[n.name];
   return { ms: Math.max(...Object.values(end)), prep, kubeadm };
+}
+
+export interface UpgradePath {
+  /** The critical path from the configured sleeps. */
+  ms: number;
+  /** Time some stand-in ran, across all hosts (sleeps plus the stand-ins' own work). */
+  toolMs: number;
+  /** Configured sleeps charged to each node (a drain to the node drained, wherever kubectl ran). */
+  perNode: Record<string, number>;
+}
+
+/**
+ * An upgrade's critical path with workerBatchSize 1: every node in turn (control planes one at a
+ * time, then workers one at a time), so the path is the sum of each node's sleeps: kubeadm's
+ * package, `kubeadm upgrade` (its sleep only on control planes, where it restarts static pods),
+ * the drain, kubelet and kubectl's package, the kubelet restart. `calls` are the run's calls per
+ * host. The measured tool time is the union of the top-level calls' intervals over every host:
+ * the nodes go one after another, so overlapping calls (checks of several control planes at once,
+ * a waiting worker's polls) count once.
+ */
+export function upgradeCriticalPath(nodes: string[], calls: Map<string, StandinCall[]>, d: Durations): UpgradePath {
+  const perNode: Record<string, number> = Object.fromEntries(nodes.map((n) => [n, 0]));
+  const spans: [number, number][] = [];
+  for (const [host, cs] of calls) {
+    for (const c of charged(cs, d, false)) {
+      const target = c.step === "drain" ? (c.argv.find((x) => nodes.includes(x)) ?? host) : host;
+      perNode[target] = (perNode[target] ?? 0) + c.ms;
+    }
+    for (const c of charged(cs, d, true)) spans.push([c.start, c.end]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let toolMs = 0;
+  let until = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= until) continue;
+    toolMs += b - Math.max(a, until);
+    until = b;
+  }
+  return { ms: Object.values(perNode).reduce((x, y) => x + y, 0), toolMs, perNode };
 }

@@ -5,12 +5,22 @@
 //  2. an HA bootstrap (3 control planes, 3 workers) with stand-in step durations set, its wall
 //     time against the critical path computed from those durations: the orchestration overhead
 //     must stay under 10 % of the critical path (exit code 1 otherwise).
-// BENCH_HOSTS=K (default 3) sets K for part 1; BENCH_SCALE=x scales the stand-in durations of part 2.
+//  3. Kubernetes upgrades of that 3+3 cluster (1.33 → 1.34 → 1.35 → 1.36, one run per minor), each
+//     with stand-in step durations set, its wall time against the upgrade's critical path: per run
+//     and as min/median/max, with the load average before and after each run; a run whose
+//     orchestration overhead reaches 10 % of its critical path, or that fails, is printed as a
+//     miss, and a median at the limit or a failed run makes the exit code 1.
+// BENCH_HOSTS=K (default 3) sets K for part 1; BENCH_SCALE=x scales the stand-in durations of parts
+// 2 and 3; BENCH_UPGRADE_RUNS=n (1–3, default 3) the upgrade runs; BENCH_ONLY=upgrade runs part 3 only.
+// First of all, the plan section (test/bench/plan.ts: plan and CLI start-up as whole processes, no
+// hosts); BENCH_ONLY=plan runs it alone (also `npm run bench:plan`).
+import os from "node:os";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
 import { hostPreparation } from "../../providers/kubeadm/runtime";
 import { TestCluster } from "../baremetal/cluster";
 import { runAnsible } from "./ansible";
-import { criticalPath, type Durations } from "./critical-path";
+import { criticalPath, upgradeCriticalPath, type Durations } from "./critical-path";
+import { planBench } from "./plan";
 
 const K = Number(process.env.BENCH_HOSTS ?? 3);
 
@@ -75,15 +85,84 @@ async function haBootstrap(): Promise<boolean> {
   }
 }
 
+/** Stand-in sleeps for the upgrade runs: apt for kubeadm and for kubelet+kubectl, `kubeadm upgrade` on a control plane, the drain, the kubelet restart. */
+const upgradeDurations: Durations = Object.fromEntries(
+  Object.entries({ "package-install": 4000, upgrade: 8000, drain: 2000, "service-start": 1000 }).map(([k, v]) => [k, Math.round(v * scale)]),
+);
+const upgradeRuns = Math.min(3, Math.max(1, Number(process.env.BENCH_UPGRADE_RUNS ?? 3)));
+const limitPct = 10;
+
+const load = () => os.loadavg()[0].toFixed(1);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const spread = (xs: number[], f: (x: number) => string) => (xs.length ? `min ${f(Math.min(...xs))} / median ${f(median(xs))} / max ${f(Math.max(...xs))}` : "no successful run");
+
+async function upgrades(): Promise<boolean> {
+  const c = await TestCluster.start({ controlPlanes: 3, workers: 3 });
+  const names = () => c.spec.nodes.map((n) => n.name);
+  const walls: number[] = [];
+  const overheads: number[] = [];
+  let misses = 0;
+  let failed = false;
+  try {
+    c.editBlueprint((bp) => (bp.kubernetesVersion = "1.33"));
+    const boot = await c.up();
+    if (boot.errors.size) throw new Error([...boot.errors].map(([k, e]) => `${k}: ${e.message}`).join("\n"));
+    for (const [step, ms] of Object.entries(upgradeDurations)) await c.fleet.setStepDuration(step as keyof Durations, ms!);
+    console.log(`\nUpgrades, 3 control planes + 3 workers (workerBatchSize 1), stand-in durations ${JSON.stringify(upgradeDurations)}, ${upgradeRuns} run(s):`);
+    for (let i = 0; i < upgradeRuns; i++) {
+      const [from, to] = [`1.${33 + i}`, `1.${34 + i}`];
+      const before = await c.calls();
+      const loadBefore = load();
+      c.editBlueprint((bp) => (bp.kubernetesVersion = to));
+      const t0 = Date.now();
+      const r = await c.up();
+      const wall = Date.now() - t0;
+      const loadAfter = load();
+      if (r.errors.size) {
+        misses++;
+        failed = true;
+        console.log(`  run ${i + 1} ${from} → ${to}: MISS, the upgrade failed after ${s(wall)} (load ${loadBefore} → ${loadAfter}): ${[...r.errors].map(([k, e]) => `${k}: ${e.message.split("\n")[0]}`).join("; ")}`);
+        break;
+      }
+      const after = await c.calls();
+      const run = new Map([...after].map(([h, cs]) => [h, cs.slice(before.get(h)?.length ?? 0)]));
+      const cp = upgradeCriticalPath(names(), run, upgradeDurations);
+      const ownPct = (100 * (wall - cp.toolMs)) / cp.ms;
+      walls.push(wall);
+      overheads.push(ownPct);
+      const miss = ownPct >= limitPct;
+      if (miss) misses++;
+      console.log(
+        `  run ${i + 1} ${from} → ${to}: critical path ${s(cp.ms)}, wall ${s(wall)} (+${s(wall - cp.ms)}), stand-ins' own work beyond their sleeps ${s(cp.toolMs - cp.ms)}, orchestration overhead ${s(wall - cp.toolMs)} = ${ownPct.toFixed(1)} %${miss ? ` MISS (limit ${limitPct} %)` : ""}; load ${loadBefore} → ${loadAfter}`,
+      );
+      if (i === 0) console.log(`    configured sleeps per node: ${Object.entries(cp.perNode).map(([h, ms]) => `${h} ${s(ms)}`).join(", ")}`);
+    }
+    console.log(`  wall time: ${spread(walls, s)}`);
+    console.log(`  orchestration overhead, % of the critical path: ${spread(overheads, (x) => `${x.toFixed(1)} %`)} (limit ${limitPct} %); misses: ${misses} of ${upgradeRuns}`);
+    return !failed && overheads.length > 0 && median(overheads) < limitPct;
+  } finally {
+    await c.stop();
+  }
+}
+
 async function main(): Promise<void> {
   setLogger(() => undefined);
-  await hostPrepComparison();
-  const ok = await haBootstrap();
-  closeConnections();
-  if (!ok) {
-    console.log("FAIL: orchestration overhead is 10 % of the critical path or more");
-    process.exitCode = 1;
+  let ok = true;
+  const planned = process.env.BENCH_ONLY && process.env.BENCH_ONLY !== "plan" ? true : planBench();
+  if (!planned) console.log("FAIL: a plan or CLI start-up target was missed (see the targets above)");
+  if (process.env.BENCH_ONLY === "plan") {
+    process.exitCode = planned ? 0 : 1;
+    return;
   }
+  if (process.env.BENCH_ONLY !== "upgrade") {
+    await hostPrepComparison();
+    ok = await haBootstrap();
+    if (!ok) console.log("FAIL: orchestration overhead of the bootstrap is 10 % of the critical path or more");
+  }
+  const upgraded = await upgrades();
+  if (!upgraded) console.log("FAIL: an upgrade run failed, or the median orchestration overhead of the upgrades is 10 % of the critical path or more");
+  closeConnections();
+  if (!ok || !upgraded || !planned) process.exitCode = 1;
 }
 
 main().catch((e) => {

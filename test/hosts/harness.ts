@@ -34,7 +34,9 @@ export type StepName =
   | "apiserver-restart"
   | "apiserver-ready"
   | "apiserver-authn-reload"
-  | "upgrade";
+  | "upgrade"
+  | "disk-space"
+  | "component-start";
 
 export interface HostUser {
   name: string;

@@ -78,7 +78,7 @@ for v in $KUBEADM_EXTRA_VERSIONS; do pin_kubernetes "kubeadm-$(minor_of "$v")" "
 pin etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
 pin pulumi github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION"
 pin pulumi github.com/pulumi/pulumi/sdk/v3 "$PULUMI_VERSION"
-pin pulumi-language-nodejs github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$PULUMI_LANGUAGE_NODEJS_MODULE"
+pin pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3 "$PULUMI_LANGUAGE_NODEJS_SDK"
 pin pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4 "$PULUMI_KUBERNETES_MODULE"
 
 # A toolchain line must never make go fetch another toolchain behind our back; builds are static
@@ -93,14 +93,39 @@ refused() { # refused <log>: the proxy's refusal is final, anything else is a re
   grep -Eq '403 Forbidden|410 Gone|404 Not Found|not available|unknown revision|invalid version' "$1"
 }
 
+# recipe <wrapper dir> <package> <ldflags> <tags>: everything a tool's binary is a function of. The
+# cache key hashes all wrappers and this script, so any edit opens a fresh folder; a tool whose own
+# recipe did not change is taken from an older folder instead of rebuilt (kubeadm costs an hour).
+recipe() {
+  { "$go" env GOVERSION; printf '%s\n' "$2" "$3" "$4" "$GOFLAGS" "$CGO_ENABLED"; cat "$1"/go.mod "$1"/go.sum "$1"/*.go "$1"/*.json 2>/dev/null || true; } | sha256sum | cut -c1-64
+}
+# reuse <tool> <recipe>: hard-links (or copies) the tool from another cache folder with the same recipe.
+reuse() {
+  local r
+  for r in "$(dirname "$dir")"/*/recipes/"$1"; do
+    [[ $r == "$dir/recipes/$1" || $(cat "$r") != "$2" ]] && continue
+    local from; from="$(dirname "$(dirname "$r")")"
+    [[ -x $from/bin/$1 ]] || continue
+    ln -f "$from/bin/$1" "$bin/$1" 2>/dev/null || cp "$from/bin/$1" "$bin/$1"
+    echo "  $1: reused from $(basename "$from") (same recipe)"
+    return 0
+  done
+  return 1
+}
+
 # build <tool> <wrapper dir> <package> <ldflags> [<tags>]
 build() {
-  local tool=$1 wdir=$2 pkg=$3 ldflags=$4 tags=${5:-} start TIMEFORMAT='%U %S' cpu
-  if [[ -x $bin/$tool ]]; then echo "  $tool: already built"; return 0; fi
+  local tool=$1 wdir=$2 pkg=$3 ldflags=$4 tags=${5:-} start TIMEFORMAT='%U %S' cpu sum
+  sum=$(recipe "$wdir" "$pkg" "$ldflags" "$tags")
+  mkdir -p "$dir/recipes"
+  # A binary already here was built by this folder's script, so it has this folder's recipe.
+  if [[ -x $bin/$tool ]]; then echo "  $tool: already built"; echo "$sum" >"$dir/recipes/$tool"; return 0; fi
+  if reuse "$tool" "$sum"; then echo "$sum" >"$dir/recipes/$tool"; return 0; fi
   start=$SECONDS
   # CPU seconds as well as wall seconds: on a shared machine the wall time says little by itself.
   if { time (cd "$wdir" && nice -n 19 "$go" build -tags "$tags" -ldflags "$ldflags" -o "$bin/.$tool.tmp" "$pkg" >"$dir/logs/$tool.log" 2>&1); } 2>"$dir/logs/$tool.cpu"; then
     mv "$bin/.$tool.tmp" "$bin/$tool"
+    echo "$sum" >"$dir/recipes/$tool"
     cpu=$(awk '{printf "%d", $1 + $2}' "$dir/logs/$tool.cpu")
     printf '%s\t%s\t%s\n' "$tool" "$((SECONDS - start))" "$cpu" >>"$dir/build-times.tsv"
     echo "  $tool: built in $((SECONDS - start))s ($cpu CPU-seconds)"
@@ -125,7 +150,7 @@ check() {
     echo "  $tool: ok ($(head -n1 <<<"$out"))"
   else
     echo "  $tool: CHECK FAILED, expected '$want' from '$*', got: $out" >&2
-    rm -f "$bin/$tool"
+    rm -f "$bin/$tool" "$dir/recipes/$tool"
     failed=true
   fi
 }
@@ -153,12 +178,10 @@ build etcd "$here/etcd" go.etcd.io/etcd/server/v3 "-s -w -X go.etcd.io/etcd/api/
 pulumi_ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
 build pulumi "$here/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$pulumi_ldflags" osusergo,grpcnotrace
 
-# The language host has no go.sum while the proxy refuses it, so it is built in a scratch copy that
-# may resolve modules: either it builds, or go prints the proxy's refusal.
-mkdir -p "$dir/src/pulumi-language-nodejs"
-cp "$here/pulumi-language-nodejs/go.mod" "$dir/src/pulumi-language-nodejs/go.mod"
-GOFLAGS="-mod=mod -buildvcs=false -trimpath" build pulumi-language-nodejs "$dir/src/pulumi-language-nodejs" \
-  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$pulumi_ldflags" osusergo,grpcnotrace
+# The proxy refuses the language host's own module; sdk/v3 carried it as a package up to v3.68.0, an
+# older release than the CLI (versions.env says why that is enough), stamped with its own version.
+build pulumi-language-nodejs "$here/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+  "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_SDK" osusergo,grpcnotrace
 
 # The dynamic-provider launcher is a shell script shipped in the sdk module; the CLI finds bundled
 # plugins next to its own executable.
@@ -197,6 +220,8 @@ check kube-apiserver "Kubernetes $KUBERNETES_VERSION" "$bin/kube-apiserver" --ve
 check kube-controller-manager "Kubernetes $KUBERNETES_VERSION" "$bin/kube-controller-manager" --version
 check etcd "etcd Version: ${ETCD_VERSION#v}" "$bin/etcd" --version
 check pulumi "$PULUMI_VERSION" "$bin/pulumi" version
+# This language host has no version flag; the module it was built from is in its build information.
+check pulumi-language-nodejs "github.com/pulumi/pulumi/sdk/v3"$'\t'"$PULUMI_LANGUAGE_NODEJS_SDK" "$go" version -m "$bin/pulumi-language-nodejs"
 check pulumi-resource-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" "$here/check-plugin.sh" "$bin" kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION"
 
 if $failed; then

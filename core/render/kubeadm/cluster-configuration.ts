@@ -25,6 +25,7 @@ function imageRepositories(spec: ClusterSpec): object {
 
 export function clusterConfiguration(spec: ClusterSpec): object {
   const { networking } = spec;
+  const extra = spec.controlPlane.extraArgs;
   return {
     apiVersion: kubeadmApiVersion,
     kind: "ClusterConfiguration",
@@ -39,8 +40,11 @@ export function clusterConfiguration(spec: ClusterSpec): object {
     },
     apiServer: apiServerComponent(spec),
     // CIS 1.3.2 / 1.4.1: no pprof endpoints on the controller manager and scheduler.
-    controllerManager: { extraArgs: args({ profiling: false }) },
-    scheduler: { extraArgs: args({ profiling: false }) },
+    controllerManager: { extraArgs: args({ profiling: false, ...extra.controllerManager }) },
+    scheduler: { extraArgs: args({ profiling: false, ...extra.scheduler }) },
+    // Stacked etcd (kubeadm's default, the only topology clusterkit runs); the section appears
+    // only with flags, so clusters without any keep their documents as they were.
+    ...(Object.keys(extra.etcd).length > 0 && { etcd: { local: { extraArgs: args(extra.etcd) } } }),
     ...(kubeProxyReplaced(spec) && { proxy: { disabled: true } }),
   };
 }

@@ -13,6 +13,12 @@ export function resolveControlPlane(ctx: RuleContext, firstControlPlaneAddress: 
       fail(ctx, fieldAt(ctx, ["controlPlane", "count"]), "EKS runs its own control plane; remove the count", { found: String(controlPlane.count) });
       ok = false;
     }
+    for (const c of ["controllerManager", "scheduler", "etcd"] as const) {
+      if (Object.keys(controlPlane.extraArgs[c]).length) {
+        fail(ctx, fieldAt(ctx, ["controlPlane", "extraArgs", c]), "EKS runs its own control plane; its component flags cannot be set", { hint: "remove controlPlane.extraArgs from this blueprint" });
+        ok = false;
+      }
+    }
     if (ep.kind !== "eks-managed") {
       fail(ctx, fieldAt(ctx, ["controlPlane", "endpoint", "kind"]), "EKS clusters use the managed endpoint", { expected: '"eks-managed"', found: JSON.stringify(ep.kind) });
       return null;

@@ -15,19 +15,19 @@ const pki = "/etc/kubernetes/pki/etcd";
  * On the host, settings go through ETCDCTL_* variables: etcdctl refuses a flag that shadows a
  * variable, and packaged wrappers often export ETCDCTL_ENDPOINTS.
  */
-const etcdctl = (args: string, endpoints?: string) => `manifest=/etc/kubernetes/manifests/etcd.yaml
+const etcdctl = (args: string, endpoints?: string, commandTimeout: string | null = "10s") => `manifest=/etc/kubernetes/manifests/etcd.yaml
 url="$(grep -o -- '--listen-client-urls=[^ ]*' "$manifest" 2>/dev/null | head -n 1 | cut -d= -f2 | cut -d, -f1 || true)"
 ep=${endpoints ? shellQuote(endpoints) : '"\${url:-https://127.0.0.1:2379}"'}
 tls=()
 case "$ep" in https://*) tls=(--cacert=${pki}/ca.crt --cert=${pki}/healthcheck-client.crt --key=${pki}/healthcheck-client.key) ;; esac
 if command -v etcdctl >/dev/null 2>&1; then
-  export ETCDCTL_API=3 ETCDCTL_ENDPOINTS="$ep" ETCDCTL_DIAL_TIMEOUT=3s ETCDCTL_COMMAND_TIMEOUT=10s
+  export ETCDCTL_API=3 ETCDCTL_ENDPOINTS="$ep" ETCDCTL_DIAL_TIMEOUT=3s${commandTimeout ? ` ETCDCTL_COMMAND_TIMEOUT=${commandTimeout}` : ""}
   if [[ \${#tls[@]} -gt 0 ]]; then export ETCDCTL_CACERT=${pki}/ca.crt ETCDCTL_CERT=${pki}/healthcheck-client.crt ETCDCTL_KEY=${pki}/healthcheck-client.key; fi
   etcdctl ${args}
 else
   cid="$(crictl ps -q --name '^etcd$' 2>/dev/null | head -n 1)"
   if [[ -z "$cid" ]]; then echo "clusterkit: neither etcdctl nor a running etcd container on this host" >&2; exit 3; fi
-  crictl exec "$cid" etcdctl --endpoints="$ep" "\${tls[@]}" --dial-timeout=3s --command-timeout=10s ${args}
+  crictl exec "$cid" etcdctl --endpoints="$ep" "\${tls[@]}" --dial-timeout=3s${commandTimeout ? ` --command-timeout=${commandTimeout}` : ""} ${args}
 fi`;
 
 export interface EtcdMember {
@@ -109,4 +109,38 @@ export function quorumAfterRemoval(members: EtcdMember[], health: Map<string, bo
   const healthy = rest.filter((m) => health.get(m.id)).length;
   const needed = Math.floor(rest.length / 2) + 1;
   return { ok: rest.length > 0 && healthy >= needed, remaining: rest.length, healthy, needed };
+}
+
+/** Parses `etcdctl alarm list`: one `memberID:<id> alarm:<NOSPACE|CORRUPT>` line per raised alarm. */
+export function parseAlarms(out: string): { memberId: string; alarm: string }[] {
+  return [...out.matchAll(/^memberID:(\S+)\s+alarm:(\S+)/gm)].map((m) => ({ memberId: m[1], alarm: m[2] }));
+}
+
+/** The alarms etcd has raised (cluster-wide: any member answers for all). */
+export async function listAlarms(cp: RemoteHost, step: string): Promise<{ memberId: string; alarm: string }[]> {
+  return parseAlarms(await cp.read(etcdctl("alarm list"), step, 30_000));
+}
+
+/**
+ * The directory kubeadm's etcd static pod mounts from the host (its data dir): the one place an
+ * etcdctl inside the container can write to that the host can read.
+ */
+export const etcdDataDir = "/var/lib/etcd";
+
+/**
+ * Saves a snapshot of etcd to `file` on this control plane (mode 0600). It is written into the
+ * data dir first, since etcdctl may run inside the etcd container, which sees nothing else of the
+ * host, then moved. No command timeout: a large database takes as long as it takes.
+ */
+export async function saveSnapshot(cp: RemoteHost, file: string, step: string): Promise<void> {
+  const part = `${etcdDataDir}/clusterkit-snapshot.db`;
+  await cp.run(
+    `install -d -m 0700 "$(dirname ${shellQuote(file)})"
+{
+${etcdctl(`snapshot save ${part}`, undefined, null)}
+} >/dev/null
+chmod 0600 ${part}
+mv -f ${part} ${shellQuote(file)}`,
+    { step, mutating: true, timeoutMs: 30 * 60_000 },
+  );
 }

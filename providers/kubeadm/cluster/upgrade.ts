@@ -1,13 +1,13 @@
 /**
  * What an upgrade asks the cluster: the version kubeadm recorded for it (the kubeadm-config
  * ConfigMap, which `kubeadm upgrade apply` moves), the version this control plane's own API server
- * runs, and an etcd snapshot before anything changes. Read through kubectl and etcdctl on a
- * control plane, like the rest of cluster/.
+ * runs, the room for kubeadm's backups, and an etcd snapshot before anything changes. Read through
+ * kubectl, etcdctl, df and du on a control plane, like the rest of cluster/.
  */
 import { parse } from "yaml";
 import type { RemoteHost } from "../../ssh";
-import { shellQuote } from "../../ssh";
 import { localServer } from "./apiserver";
+import { etcdDataDir, saveSnapshot } from "./etcd";
 import { kubectl } from "./kubectl";
 
 /** The cluster's Kubernetes version as kubeadm recorded it (`v1.33.5`). */
@@ -29,23 +29,47 @@ export async function localApiServerVersion(host: RemoteHost, step: string): Pro
   return (JSON.parse(r.stdout) as { gitVersion?: string }).gitVersion ?? null;
 }
 
+/** Each control plane's own API server version, null where it does not answer (or its host does not). */
+export async function apiServerVersions(hosts: RemoteHost[], step: string): Promise<{ name: string; version: string | null }[]> {
+  return Promise.all(hosts.map(async (h) => ({ name: h.name, version: await localApiServerVersion(h, step).catch(() => null) })));
+}
+
+/** What kubeadm's backups and the etcd snapshot need, in KiB, next to what the file systems have. */
+export interface BackupSpace {
+  /** The file system of /etc/kubernetes/tmp, where `kubeadm upgrade` copies the manifests and etcd's data dir. */
+  backup: { mount: string; availKiB: number };
+  /** The file system of the etcd data dir, where the snapshot is written before it moves next to it. */
+  etcd: { mount: string; availKiB: number };
+  etcdKiB: number;
+  manifestsKiB: number;
+}
+
+/**
+ * Free space where `kubeadm upgrade` writes its backups (/etc/kubernetes/tmp, or the file system
+ * it will be made on) and where the etcd data dir is, and how big the data dir and the manifests
+ * are, as df and du on the host see them.
+ */
+export async function backupSpace(cp: RemoteHost, step: string): Promise<BackupSpace> {
+  const out = await cp.read(
+    `kt=/etc/kubernetes/tmp
+[ -d "$kt" ] || kt=/etc/kubernetes
+df -Pk "$kt" ${etcdDataDir} | awk 'NR > 1 { print $4, $6 }'
+du -sk ${etcdDataDir} /etc/kubernetes/manifests | awk '{ print $1 }'`,
+    step,
+    120_000,
+  );
+  const lines = out.trim().split("\n").map((l) => l.trim().split(/\s+/));
+  const fs = (l: string[] | undefined) => ({ availKiB: Number(l?.[0]), mount: l?.[1] ?? "?" });
+  const s = { backup: fs(lines[0]), etcd: fs(lines[1]), etcdKiB: Number(lines[2]?.[0]), manifestsKiB: Number(lines[3]?.[0]) };
+  if ([s.backup.availKiB, s.etcd.availKiB, s.etcdKiB, s.manifestsKiB].some((n) => !Number.isFinite(n))) throw new Error(`unexpected df/du output on ${cp.name}: ${out.trim()}`);
+  return s;
+}
+
 export const etcdSnapshotDir = "/var/lib/clusterkit/etcd-snapshots";
 
-/** Saves a snapshot of etcd on this control plane; returns its path there. */
-export async function etcdSnapshot(cp: RemoteHost, label: string, step: string): Promise<string> {
-  const file = `${etcdSnapshotDir}/${label}-$(date -u +%Y%m%dT%H%M%SZ).db`;
-  const out = await cp.run(
-    `install -d -m 0700 ${etcdSnapshotDir}
-f="${file}"
-manifest=/etc/kubernetes/manifests/etcd.yaml
-url="$(grep -o -- '--listen-client-urls=[^ ]*' "$manifest" 2>/dev/null | head -n 1 | cut -d= -f2 | cut -d, -f1 || true)"
-ep="\${url:-https://127.0.0.1:2379}"
-export ETCDCTL_API=3 ETCDCTL_ENDPOINTS="$ep" ETCDCTL_DIAL_TIMEOUT=5s
-case "$ep" in https://*) export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/healthcheck-client.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/healthcheck-client.key ;; esac
-etcdctl snapshot save "$f" >/dev/null
-chmod 0600 "$f"
-echo "$f"`,
-    { step, mutating: true, timeoutMs: 300_000 },
-  );
-  return out.stdout.trim().split("\n").pop() ?? shellQuote(file);
+/** Saves a snapshot of etcd on this control plane, through the etcd module's etcdctl (the host's or the etcd container's); returns its path there. */
+export async function etcdSnapshot(cp: RemoteHost, label: string, step: string, now = new Date()): Promise<string> {
+  const file = `${etcdSnapshotDir}/${label}-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}.db`;
+  await saveSnapshot(cp, file, step);
+  return file;
 }

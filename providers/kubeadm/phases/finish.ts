@@ -11,6 +11,7 @@ import { apiServerRestartPendingPath, appliedHashPath, authnReloadPendingPath, c
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
 import { ephemeralFiles, steadyFiles } from "./files";
+import { markerScript } from "./upgrade/markers";
 import { facts, invalidate, type NodeContext } from "./node-context";
 
 export const finish: Phase<NodeContext> = {
@@ -41,7 +42,8 @@ async function markPending(ctx: NodeContext, stale: RemoteFile[], step: string):
   const reload = stale.some((f) => apiServerFileEffect(f.path) === "reload");
   if (!restart.length && !reload) return;
   const lines = [`mkdir -p ${clusterkitDir}`];
-  if (restart.length) lines.push(`printf '%s\\n' ${restart.map(shellQuote).join(" ")} >> ${apiServerRestartPendingPath}`);
+  if (restart.length) lines.push(markerScript(apiServerRestartPendingPath, restart, "append"));
+  // The host's clock, not ours: the API server's reload metrics are stamped with it.
   if (reload) lines.push(`date +%s > ${authnReloadPendingPath}`);
   await ctx.host.run(lines.join("\n"), { step, mutating: true });
 }

@@ -7,16 +7,14 @@
  * goes only once the new server is healthy, so a re-run after a failure or an interruption
  * restarts it again rather than recording files that never took effect.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import { ClusterkitError } from "../../../core/errors";
 import { shellQuote } from "../../ssh";
-import { apiServerReady, runningApiServer, stopApiServer, stopContainer } from "../cluster/apiserver";
-import { isVotingMember, listMembers, memberHealth } from "../cluster/etcd";
+import { runningApiServer, stopApiServer, stopContainer } from "../cluster/apiserver";
 import { log } from "../context";
 import { apiServerRestartPendingPath, authnReloadPendingPath } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
-import { facts, invalidate, where, type NodeContext } from "./node-context";
+import { waitForControlPlane } from "./control-plane-gate";
+import { facts, invalidate, type NodeContext } from "./node-context";
 
 export const apiServerRestartWait = { timeoutMs: 300_000, intervalMs: 2_000 };
 
@@ -48,27 +46,16 @@ export async function restartControlPlane(ctx: NodeContext, step: string, after:
   for (const name of others) await stopContainer(ctx.host, name, step);
   // None running: it is crash-looping or starting; the kubelet's next start reads the new files.
   if (old) await stopApiServer(ctx.host, old, step);
-  const deadline = Date.now() + apiServerRestartWait.timeoutMs;
-  let state = "no new kube-apiserver container started";
-  for (;;) {
-    const now = await runningApiServer(ctx.host, step);
-    if (now && now !== old) {
-      state = "the new kube-apiserver container does not answer /readyz";
-      if (await apiServerReady(ctx.host, step)) {
-        state = "etcd is not healthy";
-        const members = (await listMembers(ctx.host, step)).filter(isVotingMember);
-        const health = await memberHealth(ctx.host, members, step);
-        if (members.length > 0 && members.every((m) => health.get(m.id))) return;
-      }
-    }
-    if (Date.now() >= deadline) {
-      throw ClusterkitError.failure(
-        where(ctx),
-        step,
-        `kube-apiserver did not come back healthy within ${apiServerRestartWait.timeoutMs / 1000} s of ${after} (${state}); the control planes after this one were left as they are`,
-        "on this host, `crictl ps -a --name kube-apiserver` and `crictl logs <container>` show why it fails; fix the setting in the stack and run `pulumi up` again (the restart is retried)",
-      );
-    }
-    await sleep(apiServerRestartWait.intervalMs);
-  }
+  await waitForControlPlane(ctx, {
+    step,
+    ...apiServerRestartWait,
+    async apiServer() {
+      const now = await runningApiServer(ctx.host, step);
+      return now && now !== old ? null : "no new kube-apiserver container started";
+    },
+    timedOut: (state) => ({
+      message: `kube-apiserver did not come back healthy within ${apiServerRestartWait.timeoutMs / 1000} s of ${after} (${state}); the control planes after this one were left as they are`,
+      hint: "on this host, `crictl ps -a --name kube-apiserver` and `crictl logs <container>` show why it fails; fix the setting in the stack and run `pulumi up` again (the restart is retried)",
+    }),
+  });
 }

@@ -62,8 +62,12 @@ mkdir -p /usr/local/{bin,sbin,lib,share,libexec/clusterkit-standin} /var/log/clu
 mkdir -p /usr/local/lib/clusterkit-repo
 mount --bind "${STANDIN_DIR%/test/hosts/standins}" /usr/local/lib/clusterkit-repo
 ln -s /usr/local/lib/clusterkit-repo/test/hosts/standins /usr/local/lib/clusterkit-standin
+# The real etcdctl stays reachable for the stand-ins (outside PATH) even on a host a test
+# removed it from, as kubeadm hosts normally are (etcdctl lives in the etcd container there).
+: >/usr/local/libexec/clusterkit-standin/etcdctl
 printf '%s\n' "ck-root /root tmpfs mode=700 0 0" "ck-home /home tmpfs mode=755 0 0" \
-  "ck-tmp /tmp tmpfs mode=1777 0 0" "ck-vartmp /var/tmp tmpfs mode=1777 0 0" >"$hd/fstab.3"
+  "ck-tmp /tmp tmpfs mode=1777 0 0" "ck-vartmp /var/tmp tmpfs mode=1777 0 0" \
+  "/usr/bin/etcdctl /usr/local/libexec/clusterkit-standin/etcdctl none bind 0 0" >"$hd/fstab.3"
 mount -a -T "$hd/fstab.3"
 # curl: hosts cannot reach the internet, so the stand-in serves repository
 # keys; the real binary stays reachable (outside PATH) for the fleet's own
@@ -81,6 +85,7 @@ else
 fi
 ln -sf "$sb"/{swapoff,modprobe,sysctl} /usr/sbin/
 ln -sf "$sb/etcdctl" /usr/local/bin/etcdctl
+ln -sf "$sb/df" /usr/local/bin/df
 
 # Identity: hostname, machine-id, os-release, host key, sshd config.
 echo "$HOST_NAME" >/proc/sys/kernel/hostname # this UTS namespace's, no process start

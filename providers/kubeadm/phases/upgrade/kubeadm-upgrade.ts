@@ -4,15 +4,12 @@
  * ConfigMap still records an older version, nobody applied the upgrade yet. A control plane is
  * done only when its own API server answers at the target, /readyz and all, and etcd is healthy.
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import { ClusterkitError } from "../../../../core/errors";
-import { apiServerReady } from "../../cluster/apiserver";
-import { isVotingMember, listMembers, memberHealth } from "../../cluster/etcd";
 import { clusterVersion, localApiServerVersion } from "../../cluster/upgrade";
 import { log } from "../../context";
 import { underLock } from "../../paths";
 import type { Phase } from "../../phase";
-import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
+import { waitForControlPlane } from "../control-plane-gate";
+import { anyAdmin, facts, invalidate, type NodeContext } from "../node-context";
 import { upgradeKubeadmDonePath, writeMarker } from "./markers";
 import { targetOf, upgradeWait } from "./target";
 
@@ -31,28 +28,22 @@ export const kubeadmUpgrade: Phase<NodeContext> = {
     const command = apply ? `kubeadm upgrade apply ${target} --yes` : "kubeadm upgrade node";
     log(`${ctx.label}: ${command}`);
     await ctx.host.run(underLock(command), { step, mutating: true, timeoutMs: 20 * 60_000 });
-    if (cp) await waitForControlPlane(ctx, target);
+    if (cp) {
+      await waitForControlPlane(ctx, {
+        step,
+        timeoutMs: upgradeWait.apiServerMs,
+        intervalMs: upgradeWait.intervalMs,
+        async apiServer() {
+          const version = await localApiServerVersion(ctx.host, step);
+          return version === target ? null : version === null ? "its API server does not answer" : `its API server runs ${version}`;
+        },
+        timedOut: (state) => ({
+          message: `the control plane did not come back at ${target} within ${upgradeWait.apiServerMs / 1000} s (${state}); the nodes after it were left as they are`,
+          hint: "look at `crictl ps -a` and `crictl logs` on this host, then run pulumi up again (it resumes here)",
+        }),
+      });
+    }
     await writeMarker(ctx.host, upgradeKubeadmDonePath, target, step);
     invalidate(ctx);
   },
 };
-
-async function waitForControlPlane(ctx: NodeContext, target: string): Promise<void> {
-  const step = "kubeadm-upgrade";
-  const deadline = Date.now() + upgradeWait.apiServerMs;
-  let state = "";
-  for (;;) {
-    const version = await localApiServerVersion(ctx.host, step);
-    state = version === null ? "its API server does not answer" : `its API server runs ${version}`;
-    if (version === target && (await apiServerReady(ctx.host, step))) {
-      const members = (await listMembers(ctx.host, step)).filter(isVotingMember);
-      const health = await memberHealth(ctx.host, members, step);
-      if (members.every((m) => health.get(m.id))) return;
-      state = "etcd is not healthy";
-    }
-    if (Date.now() >= deadline) {
-      throw ClusterkitError.failure(where(ctx), step, `the control plane did not come back at ${target} within ${upgradeWait.apiServerMs / 1000} s (${state}); the nodes after it were left as they are`, "look at `crictl ps -a` and `crictl logs` on this host, then run pulumi up again (it resumes here)");
-    }
-    await sleep(upgradeWait.intervalMs);
-  }
-}

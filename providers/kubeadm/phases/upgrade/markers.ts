@@ -9,8 +9,16 @@ import { clusterkitDir as dir, upgradeCordonedPath, upgradeKubeadmDonePath, upgr
 
 export { upgradeCordonedPath, upgradeKubeadmDonePath, upgradeTargetPath };
 
+/**
+ * The shell lines that write `values` (one a line) to the marker file `path` in clusterkit's
+ * directory, replacing it or appended to it; for callers that write several markers in one command.
+ */
+export function markerScript(path: string, values: string[], mode: "write" | "append" = "write"): string {
+  return `mkdir -p ${dir}\nprintf '%s\\n' ${values.map(shellQuote).join(" ")} ${mode === "append" ? ">>" : ">"} ${path}`;
+}
+
 export async function writeMarker(host: RemoteHost, path: string, value: string, step: string): Promise<void> {
-  await host.run(`mkdir -p ${dir}\nprintf '%s\\n' ${shellQuote(value)} > ${path}`, { step, mutating: true });
+  await host.run(markerScript(path, [value]), { step, mutating: true });
 }
 
 export async function clearMarkers(host: RemoteHost, step: string): Promise<void> {

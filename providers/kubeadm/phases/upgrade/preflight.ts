@@ -1,21 +1,28 @@
 /**
  * Before a node's upgrade changes anything: the checks the issue of a half-done upgrade would
  * otherwise find. The step must be one minor (or patch) up; an unfinished upgrade to another
- * version is refused; every node is Ready; on control planes etcd is healthy, without a learner,
- * with one voting member per control plane. A worker waits until every control plane runs the
- * target (its kubelet, the last part a control plane upgrades, says so), since a kubelet may not
- * be newer than the API servers. The first control plane to upgrade takes an etcd snapshot. Then
- * the target is recorded on the node: from here the run can stop anywhere and resume.
+ * version is refused; every node is Ready; no kubelet would leave the version-skew policy. On
+ * control planes: etcd is healthy, without a learner or an alarm, with one voting member per
+ * control plane; the API servers agree on their version (or show the mix of a run under way); no
+ * CA, nor another control plane's certificate, ends within a day; there is room for kubeadm's
+ * backups (and the snapshot). The first control plane, the one that applies the upgrade, runs these
+ * before any node changes, and a refusal there stops every other node of the run. A worker waits
+ * until every control plane runs the target (its kubelet, the last part a control plane upgrades,
+ * says so), since a kubelet may not be newer than the API servers. The first control plane takes
+ * an etcd snapshot. Then the target is recorded on the node: from here the run can stop anywhere
+ * and resume. The rules themselves are in checks.ts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
 import { versionStep } from "../../../../core/render/kubeadm/upgrade";
-import { isVotingMember, listMembers, memberHealth } from "../../cluster/etcd";
+import { certificateExpiries } from "../../cluster/certs";
+import { isVotingMember, listAlarms, listMembers, memberHealth } from "../../cluster/etcd";
 import { isControlPlaneNode, listNodes } from "../../cluster/kubectl";
-import { clusterVersion, etcdSnapshot, etcdSnapshotDir } from "../../cluster/upgrade";
+import { apiServerVersions, backupSpace, clusterVersion, etcdSnapshot, etcdSnapshotDir } from "../../cluster/upgrade";
 import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
+import { apiServerVersionsProblem, backupSpaceProblem, certificateProblem, etcdAlarmProblem, kubeletSkewProblem, type Refusal } from "./checks";
 import { upgradeTargetPath, writeMarker } from "./markers";
 import { failedControlPlane } from "./run-state";
 import { targetOf, upgradePending, upgradeWait } from "./target";
@@ -45,9 +52,14 @@ export const upgradePreflight: Phase<NodeContext> = {
     if (notReady.length) {
       throw refuse(ctx, `node(s) not Ready: ${notReady.map((n) => `${n.name} (${n.reason})`).join(", ")}; an upgrade drains nodes, so it starts only on a healthy cluster`, "fix or remove those nodes, then run pulumi up again");
     }
-    if (ctx.inputs.role === "control-plane") await checkEtcd(ctx, nodes.filter(isControlPlaneNode).length);
+    refuseIf(ctx, kubeletSkewProblem(nodes, target));
+    const cp = ctx.inputs.role === "control-plane";
+    // The control plane that finds the cluster still at the old version applies the upgrade: it speaks for the whole run.
+    const cluster = cp ? await clusterVersion(admin, step) : null;
+    const applies = cluster !== null && cluster !== target;
+    if (cluster !== null) await checkControlPlane(ctx, nodes.filter(isControlPlaneNode).length, applies, cluster);
     else await waitForControlPlanes(ctx, target);
-    if (ctx.inputs.role === "control-plane" && (await clusterVersion(admin, step)) !== target) {
+    if (applies) {
       const file = await etcdSnapshot(ctx.host, `before-${target}`, step);
       log(`${ctx.label}: etcd snapshot before the upgrade to ${target}: ${file} on ${ctx.host.name} (keep a copy off the node; ${etcdSnapshotDir} holds one per upgrade)`);
     }
@@ -56,6 +68,22 @@ export const upgradePreflight: Phase<NodeContext> = {
     invalidate(ctx);
   },
 };
+
+function refuseIf(ctx: NodeContext, problem: Refusal | null): void {
+  if (problem) throw refuse(ctx, problem.message, problem.hint);
+}
+
+/** etcd, the API servers' versions, certificates (this node's and, for the first, every control plane's) and disk. */
+async function checkControlPlane(ctx: NodeContext, controlPlanes: number, applies: boolean, cluster: string): Promise<void> {
+  const step = "upgrade-preflight";
+  const target = targetOf(ctx);
+  await checkEtcd(ctx, controlPlanes);
+  refuseIf(ctx, apiServerVersionsProblem(await apiServerVersions([ctx.host, ...ctx.peers], step), cluster, target));
+  const certHosts = applies ? [ctx.host, ...ctx.peers] : [ctx.host];
+  const expiries = await Promise.all(certHosts.map(async (h) => ({ name: h.name, self: h === ctx.host, expiries: await certificateExpiries(h, step) })));
+  refuseIf(ctx, certificateProblem(expiries, new Date()));
+  refuseIf(ctx, backupSpaceProblem(await backupSpace(ctx.host, step), applies));
+}
 
 async function checkEtcd(ctx: NodeContext, controlPlanes: number): Promise<void> {
   const step = "upgrade-preflight";
@@ -67,6 +95,7 @@ async function checkEtcd(ctx: NodeContext, controlPlanes: number): Promise<void>
   if (sick.length) throw refuse(ctx, `etcd member(s) not healthy: ${sick.map((m) => m.name || m.id).join(", ")}`, "bring them back (or remove their control planes from the inventory), then upgrade");
   const voting = members.filter(isVotingMember).length;
   if (voting !== controlPlanes) throw refuse(ctx, `etcd has ${voting} voting member(s) but the cluster has ${controlPlanes} control plane(s)`, "remove stale etcd members (a control plane removed outside clusterkit) before upgrading");
+  refuseIf(ctx, etcdAlarmProblem(await listAlarms(ctx.host, step), members));
 }
 
 async function waitForControlPlanes(ctx: NodeContext, target: string): Promise<void> {

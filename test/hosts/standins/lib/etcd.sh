@@ -6,6 +6,8 @@
 # keeps parallel control-plane joins from tripping etcd's quorum guard).
 
 ETCD_PID_FILE=/run/clusterkit-standin/etcd.pid
+# The real etcdctl, bind-mounted there by host-init.sh: a test may remove the ones on PATH.
+ETCDCTL_REAL=/usr/local/libexec/clusterkit-standin/etcdctl
 ETCD_LOG=/var/log/etcd.log
 
 etcd_running() { [[ -r $ETCD_PID_FILE ]] && kill -0 "$(<"$ETCD_PID_FILE")" 2>/dev/null; }
@@ -66,6 +68,36 @@ etcd_stop() {
   rm -f "$ETCD_PID_FILE"
 }
 
+# What `crictl stop` of the etcd container does: the kubelet starts it again,
+# with the same command line and data dir.
+etcd_restart() {
+  local pid args=()
+  etcd_running || return 0
+  pid=$(<"$ETCD_PID_FILE")
+  mapfile -d '' args <"/proc/$pid/cmdline"
+  etcd_stop
+  setsid "${args[@]}" </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- &
+  echo $! >"$ETCD_PID_FILE"
+  disown "$!"
+  etcd_wait_healthy
+}
+
+# etcdctl as run inside kubeadm's etcd container: no ETCDCTL_* from the host,
+# and of the host's files only the static pod's mounts (/var/lib/etcd,
+# /etc/kubernetes/pki/etcd). A path outside them does not exist in there.
+etcd_container_exec() {
+  local a p
+  for a in "$@"; do
+    p=${a#*=}
+    [[ $p == /* ]] || continue
+    case $p in /var/lib/etcd/* | /etc/kubernetes/pki/etcd/*) ;; *)
+      if [[ $a == --* ]]; then die 1 "Error: open $p: no such file or directory"; fi
+      die 1 "Error: could not open $p.part (open $p.part: no such file or directory)" ;;
+    esac
+  done
+  env -i PATH=/usr/local/bin:/usr/bin:/bin ETCDCTL_API=3 "$ETCDCTL_REAL" "$@" || exit
+}
+
 # Client URLs of the other registered control planes.
 etcd_peer_endpoints() {
   local files=("$CLUSTER"/nodes/*.json)
@@ -83,7 +115,7 @@ _etcd_join() {
   export ETCDCTL_API=3
   # A member with our peer URL (left by a reset without `member remove`) is
   # reused, as its data dir is gone anyway.
-  if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member list -w json 2>&1) &&
+  if out=$("$ETCDCTL_REAL" --endpoints "$eps" --dial-timeout 2s member list -w json 2>&1) &&
     jq -e --arg p "$peer" '.members[] | select(.peerURLs | index($p))' <<<"$out" >/dev/null; then
     initial=$(jq -r --arg p "$peer" --arg n "$name" '[.members[] | (if (.peerURLs | index($p)) then $n else (.name // "") end)
       as $nm | .peerURLs[] | "\($nm)=\(.)"] | join(",")' <<<"$out")
@@ -94,7 +126,7 @@ _etcd_join() {
     # member is down; kubeadm retries, and so does this.
     # As a learner, promoted once it caught up (kubeadm's EtcdLearnerMode, on by default since 1.29).
     for ((i = 0; i < 75; i++)); do
-      if out=$(/usr/bin/etcdctl --endpoints "$eps" --dial-timeout 2s member add "$name" --learner --peer-urls "$peer" 2>&1); then
+      if out=$("$ETCDCTL_REAL" --endpoints "$eps" --dial-timeout 2s member add "$name" --learner --peer-urls "$peer" 2>&1); then
         rc=0
         break
       fi
@@ -118,7 +150,7 @@ _etcd_join() {
 # like a member add, for 5 s after every membership change), so it retries.
 _etcd_promote() {
   local id="" learner="" out i
-  read -r id learner < <(/usr/bin/etcdctl --endpoints "$2" --dial-timeout 2s member list -w simple |
+  read -r id learner < <("$ETCDCTL_REAL" --endpoints "$2" --dial-timeout 2s member list -w simple |
     awk -F', ' -v p="$1" '$4 == p { print $1, $6 }') || true
   [[ $learner == true ]] || return 0
   echo "[etcd] Waiting for the learner member $id to catch up, then promoting it"
@@ -127,7 +159,7 @@ _etcd_promote() {
     return 1
   fi
   for ((i = 0; i < 100; i++)); do
-    out=$(/usr/bin/etcdctl --endpoints "$2" --dial-timeout 2s member promote "$id" 2>&1) && return 0
+    out=$("$ETCDCTL_REAL" --endpoints "$2" --dial-timeout 2s member promote "$id" 2>&1) && return 0
     sleep 0.2
   done
   printf 'error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: %s\n' "$(tail -n1 <<<"$out")" >&2

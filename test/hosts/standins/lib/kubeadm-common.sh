@@ -163,10 +163,15 @@ YAML
   printf '%s\n' "$1" >"$STATE/node-name"
 }
 
-write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME
+# The control-plane manifests (or only COMPONENT's), with the cluster's extraArgs:
+# the API server's from APISERVER_EXTRA_ARGS, the others' from
+# $CLUSTER/component-args/NAME (written by `kubeadm init phase`, lib/kubeadm-phase.sh).
+write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME [COMPONENT]
   local m=/etc/kubernetes/manifests c img=registry.k8s.io
+  local only=(kube-apiserver kube-controller-manager kube-scheduler etcd)
+  [[ -n ${3:-} ]] && only=("$3")
   mkdir -p "$m"
-  for c in kube-apiserver kube-controller-manager kube-scheduler etcd; do
+  for c in "${only[@]}"; do
     local ver=$KUBEADM_VERSION cmd=("$c")
     [[ $c == etcd ]] && ver=3.5.21-0
     case $c in
@@ -180,6 +185,7 @@ write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME
         "--listen-peer-urls=http://$HOST_IP:2380" "--name=$2") ;;
       *) cmd+=("--kubeconfig=/etc/kubernetes/${c#kube-}.conf") ;;
     esac
+    if [[ $c != kube-apiserver && -s $CLUSTER/component-args/$c ]]; then mapfile -t -O "${#cmd[@]}" cmd <"$CLUSTER/component-args/$c"; fi
     {
       printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    component: %s\n    tier: control-plane\n' "$c"
       printf '  name: %s\n  namespace: kube-system\nspec:\n  containers:\n  - command:\n' "$c"
@@ -187,6 +193,8 @@ write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME
       printf '    image: %s/%s:%s\n    name: %s\n  hostNetwork: true\n  priorityClassName: system-node-critical\n' "$img" "$c" "$ver" "$c"
     } >"$m/$c.yaml"
     chmod 600 "$m/$c.yaml"
+    [[ $c == kube-controller-manager || $c == kube-scheduler ]] && component_ensure "$c"
+    true
   done
 }
 

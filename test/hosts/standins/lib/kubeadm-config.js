@@ -95,7 +95,19 @@ if (mode === "init") {
     node_name: get(out.join, "nodeRegistration.name"),
     ignore: list(get(out.join, "nodeRegistration.ignorePreflightErrors")),
   };
+} else if (mode === "phase") {
+  // `kubeadm init phase control-plane|etcd|certs|addon --config FILE`: the InitConfiguration is
+  // optional (kubeadm then takes the default interface's address), the ClusterConfiguration is not.
+  if (!out.cluster) fail(`stand-in kubeadm init phase: ${file} must contain kind: ClusterConfiguration ${v1}`);
+  const flags = (p) => (get(out.cluster, p) || []).map((a) => `--${a.name}=${a.value}`).join("\n");
+  fields = {
+    adv: get(out.init, "localAPIEndpoint.advertiseAddress"),
+    apiserver_args: flags("apiServer.extraArgs"),
+    controller_manager_args: flags("controllerManager.extraArgs"),
+    scheduler_args: flags("scheduler.extraArgs"),
+    etcd_args: flags("etcd.local.extraArgs"),
+  };
 } else {
-  fail(`usage: kubeadm-config.js init|join FILE`);
+  fail(`usage: kubeadm-config.js init|join|phase FILE`);
 }
 process.stdout.write(Object.entries(fields).map(([k, v]) => `cfg_${k}=${shq(v)}\n`).join(""));

@@ -198,10 +198,9 @@ EOF
 }
 
 # `kubeadm init phase upload-certs --upload-certs [--certificate-key K]`
-kubeadm_init_phase() {
-  local phase=${1:-} upload=0 key="" kubeconfig=/etc/kubernetes/admin.conf
-  shift || true
-  [[ $phase == upload-certs ]] || die 1 "stand-in kubeadm: only 'init phase upload-certs' is implemented (got: phase $phase)"
+# `init phase upload-certs` (the other phases: lib/kubeadm-phase.sh).
+kubeadm_init_phase_upload_certs() {
+  local upload=0 key="" kubeconfig=/etc/kubernetes/admin.conf
   while [[ $# -gt 0 ]]; do
     case $1 in
       --upload-certs) upload=1 ;;

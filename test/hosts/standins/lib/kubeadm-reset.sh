@@ -36,6 +36,7 @@ kubeadm_reset() {
     echo "W$(date +%m%d) $(date +%H:%M:%S).000000    1234 removeetcdmember.go:106] [reset] No kubeadm config, using etcd pod spec to get data directory" >&2
     etcd_stop
     apiserver_remove
+    rm -rf "$COMPONENT_DIR"
     rm -rf /var/lib/etcd
     echo "[reset] Deleted contents of the etcd data directory: /var/lib/etcd"
   fi

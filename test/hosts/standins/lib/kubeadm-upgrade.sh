@@ -111,6 +111,11 @@ _upgrade_record() { # the cluster's version, in cluster.json and the kubeadm-con
 }
 
 kubeadm_upgrade_node() {
+  if [[ ${1:-} == phase ]]; then
+    shift
+    kubeadm_upgrade_node_phase "$@"
+    return
+  fi
   while [[ $# -gt 0 ]]; do
     case $1 in
       --ignore-preflight-errors=*) IGNORED_PREFLIGHT+=",${1#*=}" ;;

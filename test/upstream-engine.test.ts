@@ -1,0 +1,167 @@
+// Issue #12 stage 4: the real Pulumi engine runs the program. The CLI and language host built from
+// Pulumi's published Go modules (test/upstream/build.sh), a local backend, plugins installed with
+// `pulumi plugin install --file` and automatic downloads off, drive a bare-metal stack on the SSH
+// host fleet (real sshd, stand-in kubeadm/kubelet, real etcd): preview of a new stack, up, refresh,
+// a second up that changes nothing, stack export without a secret in clear, `clusterkit drift`
+// against this CLI, and destroy, with the real dynamic-provider process loading our providers.
+// What the program leaves out (add-ons, the random plugin) is said in test/upstream/engine-program.ts.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startFleet, type Fleet } from "./hosts/harness";
+import { EngineProject, must, runtimeOptions, type RunResult } from "./upstream/engine-project";
+import { findTools, tierSkip } from "./upstream/tools";
+
+const tools = findTools(["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-resource-kubernetes"]);
+
+/** The change counts of a `--json` preview or update, by operation. */
+function changeSummary(r: RunResult): Record<string, number> {
+  const out = JSON.parse(r.stdout) as { changeSummary?: Record<string, number> };
+  return out.changeSummary ?? {};
+}
+
+const text = (r: RunResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+
+describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSkip("upstream-engine", tools), () => {
+  let fleet: Fleet;
+  let e: EngineProject;
+
+  before(async () => {
+    fleet = await startFleet([
+      { name: "cp-1", role: "control-plane" },
+      { name: "w-1", role: "worker" },
+    ]);
+    e = await EngineProject.create(fleet, tools.paths.pulumi.replace(/\/pulumi$/, ""));
+    await e.init();
+  });
+
+  after(async () => {
+    e?.cleanup();
+    await fleet?.stop();
+  });
+
+  it("the language host gets Pulumi.yaml's runtime options", () => {
+    // The tier passes them as flags (see engine-project.ts); a change to Pulumi.yaml must change both.
+    assert.deepEqual(EngineProject.shippedRuntimeOptions(), runtimeOptions);
+  });
+
+  it("a first preview of the new stack, every kubeconfig unknown, succeeds", async () => {
+    const r = await e.pulumi(["preview", "--stack", e.stack, "--json"]);
+    assert.equal(r.code, 0, text(r));
+    const summary = changeSummary(r);
+    assert.ok((summary.create ?? 0) >= 6, `creates the cluster: ${JSON.stringify(summary)}`);
+  });
+
+  it("the preview check bites: a stack without its SSH key fails with the command that sets it", async () => {
+    const stack = `${e.stack}-nokey`;
+    e.writeStack(stack, ["cp-1", "w-1"]);
+    await must(e.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
+    const r = await e.pulumi(["preview", "--stack", stack]);
+    await must(e.pulumi(["stack", "rm", stack, "--yes", "--force"]));
+    e.removeStackFile(stack);
+    assert.notEqual(r.code, 0, text(r));
+    assert.match(r.stdout + r.stderr, new RegExp(`pulumi config set --secret clusterkit:sshPrivateKey --stack ${stack}`));
+  });
+
+  it("up builds the cluster through the real dynamic-provider process, over SSH", async () => {
+    const r = await e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]);
+    assert.equal(r.code, 0, text(r));
+    const nodes = await fleet.host("cp-1").exec("kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name");
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.deepEqual(nodes.stdout.trim().split("\n").sort(), ["node/cp-1", "node/w-1"]);
+    const url = await must(e.pulumi(["stack", "output", "apiServerUrl", "--stack", e.stack]));
+    assert.equal(url.stdout.trim(), `https://10.77.${fleet.slot}.250:6443`);
+    const kubeconfig = await must(e.pulumi(["stack", "output", "kubeconfig", "--stack", e.stack, "--show-secrets"]));
+    assert.equal(kubeconfig.stdout.trim(), (await fleet.host("cp-1").readFile("/etc/kubernetes/admin.conf")).trim());
+  });
+
+  it("refresh, then a second up changes nothing", async () => {
+    const refresh = await e.pulumi(["refresh", "--stack", e.stack, "--yes", "--skip-preview"]);
+    assert.equal(refresh.code, 0, text(refresh));
+    const preview = await e.pulumi(["preview", "--stack", e.stack, "--json"]);
+    assert.equal(preview.code, 0, text(preview));
+    assert.deepEqual(Object.keys(changeSummary(preview)), ["same"], text(preview));
+    const up = await e.pulumi(["up", "--stack", e.stack, "--yes", "--expect-no-changes"]);
+    assert.equal(up.code, 0, text(up));
+  });
+
+  it("the no-change check bites: a host changed outside clusterkit makes a change, and up repairs it", async () => {
+    await fleet.host("w-1").exec("rm -f /etc/kubernetes/clusterkit/applied-config.sha256");
+    await must(e.pulumi(["refresh", "--stack", e.stack, "--yes", "--skip-preview"]));
+    const r = await e.pulumi(["preview", "--stack", e.stack, "--expect-no-changes"]);
+    assert.notEqual(r.code, 0, text(r));
+    assert.match(r.stdout, /w-1/);
+    await must(e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]));
+    const again = await e.pulumi(["preview", "--stack", e.stack, "--expect-no-changes"]);
+    assert.equal(again.code, 0, text(again));
+  });
+
+  it("stack export holds no token, key, kubeconfig or password in clear", async () => {
+    const secrets = await secretsOnTheHosts(fleet, e);
+    const state = (await must(e.pulumi(["stack", "export", "--stack", e.stack]))).stdout;
+    assert.ok(state.includes("KubeadmNode"), "the export is the state");
+    assert.deepEqual(secrets.filter((s) => state.includes(s.value)).map((s) => s.label), []);
+    // The grep bites: the same state with its secrets decrypted holds each of the state's secrets.
+    const clear = (await must(e.pulumi(["stack", "export", "--stack", e.stack, "--show-secrets"]))).stdout;
+    for (const label of ["SSH private key", "encryption key", "admin kubeconfig client key"]) {
+      assert.ok(secrets.some((s) => s.label === label && clear.includes(s.value)), `${label} is in the state, encrypted`);
+    }
+  });
+
+  it("clusterkit drift against this CLI: 0 when clean, 1 with the drift made on a host, 2 for a stack never deployed", async () => {
+    const root = ["--pulumi-root", tools.paths.pulumi.replace(/\/bin\/pulumi$/, "")];
+    // As in CI, where confirmations are skipped (the real CLI took that for --yes and refused).
+    const clean = await e.clusterkit(["drift", "--stacks", e.stack, ...root], { PULUMI_SKIP_CONFIRMATIONS: "true" });
+    assert.equal(clean.code, 0, text(clean));
+    assert.match(clean.stdout, /1 stack\(s\): 1 clean/);
+
+    await fleet.host("w-1").exec("rm -f /etc/kubernetes/clusterkit/applied-config.sha256");
+    const drifted = await e.clusterkit(["drift", "--stacks", e.stack, ...root]);
+    assert.equal(drifted.code, 1, text(drifted));
+    assert.match(drifted.stdout, /~ pulumi-nodejs:dynamic\/clusterkit:KubeadmNode w-1/);
+    assert.match(drifted.stdout, /no applied configuration recorded/);
+    // A preview-only refresh writes nothing: the state still says converged, and up repairs the host.
+    await must(e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]));
+
+    const never = `${e.stack}-new`;
+    e.writeStack(never, ["cp-1", "w-1"]);
+    const missing = await e.clusterkit(["drift", "--stacks", never, ...root]);
+    e.removeStackFile(never);
+    assert.equal(missing.code, 2, text(missing));
+    assert.match(missing.stdout, /stack-not-found/);
+  });
+
+  it("destroy refuses the last control plane until confirmed, printing no stack trace; then removes everything", async () => {
+    const refused = await e.pulumi(["destroy", "--stack", e.stack, "--yes", "--skip-preview"]);
+    assert.notEqual(refused.code, 0, text(refused));
+    assert.match(refused.stdout, /refusing to remove cp-1/);
+    assert.match(refused.stdout, new RegExp(`CLUSTERKIT_DESTROY_CLUSTER=${e.stack} pulumi destroy`));
+    assert.doesNotMatch(refused.stdout + refused.stderr, /\n\s+(pulumi:\S+ \S+\s+)?at \S+ \(/, "no stack trace");
+
+    const r = await e.pulumi(["destroy", "--stack", e.stack, "--yes", "--skip-preview"], { env: { CLUSTERKIT_DESTROY_CLUSTER: e.stack } });
+    assert.equal(r.code, 0, text(r));
+    const state = JSON.parse((await must(e.pulumi(["stack", "export", "--stack", e.stack]))).stdout) as { deployment: { resources?: unknown[] } };
+    assert.deepEqual(state.deployment.resources ?? [], []);
+    for (const h of fleet.hosts) {
+      const left = await h.exec("ls /etc/kubernetes/*.conf 2>/dev/null || true");
+      assert.equal(left.stdout.trim(), "", `${h.name} was reset`);
+    }
+  });
+});
+
+/** Secret values as the hosts hold them, found independently of the code under test. */
+async function secretsOnTheHosts(fleet: Fleet, e: EngineProject): Promise<{ label: string; value: string }[]> {
+  const out: { label: string; value: string }[] = [];
+  for (const line of fleet.clientKey.privateKeyPem.split("\n")) if (line.length >= 40 && !line.startsWith("-----")) out.push({ label: "SSH private key", value: line });
+  out.push({ label: "encryption key", value: e.encryptionKey }, { label: "secrets passphrase", value: e.passphrase });
+  const admin = await fleet.host("cp-1").readFile("/etc/kubernetes/admin.conf");
+  for (const m of admin.matchAll(/client-key-data:\s*(\S+)/g)) out.push({ label: "admin kubeconfig client key", value: m[1] });
+  const ca = await fleet.host("cp-1").readFile("/etc/kubernetes/pki/ca.key");
+  for (const line of ca.split("\n")) if (line.length >= 40 && !line.startsWith("-----")) out.push({ label: "cluster CA key", value: line });
+  for (const h of fleet.hosts) {
+    for (const c of await h.readLog()) {
+      for (const m of c.argv.join(" ").matchAll(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g)) out.push({ label: "bootstrap token", value: m[0] });
+    }
+  }
+  assert.ok(out.some((s) => s.label === "admin kubeconfig client key"), "found the admin client key");
+  return out;
+}
