@@ -13,7 +13,8 @@ export PULUMI_HOME=$scratch/home PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AU
 "$bin/pulumi" plugin install resource "$name" "$version" --file "$bin/pulumi-resource-$name" >"$scratch/install.log" 2>&1 \
   || { cat "$scratch/install.log"; exit 1; }
 "$bin/pulumi" plugin ls >"$scratch/ls.log" 2>&1
-grep -Eq "^$name +resource +${version//./\\.} " "$scratch/ls.log" || { echo "pulumi plugin ls does not list $name $version:"; cat "$scratch/ls.log"; exit 1; }
+# Compared as plain fields: a version such as 4.26.0-alpha.0+f47bc2d6f199 is no regular expression.
+awk -v n="$name" -v v="$version" '$1 == n && $2 == "resource" && $3 == v { found = 1 } END { exit !found }' "$scratch/ls.log" || { echo "pulumi plugin ls does not list $name $version:"; cat "$scratch/ls.log"; exit 1; }
 
 plugin=$(find "$PULUMI_HOME/plugins" -name "pulumi-resource-$name" -type f | head -n1)
 "$plugin" >"$scratch/out" 2>"$scratch/err" &
