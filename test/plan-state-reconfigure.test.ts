@@ -6,11 +6,10 @@
  * is edited.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { clusterkit } from "./support/cli";
-import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
+import { deployedState, projectWithState, replaceIn } from "./support/plan-state";
+import { tempProject, type TempProject } from "./support/temp-project";
 
 const stack = "metal-ber1";
 const nodeType = "pulumi-nodejs:dynamic/clusterkit:KubeadmNode";
@@ -27,25 +26,12 @@ interface Change {
 let state: string;
 let base: TempProject;
 
-function project(edit: (t: TempProject) => void): TempProject {
-  const t = tempProject("clusterkit-plan-reconfigure-");
-  t.write("state.json", state);
-  edit(t);
-  return t;
-}
-
-const replace = (t: TempProject, file: string, from: string | RegExp, to: string) => {
-  const before = t.read(file);
-  const after = before.replace(from, to);
-  assert.notEqual(after, before, `${from} is in ${file}`);
-  t.write(file, after);
-};
+const project = (edit: (t: TempProject) => void) => projectWithState("clusterkit-plan-reconfigure-", state, edit);
+const replace = replaceIn;
 
 before(() => {
   base = tempProject("clusterkit-plan-reconfigure-base-");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "plan-state-fixture.ts"), base.root, stack], { encoding: "utf8", cwd: base.root, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  state = r.stdout;
+  state = deployedState(base.root, stack);
 });
 after(() => base.cleanup());
 

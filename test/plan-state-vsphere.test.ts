@@ -4,20 +4,17 @@
  * change and a resize the running VMs cannot take is the refusal `pulumi up` would meet.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { clusterkit } from "./support/cli";
-import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
+import { deployedState } from "./support/plan-state";
+import { tempProject, type TempProject } from "./support/temp-project";
 
 const stack = "vsphere-fra1";
 let p: TempProject;
 
 before(() => {
   p = tempProject("clusterkit-plan-state-vsphere-");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "plan-state-fixture.ts"), p.root, stack], { encoding: "utf8", cwd: p.root, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  p.write("state.json", r.stdout);
+  p.write("state.json", deployedState(p.root, stack));
 });
 after(() => p.cleanup());
 

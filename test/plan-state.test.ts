@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { clusterkit } from "./support/cli";
+import { deployedState, projectWithState, replaceIn } from "./support/plan-state";
 import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
 
 const stack = "metal-ber1";
@@ -33,27 +34,14 @@ let state: string;
 let p: TempProject;
 
 /** A fresh copy of the examples with the state export in it, edited by `edit`. */
-function project(edit: (t: TempProject) => void = () => {}): TempProject {
-  const t = tempProject("clusterkit-plan-state-");
-  t.write("state.json", state);
-  edit(t);
-  return t;
-}
-
-const replace = (t: TempProject, file: string, from: string | RegExp, to: string) => {
-  const before = t.read(file);
-  const after = before.replace(from, to);
-  assert.notEqual(after, before, `${from} is in ${file}`);
-  t.write(file, after);
-};
+const project = (edit?: (t: TempProject) => void) => projectWithState("clusterkit-plan-state-", state, edit);
+const replace = replaceIn;
 
 const find = (changes: Change[], type: string, name: string) => changes.find((c) => c.type === type && c.name === name);
 
 before(() => {
   p = tempProject("clusterkit-plan-state-base-");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "plan-state-fixture.ts"), p.root, stack], { encoding: "utf8", cwd: p.root, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  state = r.stdout;
+  state = deployedState(p.root, stack);
   assert.ok(JSON.parse(state).deployment.resources.length > 30);
 });
 after(() => p.cleanup());
