@@ -105,13 +105,7 @@ describe("bare metal over SSH: reconfiguring a running cluster", () => {
     assert.ok(w[1].from >= w[0].to, "one worker at a time (workerBatchSize 1)");
     for (const h of [...cps, ...workers]) assert.equal(await c.fleet.host(h).exists(reconfigurePendingPath), false, h);
 
-    await c.refresh();
-    for (const [n, s] of c.nodeState) assert.deepEqual(s.observed.drift, [], n);
-    const quiet = await c.calls();
-    const again = await c.up();
-    assert.deepEqual(errorsOf(again), []);
-    assert.deepEqual(again.updated, []);
-    assert.deepEqual([...TestCluster.mutatingSince(quiet, await c.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
+    await c.assertSettled();
   });
 
   it("a controller manager that does not come back stops the rollout at its node; refresh reports it; the re-run resumes there", async () => {

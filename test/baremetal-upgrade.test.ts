@@ -104,13 +104,7 @@ describe("bare metal over SSH: Kubernetes upgrades", () => {
     const cm = JSON.parse((await c.fleet.host("cp-2").exec(`${K} -n kube-system get configmap kubeadm-config -o json`)).stdout);
     assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.34\.1/);
 
-    await c.refresh();
-    for (const [n, s] of c.nodeState) assert.deepEqual(s.observed.drift, [], n);
-    const quiet = await c.calls();
-    const again = await c.up();
-    assert.deepEqual(errorsOf(again), []);
-    assert.deepEqual(again.updated, []);
-    assert.deepEqual([...TestCluster.mutatingSince(quiet, await c.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
+    await c.assertSettled();
   });
 
   it("1.34 → 1.35 interrupted twice: a connection cut in the second control plane's kubeadm upgrade, then a drain a PodDisruptionBudget blocks; each next up resumes", async () => {

@@ -5,6 +5,7 @@
 // other than the first one (reordered, hosts removed or added) is resolved from a stack file with
 // those hosts, as a changed stack would be, and nodes that left it are deleted after everything
 // else succeeded, as the engine does.
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { parseStackConfig } from "../../core/load/stack-file";
 import { resolve } from "../../core/resolve/resolve";
@@ -16,7 +17,8 @@ import { hostPreparation, kubeadmNode } from "../../providers/kubeadm/runtime";
 import type { Connection, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "../../providers/kubeadm/types";
 import { startFleet, type Fleet, type FleetOptions, type HostSpec, type StandinCall } from "../hosts/harness";
 import { blueprintRaw } from "../support/fixtures";
-import { isMutating } from "./standin-log";
+import { fleetStackConfig } from "./stack-config";
+import { describeCall, isMutating } from "./standin-log";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type BlueprintEdit = (blueprint: Record<string, any>) => void;
@@ -223,6 +225,17 @@ export class TestCluster {
     return new Map(await Promise.all(this.fleet.hosts.map(async (h) => [h.name, await h.readLog().catch(() => [])] as const)));
   }
 
+  /** After a change has rolled out: a refresh finds no drift on any node, and a second `up` updates nothing and runs nothing that mutates a host. */
+  async assertSettled(): Promise<void> {
+    await this.refresh();
+    for (const [n, s] of this.nodeState) assert.deepEqual(s.observed.drift, [], n);
+    const quiet = await this.calls();
+    const again = await this.up();
+    assert.deepEqual([...again.errors].map(([k, e]) => `${k}: ${e.message}`), []);
+    assert.deepEqual(again.updated, []);
+    assert.deepEqual([...TestCluster.mutatingSince(quiet, await this.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
+  }
+
   /** Mutating calls made after the snapshot, per host. */
   static mutatingSince(before: Map<string, StandinCall[]>, after: Map<string, StandinCall[]>): Map<string, StandinCall[]> {
     const out = new Map<string, StandinCall[]>();
@@ -255,18 +268,7 @@ function resolveSpec(fleet: Fleet, hosts: PlannedHost[], edits: BlueprintEdit[])
   for (const edit of edits) edit(blueprint);
   blueprint.controlPlane.count = hosts.filter((h) => h.role === "control-plane").length;
   const stack = `metal-lab${slot}`;
-  const config = {
-    "clusterkit:blueprint": "baremetal-ha",
-    "clusterkit:region": `lab${slot}`,
-    "clusterkit:variables": {
-      nodeCidr: `10.77.${slot}.0/24`,
-      podCidr: "10.240.0.0/16",
-      serviceCidr: "10.241.0.0/20",
-      controlPlaneVip: `10.77.${slot}.250`,
-      ingressAddressPool: `10.77.${slot}.240-10.77.${slot}.249`,
-      hosts: hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: h.ssh.user, hostKey: h.ssh.hostKey })),
-    },
-  };
+  const config = fleetStackConfig(slot, hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: h.ssh.user, hostKey: h.ssh.hostKey })));
   const file = `stacks/Pulumi.${stack}.yaml`;
   return resolve({ file: "blueprints/baremetal-ha.yaml", raw: blueprint }, parseStackConfig(stack, file, config)).spec;
 }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { fleetStackConfig } from "../baremetal/stack-config";
 import type { Fleet } from "../hosts/harness";
 import { blueprintRaw } from "../support/fixtures";
 import { repoRoot, tempProject, type TempProject } from "../support/temp-project";
@@ -95,18 +96,7 @@ export class EngineProject {
     blueprint.controlPlane.count = hostNames.filter((n) => n.startsWith("cp-")).length;
     this.project.write("blueprints/baremetal-ha.yaml", stringify(blueprint));
     const hosts = hostNames.map((n) => this.fleet.host(n));
-    const config = {
-      "clusterkit:blueprint": "baremetal-ha",
-      "clusterkit:region": `lab${slot}`,
-      "clusterkit:variables": {
-        nodeCidr: `10.77.${slot}.0/24`,
-        podCidr: "10.240.0.0/16",
-        serviceCidr: "10.241.0.0/20",
-        controlPlaneVip: `10.77.${slot}.250`,
-        ingressAddressPool: `10.77.${slot}.240-10.77.${slot}.249`,
-        hosts: hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: "root", hostKey: h.hostKeyFingerprint })),
-      },
-    };
+    const config = fleetStackConfig(slot, hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: "root", hostKey: h.hostKeyFingerprint })));
     this.project.write(`stacks/Pulumi.${stack}.yaml`, stringify({ config }));
   }
 
