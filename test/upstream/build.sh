@@ -149,8 +149,11 @@ check() {
   if out=$("$@" 2>&1) && [[ $out == *"$want"* ]]; then
     echo "  $tool: ok ($(head -n1 <<<"$out"))"
   else
-    echo "  $tool: CHECK FAILED, expected '$want' from '$*', got: $out" >&2
-    rm -f "$bin/$tool" "$dir/recipes/$tool"
+    # Moved aside, not deleted: a wrong check must not cost a good build its only copy.
+    mkdir -p "$dir/rejected"
+    mv -f "$bin/$tool" "$dir/rejected/$tool"
+    rm -f "$dir/recipes/$tool"
+    echo "  $tool: CHECK FAILED, expected '$want' from '$*', got: $out (the binary is kept in $dir/rejected/)" >&2
     failed=true
   fi
 }
