@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { clusterkit } from "./support/cli";
-import { deployedState, projectWithState, replaceIn } from "./support/plan-state";
+import { deployedState, projectWithState, replaceIn as replace } from "./support/plan-state";
 import { tempProject, type TempProject } from "./support/temp-project";
 
 const stack = "metal-ber1";
@@ -27,7 +27,6 @@ let state: string;
 let base: TempProject;
 
 const project = (edit: (t: TempProject) => void) => projectWithState("clusterkit-plan-reconfigure-", state, edit);
-const replace = replaceIn;
 
 before(() => {
   base = tempProject("clusterkit-plan-reconfigure-base-");

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { clusterkit } from "./support/cli";
-import { deployedState, projectWithState, replaceIn } from "./support/plan-state";
+import { deployedState, projectWithState, replaceIn as replace } from "./support/plan-state";
 import { repoRoot, tempProject, type TempProject } from "./support/temp-project";
 
 const stack = "metal-ber1";
@@ -35,7 +35,6 @@ let p: TempProject;
 
 /** A fresh copy of the examples with the state export in it, edited by `edit`. */
 const project = (edit?: (t: TempProject) => void) => projectWithState("clusterkit-plan-state-", state, edit);
-const replace = replaceIn;
 
 const find = (changes: Change[], type: string, name: string) => changes.find((c) => c.type === type && c.name === name);
 
