@@ -14,7 +14,7 @@ import { kubeadmPaths } from "../core/render/kubeadm";
 import { apiServerRestartPendingPath, authnReloadPendingPath } from "../providers/kubeadm/paths";
 import { authnReloadWait } from "../providers/kubeadm/phases/reload-authentication";
 import { apiServerRestartWait } from "../providers/kubeadm/phases/restart-apiserver";
-import { TestCluster } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 
 interface ApiEvent {
@@ -30,7 +30,6 @@ const cps = ["cp-1", "cp-2", "cp-3"];
 describe("bare metal over SSH: API server config files take effect", () => {
   let c: TestCluster;
   const capture = captureExchanges();
-  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const eventsFile = () => path.join(c.fleet.clusterStateDir, "apiservers", "events.log");
   const events = (): ApiEvent[] =>
     fs

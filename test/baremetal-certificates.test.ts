@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { apiServerRestartWait } from "../providers/kubeadm/phases/restart-apiserver";
-import { TestCluster } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 import { describeCall } from "./baremetal/standin-log";
 
@@ -35,7 +35,6 @@ const kubeconfigExpiry = (kubeconfig: string) => {
 describe("bare metal over SSH: certificate renewal", () => {
   let c: TestCluster;
   const capture = captureExchanges();
-  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const events = () => fs.readFileSync(path.join(c.fleet.clusterStateDir, "apiservers", "events.log"), "utf8").split("\n").filter(Boolean);
 
   before(async () => {

@@ -9,13 +9,12 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { initCompletePath, initStartedPath } from "../providers/kubeadm/paths";
 import { kubeadmNode } from "../providers/kubeadm/runtime";
-import { TestCluster } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { describeCall } from "./baremetal/standin-log";
 
 describe("bare metal over SSH: a failed kubeadm init", () => {
   let c: TestCluster;
   const cp1 = () => c.fleet.host("cp-1");
-  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const callsSince = async (before: Map<string, { tool: string; argv: string[] }[]>, host: string) => ((await c.calls()).get(host) ?? []).slice(before.get(host)?.length ?? 0).map((x) => describeCall(x as never));
 
   before(async () => {

@@ -8,14 +8,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseMemberList } from "../providers/kubeadm/cluster/etcd";
-import { TestCluster, type UpResult } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { captureExchanges, leaks, secretsSeen } from "./baremetal/secrets-grep";
 import { describeCall } from "./baremetal/standin-log";
 
 describe("bare metal over SSH: control-plane membership", () => {
   let c: TestCluster;
   const capture = captureExchanges();
-  const errorsOf = (r: UpResult) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   /** etcd members as one live control plane sees them: name → learner. */
   const members = async (from: string) => {
     const r = await c.fleet.host(from).exec("etcdctl member list -w simple");

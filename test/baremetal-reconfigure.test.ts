@@ -17,7 +17,7 @@ import { kubeadmNode } from "../providers/kubeadm/runtime";
 import { reconfigurePendingPath } from "../providers/kubeadm/phases/reconfigure/marker";
 import { reconfigureWait } from "../providers/kubeadm/phases/reconfigure/wait";
 import { planNodes } from "../providers/kubeadm/plan";
-import { TestCluster } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { describeCall, isMutating } from "./baremetal/standin-log";
 import type { StandinCall } from "./hosts/harness";
 
@@ -34,7 +34,6 @@ interface Timed extends StandinCall {
 
 describe("bare metal over SSH: reconfiguring a running cluster", () => {
   let c: TestCluster;
-  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const callsSince = async (before: Map<string, StandinCall[]>): Promise<Timed[]> =>
     [...(await c.calls())].flatMap(([host, calls]) => calls.slice(before.get(host)?.length ?? 0).map((x) => ({ host, ...x, start: Date.parse(x.time), end: Date.parse(x.time) + x.durationMs })));
   /** "MS HOST EVENT NAME ID" lines of the stand-in's controller-manager and scheduler containers. */

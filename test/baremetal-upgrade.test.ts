@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { etcdSnapshotDir } from "../providers/kubeadm/cluster/upgrade";
 import { upgradeWait } from "../providers/kubeadm/phases/upgrade/target";
 import { kubeadmNode } from "../providers/kubeadm/runtime";
-import { TestCluster } from "./baremetal/cluster";
+import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { describeCall } from "./baremetal/standin-log";
 import type { StandinCall } from "./hosts/harness";
 
@@ -27,7 +27,6 @@ const workers = ["w-1", "w-2", "w-3"];
 
 describe("bare metal over SSH: Kubernetes upgrades", () => {
   let c: TestCluster;
-  const errorsOf = (r: { errors: Map<string, Error> }) => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
   const setVersion = (v: string) => c.editBlueprint((bp) => (bp.kubernetesVersion = v));
   const nodes = async () => {
     const out = await c.fleet.host("cp-1").exec(`${K} get nodes -o json`);

@@ -43,6 +43,9 @@ export interface UpResult {
   deleted: string[];
 }
 
+/** An `up`'s errors as "node: message" lines, for assertions that print what failed. */
+export const errorsOf = (r: { errors: Map<string, Error> }): string[] => [...r.errors].map(([k, e]) => `${k}: ${e.message}`);
+
 export class TestCluster {
   readonly logs: string[] = [];
   readonly errors: string[] = [];
@@ -231,7 +234,7 @@ export class TestCluster {
     for (const [n, s] of this.nodeState) assert.deepEqual(s.observed.drift, [], n);
     const quiet = await this.calls();
     const again = await this.up();
-    assert.deepEqual([...again.errors].map(([k, e]) => `${k}: ${e.message}`), []);
+    assert.deepEqual(errorsOf(again), []);
     assert.deepEqual(again.updated, []);
     assert.deepEqual([...TestCluster.mutatingSince(quiet, await this.calls())].map(([h, cs]) => `${h}: ${cs.map(describeCall).join("; ")}`), []);
   }
