@@ -40,8 +40,10 @@ run_batch() {
 }
 
 mapfile -t all < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
-mapfile -t hosts < <(grep -l -E 'startFleet|hosts/harness|render-host-sandbox|from "\./harness"|\./baremetal/cluster' "${all[@]}")
+# The upstream tier goes last, after the background build, even where it also starts host fleets.
 mapfile -t upstream < <(printf '%s\n' "${all[@]}" | grep -E '^test/upstream-[^/]*\.test\.ts$')
+mapfile -t hosts < <(printf '%s\n' "${all[@]}" | grep -v -x -F -f <(printf '%s\n' "${upstream[@]}") \
+  | xargs grep -l -E 'startFleet|hosts/harness|render-host-sandbox|from "\./harness"|\./baremetal/cluster')
 mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -v -x -F -f <(printf '%s\n' "${hosts[@]}" "${upstream[@]}"))
 
 # The upstream tools (test/upstream/build.sh) build in the background, at the lowest priority,
