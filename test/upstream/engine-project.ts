@@ -49,7 +49,10 @@ export class EngineProject {
     const home = path.join(this.scratch, "pulumi-home");
     const state = path.join(this.scratch, "state");
     const shims = path.join(this.scratch, "shims");
-    for (const d of [home, state, shims]) fs.mkdirSync(d, { recursive: true });
+    // The Kubernetes provider writes its kubeconfig (the admin client key) to a temp file on every
+    // configure and never removes it; a TMPDIR of its own keeps those files in the scratch folder.
+    const tmp = path.join(this.scratch, "tmp");
+    for (const d of [home, state, shims, tmp]) fs.mkdirSync(d, { recursive: true });
     const flags = `-typescript=${runtimeOptions.typescript} -nodeargs='${runtimeOptions.nodeargs}'`;
     fs.writeFileSync(path.join(shims, "pulumi-language-nodejs"), `#!/bin/sh\nexec '${path.join(binDir, "pulumi-language-nodejs")}' ${flags} "$@"\n`, { mode: 0o755 });
     this.env = {
@@ -61,7 +64,7 @@ export class EngineProject {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       NO_COLOR: "1",
-      TMPDIR: os.tmpdir(),
+      TMPDIR: tmp,
     };
   }
 

@@ -31,6 +31,7 @@ export interface ToolLookup {
 
 export function findTools(names: readonly string[]): ToolLookup {
   const dir = upstreamBinDir();
+  waitWhileBuilding(path.dirname(dir), names);
   const paths = Object.fromEntries(names.map((n) => [n, path.join(dir, n)]));
   const absent = names.filter((n) => !isExecutable(paths[n]));
   if (absent.length === 0) return { paths, missing: null };
@@ -47,6 +48,37 @@ export function tierSkip(tier: string, lookup: ToolLookup): { skip: string | fal
   if (!lookup.missing) return { skip: false };
   if (upstreamRequired) throw new Error(`${tier}: ${lookup.missing} (required here: CLUSTERKIT_REQUIRE_UPSTREAM=1)`);
   return { skip: lookup.missing };
+}
+
+/**
+ * While build.sh runs (its PID in `<key>/building`), waits until each tool has its `<key>/ready/`
+ * mark (built and checked) or the build ends, so a tier starts as soon as its own tools are there
+ * rather than after the whole build. Synchronous: the tiers look their tools up while declaring tests.
+ */
+function waitWhileBuilding(keyDir: string, names: readonly string[]): void {
+  const started = Date.now();
+  let noted = 0;
+  for (;;) {
+    if (!buildRunning(path.join(keyDir, "building"))) return;
+    const waiting = names.filter((n) => !fs.existsSync(path.join(keyDir, "ready", n)));
+    if (waiting.length === 0) return;
+    if (Date.now() - noted >= 60_000) {
+      const so = Math.round((Date.now() - started) / 1000);
+      process.stderr.write(`upstream tools: waiting for ${waiting.join(", ")}, which test/upstream/build.sh is building (${so} s so far)\n`);
+      noted = Date.now();
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+  }
+}
+
+/** Whether the PID in build.sh's `building` file is a live build.sh (not a reused PID). */
+function buildRunning(marker: string): boolean {
+  try {
+    const pid = fs.readFileSync(marker, "utf8").trim();
+    return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("build.sh");
+  } catch {
+    return false;
+  }
 }
 
 /** build.sh records, per tool it could not build because the proxy refused a module, the go error. */
