@@ -30,8 +30,10 @@ after(() => projects.forEach((p) => p.cleanup()));
 interface Run extends CliResult {
   report: any;
   markdown: string;
-  calls: { pid: number; t: number; argv?: string[]; exit?: number }[];
+  calls: { pid: number; t: number; argv?: string[]; exit?: number; tmpdir?: string }[];
   seconds: number;
+  /** The TMPDIR clusterkit ran with. */
+  tmp: string;
 }
 
 function drift(stacks: Record<string, Behaviour>, args: string[], opts: { version?: string; env?: NodeJS.ProcessEnv } = {}): Run {
@@ -40,8 +42,10 @@ function drift(stacks: Record<string, Behaviour>, args: string[], opts: { versio
   const scenario = path.join(p.root, "scenario.json");
   const calls = path.join(p.root, "calls.jsonl");
   fs.writeFileSync(scenario, JSON.stringify({ version: opts.version ?? "3.248.0", calls, stacks }));
+  const tmp = path.join(p.root, "tmp");
+  fs.mkdirSync(tmp);
   const started = Date.now();
-  const r = clusterkit(["drift", "--pulumi-root", standin, "--json", "report.json", "--markdown", "report.md", ...args], p.root, { PULUMI_STANDIN_SCENARIO: scenario, ...opts.env });
+  const r = clusterkit(["drift", "--pulumi-root", standin, "--json", "report.json", "--markdown", "report.md", ...args], p.root, { PULUMI_STANDIN_SCENARIO: scenario, TMPDIR: tmp, ...opts.env });
   const read = (f: string) => (fs.existsSync(path.join(p.root, f)) ? fs.readFileSync(path.join(p.root, f), "utf8") : "");
   return {
     ...r,
@@ -49,6 +53,7 @@ function drift(stacks: Record<string, Behaviour>, args: string[], opts: { versio
     markdown: read("report.md"),
     calls: read("calls.jsonl").split("\n").filter(Boolean).map((l) => JSON.parse(l)),
     seconds: (Date.now() - started) / 1000,
+    tmp,
   };
 }
 
@@ -89,6 +94,12 @@ describe("clusterkit drift (against the pulumi stand-in)", { concurrency: 2 }, (
     assert.equal(argvs.filter((a) => a[0] === "stack" && a[1] === "select").length, 5);
     assert.ok(argvs.every((a) => a[0] !== "up" && a[0] !== "destroy"));
     assert.ok(maxParallelRefreshes(run) <= 3, `ran ${maxParallelRefreshes(run)} refreshes at once`);
+    // The CLI and its plugins ran in a private TMPDIR, removed afterwards with the kubeconfig files
+    // the Kubernetes provider leaves there (the stand-in writes one per refresh, as the provider does).
+    const tmpdirs = new Set(run.calls.filter((c) => c.argv?.[0] === "refresh").map((c) => c.tmpdir));
+    assert.equal(tmpdirs.size, 1);
+    assert.match([...tmpdirs][0]!, new RegExp(`^${run.tmp}/clusterkit-drift-\\w+$`));
+    assert.deepEqual(fs.readdirSync(run.tmp), []);
   });
 
   it("checks stacks where CI skips confirmations (PULUMI_SKIP_CONFIRMATIONS=true), which a preview-only refresh refuses", () => {

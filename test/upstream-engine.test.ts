@@ -6,6 +6,7 @@
 // against this CLI, and destroy, with the real dynamic-provider process loading our providers.
 // What the program leaves out (add-ons, the random plugin) is said in test/upstream/engine-program.ts.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { startFleet, type Fleet } from "./hosts/harness";
 import { EngineProject, must, runtimeOptions, type RunResult } from "./upstream/engine-project";
@@ -110,9 +111,17 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
   it("clusterkit drift against this CLI: 0 when clean, 1 with the drift made on a host, 2 for a stack never deployed", async () => {
     const root = ["--pulumi-root", tools.paths.pulumi.replace(/\/bin\/pulumi$/, "")];
     // As in CI, where confirmations are skipped (the real CLI took that for --yes and refused).
+    // The real Kubernetes provider leaves a kubeconfig file (the admin client key) in TMPDIR each
+    // time it is configured; the commands above have left some. Drift runs it in a TMPDIR of its own
+    // and removes that, so its refresh adds none.
+    const kubeconfigs = () => fs.readdirSync(e.tmpDir).filter((f) => f.startsWith("kubeconfig"));
+    const left = kubeconfigs();
+    assert.ok(left.length > 0, `the provider writes its kubeconfig to TMPDIR (${e.tmpDir} holds ${fs.readdirSync(e.tmpDir).join(", ")})`);
     const clean = await e.clusterkit(["drift", "--stacks", e.stack, ...root], { PULUMI_SKIP_CONFIRMATIONS: "true" });
     assert.equal(clean.code, 0, text(clean));
     assert.match(clean.stdout, /1 stack\(s\): 1 clean/);
+    assert.deepEqual(kubeconfigs(), left, "clusterkit drift leaves no kubeconfig in TMPDIR");
+    assert.deepEqual(fs.readdirSync(e.tmpDir).filter((f) => f.startsWith("clusterkit-drift-")), []);
 
     await fleet.host("w-1").exec("rm -f /etc/kubernetes/clusterkit/applied-config.sha256");
     const drifted = await e.clusterkit(["drift", "--stacks", e.stack, ...root]);

@@ -87,18 +87,23 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
   io.err(`Checking ${selected.length} stack(s) for drift${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ${concurrency} at a time, ${timeout}s each${cli?.version ? `, Pulumi CLI ${cli.version}` : ""}...`);
 
   const limit = pLimit(concurrency);
-  const results: StackDrift[] = await Promise.all(
-    selected.map((name) =>
-      limit(async (): Promise<StackDrift> => {
-        const pulumi = cli;
-        const result = pulumi
-          ? await withApiTunnel({ root, cli: pulumi, keyFromFile, log: (line) => io.err(line) }, name, () => checkStack(pulumi, name, timeout))
-          : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
-        io.err(`  ${name}: ${result.status}${result.error ? ` (${result.error.kind})` : ""}`);
-        return result;
-      }),
-    ),
-  );
+  let results: StackDrift[];
+  try {
+    results = await Promise.all(
+      selected.map((name) =>
+        limit(async (): Promise<StackDrift> => {
+          const pulumi = cli;
+          const result = pulumi
+            ? await withApiTunnel({ root, cli: pulumi, keyFromFile, log: (line) => io.err(line) }, name, () => checkStack(pulumi, name, timeout))
+            : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
+          io.err(`  ${name}: ${result.status}${result.error ? ` (${result.error.kind})` : ""}`);
+          return result;
+        }),
+      ),
+    );
+  } finally {
+    cli?.close();
+  }
   const report = buildReport(results, { generatedAt: new Date().toISOString(), pulumiVersion: cli?.version ?? null, shard });
   writeReports(report, opts, cwd);
   if (!selected.length) io.out(`No stacks in ${shard ? `shard ${shard.index}/${shard.count}` : "this selection"}; nothing to check.`);

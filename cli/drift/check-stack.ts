@@ -4,6 +4,9 @@
  * streams the engine events back). Nothing is written to the state. The events are turned into the
  * report by the pure code in core/fleet; this file only drives the CLI and keeps the clock.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError, type EngineEvent } from "@pulumi/pulumi/automation";
 import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics } from "../../core/fleet/drift-events";
 import { classifyFailure } from "../../core/fleet/drift-errors";
@@ -12,6 +15,8 @@ import type { StackDrift, StackError } from "../../core/fleet/drift-report";
 export interface PulumiCli {
   workspace: LocalWorkspace;
   version: string | null;
+  /** Removes the private TMPDIR the CLI and its plugins ran with. */
+  close(): void;
 }
 
 /**
@@ -22,9 +27,21 @@ export async function openPulumi(projectRoot: string, pulumiRoot?: string): Prom
   const pulumiCommand = await PulumiCommand.get(pulumiRoot ? { root: pulumiRoot } : undefined);
   // PULUMI_SKIP_CONFIRMATIONS=true, common in CI, counts as --yes, which the CLI refuses with
   // --preview-only: every stack would fail to be checked. A preview asks for no confirmation anyway.
-  const envVars = { PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_SKIP_CONFIRMATIONS: "false" };
-  const workspace = await LocalWorkspace.create({ workDir: projectRoot, pulumiCommand, envVars });
-  return { workspace, version: pulumiCommand.version?.toString() ?? null };
+  // The Kubernetes provider writes the kubeconfig it is given (the cluster's admin client key) to a
+  // new file in TMPDIR every time it is configured, and never removes it (pulumi-kubernetes
+  // provider/pkg/provider/util.go writeKubeconfigToFile): a nightly drift run over many stacks would
+  // leave every cluster's admin credentials on the runner. The CLI and its plugins get a private
+  // TMPDIR (mode 0700) that close() removes.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-drift-"));
+  const envVars = { PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_SKIP_CONFIRMATIONS: "false", TMPDIR: tmp };
+  const close = () => fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    const workspace = await LocalWorkspace.create({ workDir: projectRoot, pulumiCommand, envVars });
+    return { workspace, version: pulumiCommand.version?.toString() ?? null, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
 }
 
 /** How long a cancelled refresh gets to exit before the check is reported as timed out anyway. */

@@ -68,6 +68,11 @@ export class EngineProject {
     };
   }
 
+  /** The TMPDIR the CLI, its plugins and `clusterkit` run with. */
+  get tmpDir(): string {
+    return path.join(this.scratch, "tmp");
+  }
+
   /** The state folder of the local backend. */
   get stateDir(): string {
     return path.join(this.scratch, "state");
