@@ -47,6 +47,23 @@ describe("CI entry point", () => {
     assert.ok(fs.existsSync(path.join(repoRoot, ".ci/run")));
   });
 
+  it("the GitHub workflow builds the upstream tools in a job of its own, whose cache the test job restores", () => {
+    const wf = parse(read(".github/workflows/test.yml"));
+    const cacheOf = (job: any, action: string) => job.steps.find((s: any) => String(s.uses).startsWith(`${action}@`));
+    const tools = wf.jobs.tools;
+    assert.ok(tools.steps.some((s: any) => s.run?.trim() === "bash test/upstream/build.sh --require-all"));
+    const saved = cacheOf(tools, "actions/cache");
+    assert.ok(tools.steps.indexOf(saved) < tools.steps.findIndex((s: any) => s.run?.includes("build.sh")), "the cache is restored before the build and saved after it");
+    assert.equal(wf.jobs.test.needs, "tools");
+    const restored = cacheOf(wf.jobs.test, "actions/cache/restore");
+    assert.equal(restored.with.path, saved.with.path);
+    assert.equal(restored.with.key, saved.with.key);
+    assert.equal(restored.with["fail-on-cache-miss"], true);
+    assert.equal(saved.with.path, "~/.cache/clusterkit/upstream");
+    assert.ok(wf.jobs.test.steps.indexOf(restored) < wf.jobs.test.steps.findIndex((s: any) => s.run === "bash .ci/run"));
+    assert.ok(wf.jobs.test["timeout-minutes"] <= 60);
+  });
+
   it("where packages cannot be installed (not root), setup-deps stops at once with one line naming them and the command", { skip: process.getuid?.() === 0 ? false : "needs root to run as another user" }, () => {
     // A copy another user can read, wherever the clone lives (CI's may sit under /root).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ck-setup-deps-"));
