@@ -20,10 +20,11 @@ _standin_start=$EPOCHREALTIME
 _standin_frac=${_standin_start#*.}
 TZ=UTC printf -v _standin_time '%(%Y-%m-%dT%H:%M:%S)T.%sZ' "${_standin_start%.*}" "${_standin_frac:0:3}"
 
-# JSON string literal in pure bash: jq 1.6 costs ~20 ms of CPU per start,
-# which would dominate every stand-in call.
-json_str() {
-  local s=$1 out="" i c
+# JSON string literal in pure bash, into a variable: jq 1.6 costs ~20 ms of CPU per start, and on
+# the test machines every fork (a `$(...)` included) costs ~10 ms, which would dominate every
+# stand-in call. json_str_v VAR STRING
+json_str_v() {
+  local s=$2 out="" i c
   s=${s//\\/\\\\}
   s=${s//\"/\\\"}
   s=${s//$'\n'/\\n}
@@ -37,18 +38,22 @@ json_str() {
     done
     s=$out
   fi
-  printf '"%s"' "$s"
+  printf -v "$1" '"%s"' "$s"
 }
+json_str() { local v; json_str_v v "$1"; printf '%s' "$v"; }
 
 _standin_record() {
-  local rc=$1 now=$EPOCHREALTIME ms argv="" a sudo=null
+  local rc=$1 now=$EPOCHREALTIME ms argv="" a j user sudo=null tool cwd
   [[ -n ${CLUSTERKIT_STANDIN_NOLOG:-} ]] && return 0
   ms=$(((${now%.*} - ${_standin_start%.*}) * 1000 + (10#${now#*.} - 10#${_standin_start#*.}) / 1000))
-  for a in "${_standin_argv[@]}"; do argv+=${argv:+,}$(json_str "$a"); done
-  [[ -n ${SUDO_USER:-} ]] && sudo=$(json_str "$SUDO_USER")
+  for a in "${_standin_argv[@]}"; do json_str_v j "$a"; argv+=${argv:+,}$j; done
+  [[ -n ${SUDO_USER:-} ]] && json_str_v sudo "$SUDO_USER"
+  if [[ $EUID -eq 0 ]]; then user=root; else user=$(id -un); fi
+  json_str_v user "$user"
+  json_str_v tool "$_standin_tool"
+  json_str_v cwd "$PWD"
   printf '{"tool":%s,"argv":[%s],"cwd":%s,"user":%s,"sudoUser":%s,"time":"%s","durationMs":%d,"code":%d}\n' \
-    "$(json_str "$_standin_tool")" "$argv" "$(json_str "$PWD")" "$(json_str "$(id -un)")" "$sudo" \
-    "$_standin_time" "$ms" "$rc" >>"$STANDIN_LOG" 2>/dev/null || true
+    "$tool" "$argv" "$cwd" "$user" "$sudo" "$_standin_time" "$ms" "$rc" >>"$STANDIN_LOG" 2>/dev/null || true
 }
 trap '_standin_record $?' EXIT
 # A stand-in bug must not look like a silent tool failure.
