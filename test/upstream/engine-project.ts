@@ -51,7 +51,7 @@ export class EngineProject {
     const shims = path.join(this.scratch, "shims");
     // The Kubernetes provider writes its kubeconfig (the admin client key) to a temp file on every
     // configure and never removes it; a TMPDIR of its own keeps those files in the scratch folder.
-    const tmp = path.join(this.scratch, "tmp");
+    const tmp = this.tmpDir;
     for (const d of [home, state, shims, tmp]) fs.mkdirSync(d, { recursive: true });
     const flags = `-typescript=${runtimeOptions.typescript} -nodeargs='${runtimeOptions.nodeargs}'`;
     fs.writeFileSync(path.join(shims, "pulumi-language-nodejs"), `#!/bin/sh\nexec '${path.join(binDir, "pulumi-language-nodejs")}' ${flags} "$@"\n`, { mode: 0o755 });

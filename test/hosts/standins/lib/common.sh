@@ -40,7 +40,6 @@ json_str_v() {
   fi
   printf -v "$1" '"%s"' "$s"
 }
-json_str() { local v; json_str_v v "$1"; printf '%s' "$v"; }
 
 _standin_record() {
   local rc=$1 now=$EPOCHREALTIME ms argv="" a j user sudo=null tool cwd
