@@ -51,6 +51,10 @@ apiserver_event() { # EVENT ID [DETAIL]
 
 # "ID STATE SINCE_MS ATTEMPT" of a server's record (DIR), or nothing.
 apiserver_state() { [[ -r $1/state ]] && cat "$1/state"; }
+# The same record read into variables, without a fork; fails when there is none.
+apiserver_read_state() { # apiserver_read_state DIR VAR...
+  [[ -r $1/state ]] && read -r "${@:2}" <"$1/state"
+}
 
 apiserver_set_state() { printf '%s %s %s %s\n' "$@" | write_atomic "$APISERVER_DIR/state"; }
 
@@ -129,7 +133,7 @@ apiserver_restart_loop() { # apiserver_restart_loop EXITED_ID
   for ((n = 0; n < 500; n++)); do
     sleep_ms $((base * (n < 3 ? 1 << n : 8)))
     [[ -e $APISERVER_MANIFEST ]] || return 0
-    read -r id state since attempt < <(apiserver_state "$APISERVER_DIR") || return 0
+    apiserver_read_state "$APISERVER_DIR" id state since attempt || return 0
     [[ $id == "$old" && $state == exited ]] || return 0
     apiserver_start $((attempt + 1)) "$(now_ms)" && return 0
     old=$(apiserver_state "$APISERVER_DIR" | cut -d' ' -f1)
@@ -143,7 +147,7 @@ apiserver_watch() { # apiserver_watch ID
   file=$(apiserver_file_args | sed -n 's/^authentication-config=//p')
   read -r tracked _ < "$APISERVER_DIR/authn" || return 0
   while sleep_ms "$interval"; do
-    read -r id state rest < <(apiserver_state "$APISERVER_DIR") || return 0
+    apiserver_read_state "$APISERVER_DIR" id state rest || return 0
     [[ $id == "$me" && $state == running ]] || return 0
     sha=$(sha_of "$file" 2>/dev/null) || continue
     [[ $sha == "$tracked" ]] && continue
@@ -163,7 +167,7 @@ apiserver_watch() { # apiserver_watch ID
 # Whether the server of record DIR answers: running, and past its start-up.
 apiserver_ready() { # apiserver_ready DIR
   local id state since attempt now ready
-  [[ -r $1/state ]] && read -r id state since attempt <"$1/state" || return 1
+  apiserver_read_state "$1" id state since attempt || return 1
   now_ms_v now
   standin_ms_v ready apiserver-ready 300
   [[ $state == running && $now -ge $((since + ready)) ]]

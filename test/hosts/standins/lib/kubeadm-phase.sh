@@ -53,7 +53,7 @@ _phase_manifest() { # _phase_manifest COMPONENT
   [[ $before == "$after" ]] && return 0
   if [[ $c == kube-apiserver ]]; then
     local id state rest
-    if read -r id state rest < <(apiserver_state "$APISERVER_DIR") && [[ $state == running ]]; then
+    if apiserver_read_state "$APISERVER_DIR" id state rest && [[ $state == running ]]; then
       apiserver_set_state "$id" exited "$(now_ms)" "${rest##* }"
       apiserver_event stop "$id" manifest
       apiserver_spawn __kubelet-restart "$id"

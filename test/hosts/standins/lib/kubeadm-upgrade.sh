@@ -33,7 +33,7 @@ _upgrade_static_pods() { # _upgrade_static_pods NODE_NAME
   echo "[upgrade/staticpods] Writing new Static Pod manifests to \"/etc/kubernetes/tmp/kubeadm-upgraded-manifests\""
   write_manifests "$adv" "$1"
   local id state rest
-  if read -r id state rest < <(apiserver_state "$APISERVER_DIR") && [[ $state == running ]]; then
+  if apiserver_read_state "$APISERVER_DIR" id state rest && [[ $state == running ]]; then
     apiserver_set_state "$id" exited "$(now_ms)" 0
     apiserver_event stop "$id" upgrade
   fi
