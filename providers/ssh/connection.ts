@@ -44,10 +44,18 @@ export const defaultConnectionOptions: ConnectionOptions = {
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Grace on top of the remote `timeout` (which kills after 5 s more) before we give up locally. */
 const LOCAL_GRACE_MS = 8_000;
+/**
+ * How long a closed connection's socket may wait for the host to acknowledge the goodbye. A host
+ * that is gone never does, and the half-closed socket would keep the process (a CLI run, a test)
+ * alive until TCP gives up, a quarter of an hour later.
+ */
+const CLOSE_GRACE_MS = 2_000;
 
 interface Session {
   ssh: NodeSSH;
   client: Client;
+  /** The transport under it, ours (openTcp or the tunnel), so a close can end it for certain. */
+  sock: Duplex;
   alive: boolean;
   /** Commands in flight, told when the connection drops. */
   inFlight: Set<() => void>;
@@ -115,6 +123,7 @@ export class SshConnection {
     void s?.then((x) => {
       x.alive = false;
       x.ssh.dispose();
+      setTimeout(() => x.sock.destroy(), CLOSE_GRACE_MS).unref();
     }, () => undefined);
   }
 
@@ -163,7 +172,7 @@ export class SshConnection {
       throw this.classifyConnectError(e, step);
     }
     const client = ssh.connection!;
-    const session: Session = { ssh, client, alive: true, inFlight: new Set() };
+    const session: Session = { ssh, client, sock, alive: true, inFlight: new Set() };
     const drop = () => {
       session.alive = false;
       for (const tell of [...session.inFlight]) tell();

@@ -178,70 +178,94 @@ k8s_ldflags() { # k8s_ldflags <version>
   done
   echo "$flags"
 }
-# Each tool is checked as soon as it is built, so the tiers can start on it. The order is the order
-# the tiers run in (upstream-apiserver, -engine, -kubeadm): the extra kubeadm minors, needed only
-# by the last, come last.
+# Each tool is checked as soon as it is built, so the tiers can start on it. etcd goes first and
+# alone: it compiles most of the standard library, which two builds started at once would each
+# compile again. Then two lanes build at once, because one `go build` keeps only about 1.2 of two
+# cores busy (its links and its long chains of dependent packages run one at a time); in each lane
+# the order is the order the tiers need the tools (upstream-apiserver, -engine, -kubeadm).
 k8s=$(k8s_ldflags "$KUBERNETES_VERSION")
-build kubeadm "$here/kubernetes" k8s.io/kubernetes/cmd/kubeadm "$k8s"
-check kubeadm "$KUBERNETES_VERSION" "$bin/kubeadm" version -o short
-# Every kubeadm is also reachable as kubeadm-<version>, so a caller picks one per minor alike.
-ln -sfn kubeadm "$bin/kubeadm-$KUBERNETES_VERSION"
-[[ -e $dir/ready/kubeadm ]] && touch "$dir/ready/kubeadm-$KUBERNETES_VERSION"
-for tool in kube-apiserver kube-controller-manager; do
-  build "$tool" "$here/kubernetes" "k8s.io/kubernetes/cmd/$tool" "$k8s"
-  check "$tool" "Kubernetes $KUBERNETES_VERSION" "$bin/$tool" --version
-done
-
 build etcd "$here/etcd" go.etcd.io/etcd/server/v3 "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=module-$ETCD_VERSION"
 check etcd "etcd Version: ${ETCD_VERSION#v}" "$bin/etcd" --version
 
-pulumi_ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
-build pulumi "$here/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$pulumi_ldflags" osusergo,grpcnotrace
-check pulumi "$PULUMI_VERSION" "$bin/pulumi" version
+extra_kubeadm() { # extra_kubeadm <version>
+  build "kubeadm-$1" "$here/kubeadm-$(minor_of "$1")" k8s.io/kubernetes/cmd/kubeadm "$(k8s_ldflags "$1")"
+  check "kubeadm-$1" "$1" "$bin/kubeadm-$1" version -o short
+}
+read -r -a extra <<<"$KUBEADM_EXTRA_VERSIONS"
+# The lanes come out even when the Pulumi lane takes one minor: from a cold build cache the Kubernetes
+# lane's own tools cost about 1,500 CPU-seconds, the Pulumi lane's about 2,000, a kubeadm about 320.
+half=$((${#extra[@]} - 1))
 
-# The proxy refuses the language host's own module; sdk/v3 carried it as a package up to v3.68.0, an
-# older release than the CLI (versions.env says why that is enough), stamped with its own version.
-build pulumi-language-nodejs "$here/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
-  "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_SDK" osusergo,grpcnotrace
-# This language host has no version flag; the module it was built from is in its build information.
-check pulumi-language-nodejs "github.com/pulumi/pulumi/sdk/v3"$'\t'"$PULUMI_LANGUAGE_NODEJS_SDK" "$go" version -m "$bin/pulumi-language-nodejs"
+# The Kubernetes lane: the API server tier's tools, kubeadm, all but the last of the other minors.
+lane_kubernetes() {
+  local tool v
+  for tool in kube-apiserver kube-controller-manager; do
+    build "$tool" "$here/kubernetes" "k8s.io/kubernetes/cmd/$tool" "$k8s"
+    check "$tool" "Kubernetes $KUBERNETES_VERSION" "$bin/$tool" --version
+  done
+  build kubeadm "$here/kubernetes" k8s.io/kubernetes/cmd/kubeadm "$k8s"
+  check kubeadm "$KUBERNETES_VERSION" "$bin/kubeadm" version -o short
+  # Every kubeadm is also reachable as kubeadm-<version>, so a caller picks one per minor alike.
+  ln -sfn kubeadm "$bin/kubeadm-$KUBERNETES_VERSION"
+  [[ -e $dir/ready/kubeadm ]] && touch "$dir/ready/kubeadm-$KUBERNETES_VERSION"
+  for v in "${extra[@]:0:half}"; do extra_kubeadm "$v"; done
+  ! $failed
+}
 
-# The dynamic-provider launcher is a shell script shipped in the sdk module; the CLI finds bundled
-# plugins next to its own executable.
-if [[ ! -x $bin/pulumi-resource-pulumi-nodejs ]]; then
-  sdk=$(cd "$here/pulumi" && "$go" list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
-  install -m 0755 "$sdk/nodejs/dist/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
-  echo "  pulumi-resource-pulumi-nodejs: copied from github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
-fi
-touch "$dir/ready/pulumi-resource-pulumi-nodejs"
+# The Pulumi lane: the engine tier's tools, then the last kubeadm minor.
+lane_pulumi() {
+  local v
+  pulumi_ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
+  build pulumi "$here/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$pulumi_ldflags" osusergo,grpcnotrace
+  check pulumi "$PULUMI_VERSION" "$bin/pulumi" version
 
-# Upstream's main embeds files its own build generates from the module's schema.json and
-# terraform-mapping.json (setting the schema's version); they are generated here, in a scratch copy.
-pk8s_src="$dir/src/pulumi-kubernetes"
-if [[ ! -x $bin/pulumi-resource-kubernetes ]]; then
-  rm -rf "$pk8s_src" && mkdir -p "$pk8s_src"
-  cp "$here/pulumi-kubernetes/go.mod" "$here/pulumi-kubernetes/go.sum" "$here/pulumi-kubernetes/main.go" "$pk8s_src/"
-  (cd "$pk8s_src" && "$go" mod download github.com/pulumi/pulumi-kubernetes/provider/v4)
-  cmd="$(cd "$pk8s_src" && "$go" list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
-  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
-  node -e '
-    const fs = require("fs");
-    const [cmd, out, version] = process.argv.slice(1);
-    const schema = JSON.parse(fs.readFileSync(`${cmd}/schema.json`, "utf8"));
-    schema.version = version;
-    fs.writeFileSync(`${out}/schema-embed.json`, JSON.stringify(schema));
-    const mapping = JSON.parse(fs.readFileSync(`${cmd}/terraform-mapping.json`, "utf8"));
-    fs.writeFileSync(`${out}/terraform-mapping-embed.json`, JSON.stringify(mapping));
-  ' "$cmd" "$pk8s_src" "$PULUMI_KUBERNETES_PLUGIN_VERSION"
-fi
-build pulumi-resource-kubernetes "$pk8s_src" . \
-  "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_PLUGIN_VERSION"
-check pulumi-resource-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" "$here/check-plugin.sh" "$bin" kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION"
+  # The proxy refuses the language host's own module; sdk/v3 carried it as a package up to v3.68.0, an
+  # older release than the CLI (versions.env says why that is enough), stamped with its own version.
+  build pulumi-language-nodejs "$here/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_LANGUAGE_NODEJS_SDK" osusergo,grpcnotrace
+  # This language host has no version flag; the module it was built from is in its build information.
+  check pulumi-language-nodejs "github.com/pulumi/pulumi/sdk/v3"$'\t'"$PULUMI_LANGUAGE_NODEJS_SDK" "$go" version -m "$bin/pulumi-language-nodejs"
 
-for v in $KUBEADM_EXTRA_VERSIONS; do
-  build "kubeadm-$v" "$here/kubeadm-$(minor_of "$v")" k8s.io/kubernetes/cmd/kubeadm "$(k8s_ldflags "$v")"
-  check "kubeadm-$v" "$v" "$bin/kubeadm-$v" version -o short
-done
+  # The dynamic-provider launcher is a shell script shipped in the sdk module; the CLI finds bundled
+  # plugins next to its own executable.
+  if [[ ! -x $bin/pulumi-resource-pulumi-nodejs ]]; then
+    sdk=$(cd "$here/pulumi" && "$go" list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
+    install -m 0755 "$sdk/nodejs/dist/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+    echo "  pulumi-resource-pulumi-nodejs: copied from github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+  fi
+  touch "$dir/ready/pulumi-resource-pulumi-nodejs"
+
+  # Upstream's main embeds files its own build generates from the module's schema.json and
+  # terraform-mapping.json (setting the schema's version); they are generated here, in a scratch copy.
+  pk8s_src="$dir/src/pulumi-kubernetes"
+  if [[ ! -x $bin/pulumi-resource-kubernetes ]]; then
+    rm -rf "$pk8s_src" && mkdir -p "$pk8s_src"
+    cp "$here/pulumi-kubernetes/go.mod" "$here/pulumi-kubernetes/go.sum" "$here/pulumi-kubernetes/main.go" "$pk8s_src/"
+    (cd "$pk8s_src" && "$go" mod download github.com/pulumi/pulumi-kubernetes/provider/v4)
+    cmd="$(cd "$pk8s_src" && "$go" list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
+    # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
+    node -e '
+      const fs = require("fs");
+      const [cmd, out, version] = process.argv.slice(1);
+      const schema = JSON.parse(fs.readFileSync(`${cmd}/schema.json`, "utf8"));
+      schema.version = version;
+      fs.writeFileSync(`${out}/schema-embed.json`, JSON.stringify(schema));
+      const mapping = JSON.parse(fs.readFileSync(`${cmd}/terraform-mapping.json`, "utf8"));
+      fs.writeFileSync(`${out}/terraform-mapping-embed.json`, JSON.stringify(mapping));
+    ' "$cmd" "$pk8s_src" "$PULUMI_KUBERNETES_PLUGIN_VERSION"
+  fi
+  build pulumi-resource-kubernetes "$pk8s_src" . \
+    "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_PLUGIN_VERSION"
+  check pulumi-resource-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" "$here/check-plugin.sh" "$bin" kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION"
+  for v in "${extra[@]:half}"; do extra_kubeadm "$v"; done
+  ! $failed
+}
+
+# Each lane runs in a subshell of its own and says by its exit status whether all of it built.
+lane_kubernetes & lane_k=$!
+lane_pulumi & lane_p=$!
+wait "$lane_k" || failed=true
+wait "$lane_p" || failed=true
 echo "builds and checks done after ${SECONDS}s"
 
 if $failed; then

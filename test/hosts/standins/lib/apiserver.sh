@@ -42,8 +42,6 @@ standin_ms_v() { # standin_ms_v VAR STEP DEFAULT: the step's configured millisec
 }
 standin_ms() { local v; standin_ms_v v "$@"; printf '%s' "$v"; }
 
-sleep_ms() { local s; printf -v s '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); sleep "$s"; }
-
 apiserver_event() { # EVENT ID [DETAIL]
   mkdir -p "$APISERVER_ROOT"
   printf '%s %s %s %s %s\n' "$(now_ms)" "$HOST_NAME" "$1" "$2" "${3:--}" >>"$APISERVER_ROOT/events.log"
@@ -142,13 +140,20 @@ apiserver_restart_loop() { # apiserver_restart_loop EXITED_ID
 
 # The running server's watch of its authentication config.
 apiserver_watch() { # apiserver_watch ID
-  local me=$1 interval id state rest file tracked sha ok fail
+  local me=$1 interval id state rest file tracked sha ok fail content seen="" seen_set=false
   interval=$(standin_ms apiserver-authn-reload 300)
   file=$(apiserver_file_args | sed -n 's/^authentication-config=//p')
   read -r tracked _ < "$APISERVER_DIR/authn" || return 0
   while sleep_ms "$interval"; do
     apiserver_read_state "$APISERVER_DIR" id state rest || return 0
     [[ $id == "$me" && $state == running ]] || return 0
+    # The file is read in bash and hashed only when its text changed: a sha256sum every few
+    # hundred milliseconds on every control plane was a tenth of a core of the host tests.
+    [[ -r $file ]] || continue
+    content=""
+    IFS= read -r -d '' content <"$file" || true
+    $seen_set && [[ $content == "$seen" ]] && continue
+    seen=$content seen_set=true
     sha=$(sha_of "$file" 2>/dev/null) || continue
     [[ $sha == "$tracked" ]] && continue
     read -r _ ok fail <"$APISERVER_DIR/authn"

@@ -58,6 +58,16 @@ trap '_standin_record $?' EXIT
 # A stand-in bug must not look like a silent tool failure.
 trap 'echo "stand-in $_standin_tool: internal error (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 
+# sleep_ms MS: a sleep that starts no process. sleep(1) would be one more fork, about 10 ms of CPU
+# on the test machines, and the watchers and retry loops sleep several times a second: a read
+# that times out on a pipe this shell holds both ends of (opened once per shell) never returns early.
+sleep_ms() {
+  local s
+  printf -v s '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
+  [[ -n ${_standin_sleep_fd:-} ]] || exec {_standin_sleep_fd}<> <(:)
+  read -r -t "$s" -u "$_standin_sleep_fd" _ || true
+}
+
 die() { # die CODE MESSAGE...
   local code=$1
   shift
@@ -105,7 +115,7 @@ standin_delay() { # standin_delay STEP
   [[ -r $f ]] || return 0
   ms=$(<"$f")
   [[ $ms =~ ^[0-9]+$ && $ms -gt 0 ]] || return 0
-  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+  sleep_ms "$ms"
 }
 standin_should_fail() { # standin_should_fail STEP
   rm "$CLUSTER/harness/hosts/$HOST_NAME/fail-once/$1" 2>/dev/null

@@ -51,7 +51,7 @@ etcd_wait_healthy() {
   for ((i = 0; i < 300; i++)); do
     if [[ $(etcd_health) == *'"health":"true"'* ]]; then return 0; fi
     etcd_running || break
-    sleep 0.02
+    sleep_ms 20
   done
   echo "[etcd] etcd did not become healthy; last log lines:" >&2
   tail -n 5 "$ETCD_LOG" >&2
@@ -63,7 +63,7 @@ etcd_stop() {
   [[ -r $ETCD_PID_FILE ]] || return 0
   pid=$(<"$ETCD_PID_FILE")
   kill "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+  for ((i = 0; i < 200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep_ms 10; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$ETCD_PID_FILE"
 }
@@ -130,7 +130,7 @@ _etcd_join() {
         rc=0
         break
       fi
-      sleep 0.2
+      sleep_ms 200
     done
     if [[ $rc -ne 0 ]]; then
       printf 'error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: %s\n' \
@@ -160,7 +160,7 @@ _etcd_promote() {
   fi
   for ((i = 0; i < 100; i++)); do
     out=$("$ETCDCTL_REAL" --endpoints "$2" --dial-timeout 2s member promote "$id" 2>&1) && return 0
-    sleep 0.2
+    sleep_ms 200
   done
   printf 'error execution phase control-plane-join/etcd: error creating local etcd static pod manifest file: %s\n' "$(tail -n1 <<<"$out")" >&2
   return 1

@@ -30,44 +30,14 @@ _cert_pem() { # KIND PATH
 
 _cert_exists() { [[ $1 == crt && -e $2.crt ]] || [[ $1 == kubeconfig && -e $2 ]]; }
 
-# "EPOCH" of a certificate's notAfter, from PEM on stdin.
-_cert_end() { date -u -d "$(openssl x509 -noout -enddate | cut -d= -f2)" +%s; }
-
 kubeadm_certs_check() {
-  local out="" name kind path ca end now first=1 json="" cas=""
+  local out="" a
   for a in "$@"; do [[ $a == -o=* || $a == --output=* ]] && out=${a#*=}; done
   is_root || preflight IsPrivilegedUser "user is not running as root"
   preflight_finish
   [[ -e /etc/kubernetes/pki/ca.crt ]] || die 1 "[check-expiration] Error reading configuration from the Cluster. Falling back to default configuration" "no certificates found in /etc/kubernetes/pki"
-  now=$(date +%s)
-  while read -r name kind path ca; do
-    local missing=false exp=0 when=""
-    if _cert_exists "$kind" "$path"; then
-      end=$(_cert_pem "$kind" "$path" | _cert_end)
-      exp=$((end - now))
-      when=$(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ)
-    else
-      missing=true
-    fi
-    json+=$([[ $first -eq 1 ]] || echo ,)$(printf '{"name":"%s","expirationDate":"%s","residualTime":%d,"externallyManaged":false,"caName":"%s","missing":%s}' \
-      "$name" "$when" "$exp" "$ca" "$missing")
-    first=0
-  done < <(_certs_table)
-  first=1
-  for ca in ca:/etc/kubernetes/pki/ca.crt etcd-ca:/etc/kubernetes/pki/etcd/ca.crt front-proxy-ca:/etc/kubernetes/pki/front-proxy-ca.crt; do
-    end=$(_cert_end <"${ca#*:}")
-    cas+=$([[ $first -eq 1 ]] || echo ,)$(printf '{"name":"%s","expirationDate":"%s","residualTime":%d,"externallyManaged":false,"missing":false}' "${ca%%:*}" "$(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ)" $((end - now)))
-    first=0
-  done
-  local doc="{\"kind\":\"CertificateExpirationInfo\",\"apiVersion\":\"output.kubeadm.k8s.io/v1alpha3\",\"certificates\":[$json],\"certificateAuthorities\":[$cas]}"
   case $out in
-    json) jq --indent 4 '.certificates |= map(if .missing then del(.expirationDate) else . end)' <<<"$doc" ;;
-    "")
-      echo "[check-expiration] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"..."
-      echo
-      printf '%-25s %-25s %-16s %-24s %s\n' CERTIFICATE EXPIRES RESIDUAL "CERTIFICATE AUTHORITY" "EXTERNALLY MANAGED"
-      jq -r '.certificates[] | select(.missing | not) | [.name, .expirationDate, ((.residualTime / 86400 | floor | tostring) + "d"), .caName, "no"] | @tsv' <<<"$doc" | while IFS=$'\t' read -r a b c d e; do printf '%-25s %-25s %-16s %-24s %s\n' "$a" "$b" "$c" "$d" "$e"; done
-      ;;
+    json | "") _certs_table | "$STANDIN_NODE" "$STANDIN_LIB/certs-expiry.js" "${out:-text}" ;;
     *) die 1 "error: unable to match a printer suitable for the output format \"$out\"" ;;
   esac
 }

@@ -33,6 +33,8 @@ pki_init_cluster() {
     openssl pkey -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
   } &
   wait_all
+  # kubectl compares every kubeconfig's CA with the cluster's: kept encoded once, not once per call.
+  base64 -w0 "$d/ca.crt" >"$d/ca.crt.b64"
   chmod -R a+rX "$d"
 }
 
