@@ -61,6 +61,13 @@ interface Session {
   inFlight: Set<() => void>;
 }
 
+/** Says goodbye on a session and makes sure its socket goes, acknowledged or not. */
+function endSession(session: Session): void {
+  session.alive = false;
+  session.ssh.dispose();
+  setTimeout(() => session.sock.destroy(), CLOSE_GRACE_MS).unref();
+}
+
 /** A command whose channel never opened did not run; it is safe to send again. */
 class NotStarted extends Error {}
 
@@ -120,11 +127,7 @@ export class SshConnection {
   close(): void {
     const s = this.session;
     this.session = null;
-    void s?.then((x) => {
-      x.alive = false;
-      x.ssh.dispose();
-      setTimeout(() => x.sock.destroy(), CLOSE_GRACE_MS).unref();
-    }, () => undefined);
+    void s?.then(endSession, () => undefined);
   }
 
   private ready(step: string): Promise<Session> {
@@ -202,8 +205,7 @@ export class SshConnection {
   private async checkSudo(session: Session, step: string): Promise<void> {
     const r = await this.runChannel(session, sudoProbe, { step, mutating: false }, this.opts.connectTimeoutMs);
     if (r.code === 0) return;
-    session.alive = false;
-    session.ssh.dispose();
+    endSession(session);
     const u = this.target.user;
     throw new SshError({
       kind: "sudo",

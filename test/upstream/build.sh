@@ -194,7 +194,7 @@ extra_kubeadm() { # extra_kubeadm <version>
 read -r -a extra <<<"$KUBEADM_EXTRA_VERSIONS"
 # The lanes come out even when the Pulumi lane takes one minor: from a cold build cache the Kubernetes
 # lane's own tools cost about 1,500 CPU-seconds, the Pulumi lane's about 2,000, a kubeadm about 320.
-half=$((${#extra[@]} - 1))
+kubernetes_lane_minors=$((${#extra[@]} - 1))
 
 # The Kubernetes lane: the API server tier's tools, kubeadm, all but the last of the other minors.
 lane_kubernetes() {
@@ -208,7 +208,7 @@ lane_kubernetes() {
   # Every kubeadm is also reachable as kubeadm-<version>, so a caller picks one per minor alike.
   ln -sfn kubeadm "$bin/kubeadm-$KUBERNETES_VERSION"
   [[ -e $dir/ready/kubeadm ]] && touch "$dir/ready/kubeadm-$KUBERNETES_VERSION"
-  for v in "${extra[@]:0:half}"; do extra_kubeadm "$v"; done
+  for v in "${extra[@]:0:kubernetes_lane_minors}"; do extra_kubeadm "$v"; done
   ! $failed
 }
 
@@ -257,7 +257,7 @@ lane_pulumi() {
   build pulumi-resource-kubernetes "$pk8s_src" . \
     "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_KUBERNETES_PLUGIN_VERSION"
   check pulumi-resource-kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION" "$here/check-plugin.sh" "$bin" kubernetes "$PULUMI_KUBERNETES_PLUGIN_VERSION"
-  for v in "${extra[@]:half}"; do extra_kubeadm "$v"; done
+  for v in "${extra[@]:kubernetes_lane_minors}"; do extra_kubeadm "$v"; done
   ! $failed
 }
 
