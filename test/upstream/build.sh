@@ -86,8 +86,9 @@ pin pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4 "$PULUMI_K
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false -trimpath"
 # No inlining: the compiler does a fifth less work (kubeadm v1.34.1 from a cold build cache on two
 # cores: 399 CPU-seconds instead of 509) and a cold CI run is bound by these builds. The tools run
-# a little slower; what they accept and write is the same.
-gcflags="all=-l"
+# a little slower; what they accept and write is the same. No DWARF either: -s -w drops it at link
+# time anyway, so generating it in every compile is wasted work.
+gcflags="all=-l -dwarf=false"
 mkdir -p "$bin" "$dir/logs" "$dir/src"
 : > "$dir/missing.txt"
 # While this runs, <key>/building holds its PID and each tool that is built and checked gets a file
