@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../core/spec";
 import { Addons } from "./addons";
+import { guardClusterDestroy } from "./destroy-guard";
 import { platformBuilders } from "./platforms";
 import type { ClusterSecrets } from "./secrets";
 
@@ -37,6 +38,7 @@ export class Cluster extends pulumi.ComponentResource {
     const build = platformBuilders[spec.platform.kind]?.();
     const result = build?.(spec, args.secrets, this);
     const addons = result && new Addons(name, { spec, platform: result, secrets: args.secrets }, { parent: this, dependsOn: result.ready });
+    if (result && addons && spec.platform.kind !== "eks") guardClusterDestroy(name, spec, [result.component, addons], this);
     this.oidcKubeconfig = addons?.oidcKubeconfig;
     this.kubeconfig = result ? pulumi.secret(result.kubeconfig) : pulumi.output(undefined);
     this.apiServerUrl = result?.apiServerUrl ?? pulumi.output(undefined);

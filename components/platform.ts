@@ -17,6 +17,8 @@ export interface PlatformResult {
   apiServerUrl: pulumi.Output<string>;
   /** Resources that must exist before anything is installed in the cluster. */
   ready: pulumi.Resource[];
+  /** The platform's component: everything the platform builds is parented to it. */
+  component: pulumi.Resource;
   /**
    * Set when the platform's nodes cannot become Ready without the CNI (EKS with Cilium in ENI
    * mode): the add-ons install the CNI first, then call this to create the nodes, and install the

@@ -10,6 +10,9 @@ import type * as pulumi from "@pulumi/pulumi";
 /** The repository root: relative paths from it still work in a checkout that has moved. */
 const projectRoot = path.resolve(__dirname, "..");
 
+/** A dynamic resource's arguments: each input may be a Pulumi Input. */
+export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
 /** A dynamic provider that calls `require(runtime)[kind]`, with runtime given without its extension. */
 export function lazyDynamicProvider(kind: string, runtime: string): pulumi.dynamic.ResourceProvider {
   const absolute = runtime;

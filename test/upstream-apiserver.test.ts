@@ -20,17 +20,15 @@ import { parse, stringify } from "yaml";
 import type { K8sObject } from "../core/render/addons/k8s";
 import { addonPlan } from "../core/render/addons/plan";
 import { storageSecrets } from "../core/render/addons/storage";
-import * as kubeadm from "../core/render/kubeadm";
 import { kubeVipPod } from "../core/render/kubeadm/kube-vip";
-import { apiServerFiles, type NodeFile } from "../core/render/kubeadm/node-files";
 import * as paths from "../core/render/kubeadm/paths";
 import type { NodeSecrets } from "../core/render/kubeadm/secrets";
 import type { ClusterSpec, NodeSpec } from "../core/spec";
 import { specFor } from "./addons-support/specs";
 import { realSecrets, stackSpec } from "./render-kubeadm-specs";
-import { argsFor, freePort, healthy, kubeadmRoot, pointKubeconfigAt, remap, start, stop, stopAll, tail, waitFor, writeNodeFiles, type KubeadmRoot, type Running } from "./upstream/control-plane";
-import { etcdGet, type EtcdClient } from "./upstream/etcd-read";
-import { discovery, kubeApi, serverSideApply, type KubeApi } from "./upstream/kube-api";
+import { freePort, remap, start, startControlPlane, stop, stopAll, tail, type ControlPlane as SharedControlPlane, type ControlPlaneTools, type Running } from "./upstream/control-plane";
+import { etcdGet } from "./upstream/etcd-read";
+import { discovery, serverSideApply } from "./upstream/kube-api";
 import { startOidcIssuer, type OidcIssuer } from "./upstream/oidc-issuer";
 import { findTools, tierSkip } from "./upstream/tools";
 
@@ -62,63 +60,13 @@ function specWithIssuer(issuerUrl: string): ClusterSpec {
   return { ...spec, oidc: { ...spec.oidc, issuerUrl } };
 }
 
-interface ControlPlane {
-  spec: ClusterSpec;
-  kroot: KubeadmRoot;
-  files: NodeFile[];
-  etcd: Running;
-  apiserver: Running;
-  apiserverArgs: string[];
-  controllerManager: Running;
-  api: KubeApi;
-  etcdClient: EtcdClient;
-  issuer: OidcIssuer;
-}
-
-let cp: ControlPlane;
+let cp: SharedControlPlane & { issuer: OidcIssuer };
 let oidcIssuer: OidcIssuer | undefined;
 
-async function startControlPlane(issuer: OidcIssuer): Promise<ControlPlane> {
-  const spec = specWithIssuer(issuer.url);
-  const node = addressed(kubeadm.firstControlPlane(spec));
-  const initYaml = kubeadm.nodeFiles(spec, node, realSecrets).find((f) => f.path === paths.kubeadmConfigPath)!.content;
-  const root = path.join(scratch, "root");
-  const kroot = kubeadmRoot(tools.paths.kubeadm, root, initYaml, redact);
-  const files = apiServerFiles(spec, { encryption });
-  assert.deepEqual(files.map((f) => f.path).sort(), [paths.admissionConfigPath, paths.auditPolicyPath, paths.authenticationConfigPath, paths.encryptionConfigPath].sort(), "all four API server files are rendered");
-  writeNodeFiles(root, files);
-  const pki = (f: string) => fs.readFileSync(path.join(root, "etc/kubernetes/pki", f), "utf8");
-
-  const [etcdPort, peerPort, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const etcdName = node.name;
-  const etcdArgs = argsFor(root, kroot.commands.etcd, {
-    "listen-client-urls": `https://127.0.0.1:${etcdPort}`,
-    "advertise-client-urls": `https://127.0.0.1:${etcdPort}`,
-    "listen-peer-urls": `https://127.0.0.1:${peerPort}`,
-    "initial-advertise-peer-urls": `https://127.0.0.1:${peerPort}`,
-    "initial-cluster": `${etcdName}=https://127.0.0.1:${peerPort}`,
-    "listen-metrics-urls": `http://127.0.0.1:${metricsPort}`,
-  });
-  const etcd = start("etcd", tools.paths.etcd, etcdArgs, path.join(scratch, "etcd.log"));
-  await waitFor(etcd, "health", async () => (await fetch(`http://127.0.0.1:${metricsPort}/health`)).ok, 60_000, redact);
-
-  const apiserverArgs = argsFor(root, kroot.commands.apiserver, {
-    "advertise-address": "127.0.0.1",
-    "bind-address": "127.0.0.1",
-    "secure-port": String(apiPort),
-    "etcd-servers": `https://127.0.0.1:${etcdPort}`,
-  });
-  const apiserver = startApiserver(apiserverArgs, "kube-apiserver.log", issuer);
-  const api = kubeApi(apiPort, pki("ca.crt"), kroot.admin);
-  await waitFor(apiserver, "/readyz", async () => (await api.request("GET", "/readyz")).status === 200, 180_000, redact);
-  const etcdClient = { port: etcdPort, ca: pki("etcd/ca.crt"), cert: pki("apiserver-etcd-client.crt"), key: pki("apiserver-etcd-client.key") };
-
-  pointKubeconfigAt(path.join(root, "etc/kubernetes/controller-manager.conf"), apiPort);
-  const kcmPort = await freePort();
-  const kcmArgs = argsFor(root, kroot.commands.controllerManager, { "secure-port": String(kcmPort) });
-  const controllerManager = start("kube-controller-manager", tools.paths["kube-controller-manager"], kcmArgs, path.join(scratch, "kube-controller-manager.log"));
-  await waitFor(controllerManager, "/healthz", () => healthy(kcmPort), 120_000, redact);
-  return { spec, kroot, files, etcd, apiserver, apiserverArgs, controllerManager, api, etcdClient, issuer };
+async function startOurControlPlane(issuer: OidcIssuer): Promise<typeof cp> {
+  const started = await startControlPlane({ tools: tools.paths as unknown as ControlPlaneTools, spec: specWithIssuer(issuer.url), secrets: realSecrets, encryption, scratch, redact, apiserverEnv: { SSL_CERT_FILE: issuer.caFile } });
+  assert.deepEqual(started.files.map((f) => f.path).sort(), [paths.admissionConfigPath, paths.auditPolicyPath, paths.authenticationConfigPath, paths.encryptionConfigPath].sort(), "all four API server files are rendered");
+  return { ...started, issuer };
 }
 
 function startApiserver(args: string[], log: string, issuer: OidcIssuer): Running {
@@ -153,7 +101,7 @@ function auditEvents(): Doc[] {
 describe("the real kube-apiserver runs with our rendered API server files", skip, () => {
   before(async () => {
     oidcIssuer = await startOidcIssuer(path.join(scratch, "oidc"));
-    cp = await startControlPlane(oidcIssuer);
+    cp = await startOurControlPlane(oidcIssuer);
   }, { timeout: 300_000 });
   after(async () => {
     await stopAll();

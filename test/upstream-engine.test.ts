@@ -4,15 +4,28 @@
 // host fleet (real sshd, stand-in kubeadm/kubelet, real etcd): preview of a new stack, up, refresh,
 // a second up that changes nothing, stack export without a secret in clear, `clusterkit drift`
 // against this CLI, and destroy, with the real dynamic-provider process loading our providers.
-// What the program leaves out (add-ons, the random plugin) is said in test/upstream/engine-program.ts.
+// The add-ons go to a real etcd and kube-apiserver on loopback (the fleet's control planes are
+// stand-ins), through the real Kubernetes provider; what the program leaves out (the Helm charts,
+// the random plugin) is said in test/upstream/engine-program.ts.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { parse } from "yaml";
+import type { K8sObject } from "../core/render/addons/k8s";
+import { addonPlan } from "../core/render/addons/plan";
+import { resolveProgram } from "../components/program-config";
 import { startFleet, type Fleet } from "./hosts/harness";
+import { realSecrets, stackSpec } from "./render-kubeadm-specs";
+import { adminKubeconfig, startControlPlane, stopAll, type ControlPlane, type ControlPlaneTools } from "./upstream/control-plane";
+import { builtInKind } from "./upstream/engine-addons";
 import { EngineProject, must, runtimeOptions, type RunResult } from "./upstream/engine-project";
+import { discovery, objectPath } from "./upstream/kube-api";
 import { findTools, tierSkip } from "./upstream/tools";
 
-const tools = findTools(["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-resource-kubernetes"]);
+const tools = findTools(["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-resource-kubernetes", "kubeadm", "etcd", "kube-apiserver", "kube-controller-manager"]);
 
 /** The change counts of a `--json` preview or update, by operation. */
 function changeSummary(r: RunResult): Record<string, number> {
@@ -25,6 +38,11 @@ const text = (r: RunResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSkip("upstream-engine", tools), () => {
   let fleet: Fleet;
   let e: EngineProject;
+  /** The real API server the add-ons go to. */
+  let api: ControlPlane;
+  const apiScratch = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-engine-api-"));
+  const encryption = { keys: [{ name: "key1", secret: randomBytes(32).toString("base64") }] };
+  const redact = (t: string) => t.split(encryption.keys[0].secret).join("<secret>");
 
   before(async () => {
     fleet = await startFleet([
@@ -33,12 +51,39 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
     ]);
     e = await EngineProject.create(fleet, tools.paths.pulumi.replace(/\/pulumi$/, ""));
     await e.init();
+    api = await startControlPlane({ tools: tools.paths as unknown as ControlPlaneTools, spec: stackSpec("metal-ber1"), secrets: realSecrets, encryption, scratch: apiScratch, redact });
+    await must(e.pulumi(["config", "set", "--secret", "clusterkit-test:addonsKubeconfig", "--stack", e.stack], { input: adminKubeconfig(api) }));
   });
 
   after(async () => {
     e?.cleanup();
     await fleet?.stop();
+    await stopAll();
+    fs.rmSync(apiScratch, { recursive: true, force: true });
   });
+
+  /** The add-on objects the stack's plan holds that the API server can serve without the charts. */
+  function addonObjects(): K8sObject[] {
+    const config = (parse(e.project.read(`stacks/Pulumi.${e.stack}.yaml`)) as { config: Record<string, unknown> }).config;
+    const plan = addonPlan(resolveProgram(e.project.root, e.stack, config).spec);
+    const installs = [plan.cni, ...plan.storage, ...plan.ingress];
+    return [plan.networkIdentity, ...installs.flatMap((i) => [...i.namespaces, ...(i.prerequisites ?? []), ...i.objects]), ...plan.oidc].filter(builtInKind);
+  }
+
+  /** Each object's state on the API server: its labels, or null when it is not there (or is being deleted). */
+  async function onTheServer(objects: K8sObject[]): Promise<Map<string, Record<string, string> | null>> {
+    const find = discovery(api.api);
+    const out = new Map<string, Record<string, string> | null>();
+    for (const o of objects) {
+      const ref = await find(o.apiVersion, o.kind);
+      assert.ok(ref, `the API server serves ${o.apiVersion} ${o.kind}`);
+      const r = await api.api.request("GET", objectPath(ref, o));
+      assert.ok(r.status === 200 || r.status === 404, `GET ${objectPath(ref, o)}: ${r.status} ${r.text}`);
+      const live = r.status === 200 && !r.body.metadata.deletionTimestamp;
+      out.set(`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`, live ? (r.body.metadata.labels ?? {}) : null);
+    }
+    return out;
+  }
 
   it("the language host gets Pulumi.yaml's runtime options", () => {
     // The tier passes them as flags (see engine-project.ts); a change to Pulumi.yaml must change both.
@@ -75,6 +120,17 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
     assert.equal(kubeconfig.stdout.trim(), (await fleet.host("cp-1").readFile("/etc/kubernetes/admin.conf")).trim());
   });
 
+  it("up sent every add-on object to the real API server, with our labels", async () => {
+    const objects = addonObjects();
+    assert.ok(objects.length >= 8, `the plan holds add-on objects: ${objects.map((o) => o.kind).join(", ")}`);
+    const live = await onTheServer(objects);
+    assert.deepEqual([...live].filter(([, labels]) => labels === null).map(([k]) => k), [], "every object is on the API server");
+    for (const o of objects) {
+      const labels = live.get(`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`)!;
+      for (const [k, v] of Object.entries(o.metadata.labels ?? {})) assert.equal(labels[k], v, `${o.kind} ${o.metadata.name}: label ${k}`);
+    }
+  });
+
   it("refresh, then a second up changes nothing", async () => {
     const refresh = await e.pulumi(["refresh", "--stack", e.stack, "--yes", "--skip-preview"]);
     assert.equal(refresh.code, 0, text(refresh));
@@ -96,14 +152,28 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
     assert.equal(again.code, 0, text(again));
   });
 
+  it("an add-on object deleted on the API server: refresh finds it gone, up puts it back", async () => {
+    const sc = addonObjects().find((o) => o.kind === "StorageClass");
+    assert.ok(sc, "the stack has a storage class");
+    const gone = await api.api.request("DELETE", `/apis/storage.k8s.io/v1/storageclasses/${sc.metadata.name}`);
+    assert.equal(gone.status, 200, gone.text);
+    await must(e.pulumi(["refresh", "--stack", e.stack, "--yes", "--skip-preview"]));
+    const r = await e.pulumi(["preview", "--stack", e.stack, "--expect-no-changes"]);
+    assert.notEqual(r.code, 0, text(r));
+    assert.match(r.stdout, new RegExp(`storageclass-${sc.metadata.name}`));
+    await must(e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]));
+    assert.notEqual((await onTheServer([sc])).get(`StorageClass /${sc.metadata.name}`), null, "up created it again");
+  });
+
   it("stack export holds no token, key, kubeconfig or password in clear", async () => {
     const secrets = await secretsOnTheHosts(fleet, e);
+    secrets.push({ label: "add-ons API server client key", value: Buffer.from(api.kroot.admin.key, "utf8").toString("base64") });
     const state = (await must(e.pulumi(["stack", "export", "--stack", e.stack]))).stdout;
     assert.ok(state.includes("KubeadmNode"), "the export is the state");
     assert.deepEqual(secrets.filter((s) => state.includes(s.value)).map((s) => s.label), []);
     // The grep bites: the same state with its secrets decrypted holds each of the state's secrets.
     const clear = (await must(e.pulumi(["stack", "export", "--stack", e.stack, "--show-secrets"]))).stdout;
-    for (const label of ["SSH private key", "encryption key", "admin kubeconfig client key"]) {
+    for (const label of ["SSH private key", "encryption key", "admin kubeconfig client key", "add-ons API server client key"]) {
       assert.ok(secrets.some((s) => s.label === label && clear.includes(s.value)), `${label} is in the state, encrypted`);
     }
   });
@@ -139,17 +209,28 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
     assert.match(missing.stdout, /stack-not-found/);
   });
 
-  it("destroy refuses the last control plane until confirmed, printing no stack trace; then removes everything", async () => {
+  it("an unconfirmed destroy removes nothing and prints no stack trace; a confirmed one removes everything", async () => {
+    const objects = addonObjects();
+    const resources = () => must(e.pulumi(["stack", "export", "--stack", e.stack])).then((r) => (JSON.parse(r.stdout) as { deployment: { resources?: unknown[] } }).deployment.resources ?? []);
+    const before = (await resources()).length;
     const refused = await e.pulumi(["destroy", "--stack", e.stack, "--yes", "--skip-preview"]);
     assert.notEqual(refused.code, 0, text(refused));
-    assert.match(refused.stdout, /refusing to remove cp-1/);
+    assert.match(refused.stdout, new RegExp(`refusing to destroy cluster ${e.stack}: nothing was removed`));
     assert.match(refused.stdout, new RegExp(`CLUSTERKIT_DESTROY_CLUSTER=${e.stack} pulumi destroy`));
     assert.doesNotMatch(refused.stdout + refused.stderr, /\n\s+(pulumi:\S+ \S+\s+)?at \S+ \(/, "no stack trace");
+    // The guard is deleted first, so the refusal comes before anything else is touched.
+    assert.equal((await resources()).length, before, "the state still holds every resource");
+    assert.deepEqual([...(await onTheServer(objects))].filter(([, v]) => v === null).map(([k]) => k), [], "every add-on object is still on the API server");
+    for (const h of fleet.hosts) {
+      const kept = await h.exec("ls /etc/kubernetes/*.conf 2>/dev/null || true");
+      assert.notEqual(kept.stdout.trim(), "", `${h.name} was not reset`);
+    }
 
     const r = await e.pulumi(["destroy", "--stack", e.stack, "--yes", "--skip-preview"], { env: { CLUSTERKIT_DESTROY_CLUSTER: e.stack } });
     assert.equal(r.code, 0, text(r));
     const state = JSON.parse((await must(e.pulumi(["stack", "export", "--stack", e.stack]))).stdout) as { deployment: { resources?: unknown[] } };
     assert.deepEqual(state.deployment.resources ?? [], []);
+    assert.deepEqual([...(await onTheServer(objects))].filter(([, v]) => v !== null).map(([k]) => k), [], "destroy removed the add-on objects");
     for (const h of fleet.hosts) {
       const left = await h.exec("ls /etc/kubernetes/*.conf 2>/dev/null || true");
       assert.equal(left.stdout.trim(), "", `${h.name} was reset`);

@@ -6,5 +6,5 @@ export { BareMetalCluster, type BareMetalClusterArgs } from "./baremetal-cluster
 
 export const buildBaremetal: PlatformBuilder = (spec, secrets, parent) => {
   const c = new BareMetalCluster(spec.name, { spec, secrets }, { parent });
-  return { kubeconfig: c.kubeconfig, provider: c.provider, apiServerUrl: c.apiServerUrl, ready: [...c.kubeadm.nodes], addonInputs: {} };
+  return { kubeconfig: c.kubeconfig, provider: c.provider, apiServerUrl: c.apiServerUrl, ready: [...c.kubeadm.nodes], component: c, addonInputs: {} };
 };

@@ -134,6 +134,7 @@ export const buildEks: PlatformBuilder = (spec, _secrets, parent) => {
     provider: eks.provider,
     apiServerUrl: eks.endpoint,
     ready: eks.ready,
+    component: eks,
     nodesAfterCni: eks.nodesAfterCni,
     addonInputs: {
       eksOidcProviderArn: eks.oidcProviderArn,

@@ -152,6 +152,6 @@ export class VsphereCluster extends pulumi.ComponentResource {
 
   platformResult(): PlatformResult {
     const provider: k8s.Provider = this.kubeadm.provider;
-    return { kubeconfig: this.kubeconfig, provider, apiServerUrl: this.apiServerUrl, ready: [this.kubeadm], addonInputs: this.addonInputs };
+    return { kubeconfig: this.kubeconfig, provider, apiServerUrl: this.apiServerUrl, ready: [this.kubeadm], component: this, addonInputs: this.addonInputs };
   }
 }

@@ -6,10 +6,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyDynamicProvider } from "../lazy-dynamic-provider";
+import { lazyDynamicProvider, type Inputs } from "../lazy-dynamic-provider";
 import type { EksVersionGuardInputs } from "./types";
-
-type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 export const eksVersionGuardProvider = lazyDynamicProvider("eksVersionGuard", path.join(__dirname, "runtime"));
 

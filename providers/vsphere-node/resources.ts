@@ -7,10 +7,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { lazyDynamicProvider } from "../lazy-dynamic-provider";
+import { lazyDynamicProvider, type Inputs } from "../lazy-dynamic-provider";
 import type { HostKeyRotationInputs, NodeAddressInputs, VmSizeGuardInputs } from "./types";
-
-type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 const runtime = path.join(__dirname, "runtime");
 

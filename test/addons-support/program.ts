@@ -76,12 +76,14 @@ const adminKubeconfig = (server: string) =>
 
 /** A platform result as a platform builder would return it, with a stand-in Kubernetes provider. */
 export function standInPlatform(spec: ClusterSpec, k8s: typeof import("@pulumi/kubernetes")): PlatformResult {
+  const ready = new pulumi.ComponentResource("test:platform:Ready", `${spec.name}-ready`);
   const server = spec.platform.kind === "eks" ? "https://ABCDEF.gr7.us-east-1.eks.amazonaws.com" : `https://${(spec.controlPlane.endpoint as { host?: string }).host}:6443`;
   return {
     kubeconfig: pulumi.secret(adminKubeconfig(server)),
     provider: new k8s.Provider(`${spec.name}-stand-in`, { kubeconfig: "stand-in" }),
     apiServerUrl: pulumi.output(server),
-    ready: [new pulumi.ComponentResource("test:platform:Ready", `${spec.name}-ready`)],
+    ready: [ready],
+    component: ready,
     addonInputs:
       spec.platform.kind === "eks"
         ? {

@@ -11,7 +11,13 @@ import * as https from "node:https";
 import * as net from "node:net";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import type { NodeFile } from "../../core/render/kubeadm/node-files";
+import * as kubeadm from "../../core/render/kubeadm";
+import { apiServerFiles, type NodeFile } from "../../core/render/kubeadm/node-files";
+import * as paths from "../../core/render/kubeadm/paths";
+import type { NodeSecrets } from "../../core/render/kubeadm/secrets";
+import type { ClusterSpec } from "../../core/spec";
+import type { EtcdClient } from "./etcd-read";
+import { kubeApi, type KubeApi } from "./kube-api";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -184,4 +190,101 @@ export function healthy(port: number): Promise<boolean> {
 
 export function tail(text: string, lines = 40): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+export interface ControlPlaneTools {
+  kubeadm: string;
+  etcd: string;
+  "kube-apiserver": string;
+  "kube-controller-manager": string;
+}
+
+export interface ControlPlaneOptions {
+  tools: ControlPlaneTools;
+  /** The cluster whose first control plane runs; its kubeadm config and API server files are rendered from it. */
+  spec: ClusterSpec;
+  /** The bootstrap secrets the kubeadm config is rendered with. */
+  secrets: NodeSecrets;
+  encryption: NonNullable<NodeSecrets["encryption"]>;
+  /** Logs and the kubeadm root go here. */
+  scratch: string;
+  redact: (s: string) => string;
+  /** Extra environment of kube-apiserver (the OIDC issuer's CA, for one). */
+  apiserverEnv?: Record<string, string>;
+}
+
+export interface ControlPlane {
+  spec: ClusterSpec;
+  kroot: KubeadmRoot;
+  files: NodeFile[];
+  etcd: Running;
+  apiserver: Running;
+  apiserverArgs: string[];
+  apiPort: number;
+  /** The cluster CA, PEM. */
+  ca: string;
+  controllerManager: Running;
+  api: KubeApi;
+  etcdClient: EtcdClient;
+}
+
+/**
+ * Runs the first control plane of `spec` on loopback: kubeadm's init phases with our rendered
+ * config, our API server files, then etcd, kube-apiserver (until /readyz) and
+ * kube-controller-manager (until /healthz) from the manifests kubeadm wrote.
+ */
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  const { spec, redact, scratch } = o;
+  const first = kubeadm.firstControlPlane(spec);
+  const node = first.address ? first : { ...first, address: "10.9.9.10" };
+  const initYaml = kubeadm.nodeFiles(spec, node, o.secrets).find((f) => f.path === paths.kubeadmConfigPath)!.content;
+  const root = path.join(scratch, "root");
+  const kroot = kubeadmRoot(o.tools.kubeadm, root, initYaml, redact);
+  const files = apiServerFiles(spec, { encryption: o.encryption });
+  writeNodeFiles(root, files);
+  const pki = (f: string) => fs.readFileSync(path.join(root, "etc/kubernetes/pki", f), "utf8");
+
+  const [etcdPort, peerPort, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const etcdArgs = argsFor(root, kroot.commands.etcd, {
+    "listen-client-urls": `https://127.0.0.1:${etcdPort}`,
+    "advertise-client-urls": `https://127.0.0.1:${etcdPort}`,
+    "listen-peer-urls": `https://127.0.0.1:${peerPort}`,
+    "initial-advertise-peer-urls": `https://127.0.0.1:${peerPort}`,
+    "initial-cluster": `${node.name}=https://127.0.0.1:${peerPort}`,
+    "listen-metrics-urls": `http://127.0.0.1:${metricsPort}`,
+  });
+  const etcd = start("etcd", o.tools.etcd, etcdArgs, path.join(scratch, "etcd.log"));
+  await waitFor(etcd, "health", async () => (await fetch(`http://127.0.0.1:${metricsPort}/health`)).ok, 60_000, redact);
+
+  const apiserverArgs = argsFor(root, kroot.commands.apiserver, {
+    "advertise-address": "127.0.0.1",
+    "bind-address": "127.0.0.1",
+    "secure-port": String(apiPort),
+    "etcd-servers": `https://127.0.0.1:${etcdPort}`,
+  });
+  const apiserver = start("kube-apiserver", o.tools["kube-apiserver"], apiserverArgs, path.join(scratch, "kube-apiserver.log"), o.apiserverEnv);
+  const ca = pki("ca.crt");
+  const api = kubeApi(apiPort, ca, kroot.admin);
+  await waitFor(apiserver, "/readyz", async () => (await api.request("GET", "/readyz")).status === 200, 180_000, redact);
+  const etcdClient = { port: etcdPort, ca: pki("etcd/ca.crt"), cert: pki("apiserver-etcd-client.crt"), key: pki("apiserver-etcd-client.key") };
+
+  pointKubeconfigAt(path.join(root, "etc/kubernetes/controller-manager.conf"), apiPort);
+  const kcmPort = await freePort();
+  const kcmArgs = argsFor(root, kroot.commands.controllerManager, { "secure-port": String(kcmPort) });
+  const controllerManager = start("kube-controller-manager", o.tools["kube-controller-manager"], kcmArgs, path.join(scratch, "kube-controller-manager.log"));
+  await waitFor(controllerManager, "/healthz", () => healthy(kcmPort), 120_000, redact);
+  return { spec, kroot, files, etcd, apiserver, apiserverArgs, apiPort, ca, controllerManager, api, etcdClient };
+}
+
+/** A kubeconfig for the super-admin of a control plane started here (a secret: it holds the client key). */
+export function adminKubeconfig(cp: ControlPlane): string {
+  const b64 = (pem: string) => Buffer.from(pem, "utf8").toString("base64");
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "loopback", cluster: { server: `https://127.0.0.1:${cp.apiPort}`, "tls-server-name": "kubernetes", "certificate-authority-data": b64(cp.ca) } }],
+    users: [{ name: "super-admin", user: { "client-certificate-data": b64(cp.kroot.admin.cert), "client-key-data": b64(cp.kroot.admin.key) } }],
+    contexts: [{ name: "super-admin@loopback", context: { cluster: "loopback", user: "super-admin" } }],
+    "current-context": "super-admin@loopback",
+  });
 }

@@ -1,10 +1,11 @@
 /**
  * The Pulumi program the real-engine tier (test/upstream-engine.test.ts) runs: index.ts's bare-metal
  * path with the same edge (config → resolveProgram → readSecrets), the same KubeadmCluster
- * BareMetalCluster builds and the same outputs, but without the two parts the test machine cannot
+ * BareMetalCluster builds, the same destroy guard (as Cluster wires it) and the same outputs, but without the two parts the test machine cannot
  * feed, said plainly in test/upstream/README.md:
- *  - Add-ons: the host fleet's control planes are stand-ins with nothing on :6443, and the Helm
- *    charts (Traefik, MetalLB) need chart repositories that are not reachable offline.
+ *  - The add-ons' target: the host fleet's control planes are stand-ins with nothing on :6443, so
+ *    the add-ons go to a real API server on loopback instead, through a provider of their own
+ *    (engine-addons.ts), without the Helm charts, whose repositories are not reachable offline.
  *  - The encryption key's random.RandomBytes: the pulumi-random plugin is a terraform-bridge
  *    provider not built here. The key comes from the stack's secret config instead (the
  *    `encryptionKeys` argument KubeadmCluster offers), so it still travels through the engine and
@@ -15,13 +16,16 @@ import { formatWarning } from "../../core/errors";
 import { KubeadmCluster } from "../../components/kubeadm/kubeadm-cluster";
 import { projectRoot, resolveProgram, runtimeConfigMap } from "../../components/program-config";
 import { readSecrets } from "../../components/secrets";
+import { guardClusterDestroy } from "../../components/destroy-guard";
+import { EngineAddons } from "./engine-addons";
 
 const { spec, warnings } = resolveProgram(projectRoot(), pulumi.getStack(), runtimeConfigMap());
 for (const w of warnings) pulumi.log.warn(formatWarning(w).replace(/^warning: /, ""));
 if (spec.platform.kind !== "baremetal") throw new pulumi.RunError(`engine-program: stack ${spec.stack} is not bare metal`);
 
 const secrets = readSecrets(spec);
-const encryptionKey = new pulumi.Config("clusterkit-test").requireSecret("encryptionKey");
+const testConfig = new pulumi.Config("clusterkit-test");
+const encryptionKey = testConfig.requireSecret("encryptionKey");
 const cluster = new KubeadmCluster(spec.name, {
   spec,
   hosts: spec.nodes.map((n) => ({ name: n.name, role: n.role, address: n.address ?? "", ssh: { ...n.ssh }, labels: n.labels, taints: n.taints })),
@@ -31,6 +35,10 @@ const cluster = new KubeadmCluster(spec.name, {
   concurrency: spec.platform.concurrency,
   encryptionKeys: encryptionKey.apply((secret) => [{ name: "key1", secret }]),
 });
+
+const addonsKubeconfig = testConfig.getSecret("addonsKubeconfig");
+const addons = addonsKubeconfig && new EngineAddons(`${spec.name}-addons`, spec, addonsKubeconfig, [...cluster.nodes]);
+guardClusterDestroy(spec.name, spec, addons ? [cluster, addons] : [cluster]);
 
 export const clusterName = spec.name;
 export const apiServerUrl = cluster.apiServerUrl;
