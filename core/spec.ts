@@ -201,6 +201,8 @@ export interface ClusterSpec {
     clusterDnsIp: string;
     /** First address of the service range: the `kubernetes` Service. */
     apiServerServiceIp: string;
+    /** kube-proxy's mode on kubeadm platforms; null where kube-proxy is not ours (EKS) or Cilium replaces it. */
+    kubeProxyMode: "iptables" | "nftables" | null;
   };
   cni: CniSpec;
   storage: { classes: StorageClassSpec[]; defaultClass: string };

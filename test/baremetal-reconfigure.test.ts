@@ -7,7 +7,9 @@
 // kubelet-config`, a kubelet restart, Ready again), workers one at a time. A controller manager that
 // does not come back stops the rollout at its node, which keeps its marker (refresh reports it) and
 // the re-run resumes there; a pod-range change is refused for every node before anything changes;
-// a second `up` does nothing. The stand-ins: test/hosts/standins/lib/kubeadm-phase.sh and
+// a second `up` does nothing. kube-proxy's mode and a new certificate name: kube-proxy's DaemonSet
+// restarted once after its ConfigMap, each control plane's serving certificate reissued with the
+// name, in turn. The stand-ins: test/hosts/standins/lib/kubeadm-phase.sh and
 // lib/components.sh. Needs root (test/hosts/setup-deps.sh).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -151,5 +153,35 @@ describe("bare metal over SSH: reconfiguring a running cluster", () => {
       await assert.rejects(() => kubeadmNode.diff("", c.nodeState.get(n)!, news), /the pod range \(networking\.podCidr in the blueprint, or the podCidr variable\) changed from "10\.240\.0\.0\/16" to "10\.250\.0\.0\/16", which cannot change on a running cluster.*a new pod range needs a new cluster/s, n);
     }
     assert.deepEqual([...TestCluster.mutatingSince(before, await c.calls())], []);
+  });
+
+  it("kube-proxy's mode and a new API server name: kube-proxy restarted once with its new ConfigMap, each control plane's certificate reissued with the name, one at a time", async () => {
+    const before = await c.calls();
+    c.editBlueprint((bp) => {
+      bp.networking.kubeProxyMode = "nftables";
+      bp.controlPlane.certSANs = ["api.lab.example.com"];
+    });
+    const r = await c.up();
+    assert.deepEqual(errorsOf(r), [], c.logs.slice(-20).join("\n"));
+    assert.deepEqual([...r.updated].sort(), [...cps, ...workers].sort(), "every node records kube-proxy's new configuration");
+    const calls = await callsSince(before);
+
+    assert.match((await configMap("kube-proxy"))["config.conf"], /^mode: nftables$/m);
+    assert.match((await configMap("kubeadm-config")).ClusterConfiguration, /certSANs:\n(\s+- .+\n)*\s+- api\.lab\.example\.com/);
+    const restarts = calls.filter((x) => x.tool === "kubectl" && x.code === 0 && x.argv.includes("rollout") && x.argv.includes("restart"));
+    assert.equal(restarts.length, 1, "kube-proxy's DaemonSet restarted once, for the whole cluster");
+    const patched = Math.max(...calls.filter((x) => x.tool === "kubectl" && x.argv.includes("patch")).map((x) => x.end));
+    assert.ok(restarts[0].start >= patched, "after its ConfigMap changed");
+
+    const reissued = phaseCalls(calls, "init phase certs apiserver");
+    assert.deepEqual(reissued.map((x) => x.host), cps, "once per control plane, in order");
+    for (const h of cps) {
+      const san = await c.fleet.host(h).exec("openssl x509 -noout -ext subjectAltName -in /etc/kubernetes/pki/apiserver.crt");
+      assert.match(san.stdout, /DNS:api\.lab\.example\.com/, h);
+      assert.match(san.stdout, /DNS:kubernetes\.default\.svc\.cluster\.local/, h);
+    }
+    assert.equal(calls.filter((x) => workers.includes(x.host) && x.tool === "kubeadm" && isMutating(x)).length, 0, "workers run no kubeadm phase");
+    for (const h of [...cps, ...workers]) assert.equal(await c.fleet.host(h).exists(reconfigurePendingPath), false, h);
+    await c.assertSettled();
   });
 });

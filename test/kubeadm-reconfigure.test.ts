@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { clusterConfiguration } from "../core/render/kubeadm/cluster-configuration";
+import { kubeProxyConfiguration } from "../core/render/kubeadm/kube-proxy";
 import { changedComponents, componentInputs, configMapData, reconfigureConfig, type Component } from "../core/render/kubeadm/reconfigure";
 import type { ClusterSpec } from "../core/spec";
 import { diffNode } from "../providers/kubeadm/diff";
@@ -73,6 +74,13 @@ describe("reconfiguration: what each setting restarts where", () => {
   it("the image mirror: every static pod and kubeadm's add-ons on control planes", () => {
     const mirrored = edit((s) => (s.mirrors.images = "registry.example.com"));
     assert.deepEqual(restarts(base, mirrored), cpsAnd(base, ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "addons"]));
+  });
+
+  it("kube-proxy's mode: kube-proxy on every node (one DaemonSet rollout), and the rendered KubeProxyConfiguration says nftables", () => {
+    const nft = edit((s) => (s.networking.kubeProxyMode = "nftables"));
+    assert.deepEqual(restarts(base, nft), cpsAnd(base, ["kube-proxy"], ["kube-proxy"]));
+    assert.equal((kubeProxyConfiguration(nft) as { mode: string }).mode, "nftables");
+    assert.equal((kubeProxyConfiguration(base) as { mode: string }).mode, "iptables");
   });
 
   it("new certSANs: the API server's certificate reissued (then the server restarted)", () => {

@@ -6,7 +6,7 @@
  * and the manifests carry our flags. A broken config is rejected, so the check is shown to bite.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -90,6 +90,18 @@ describe("kubeadm config validate accepts every rendered kubeadm config", () => 
         }
       });
     }
+  }
+  // kube-proxy's other mode, on every minor (nftables is beta in 1.32, GA from 1.33).
+  for (const version of patches) {
+    it(`metal-ber1 with kube-proxy in nftables mode on ${version}`, skipFor(version), () => {
+      const base = withVersion(stackSpec("metal-ber1"), version);
+      const spec: ClusterSpec = { ...base, networking: { ...base.networking, kubeProxyMode: "nftables" } };
+      const init = initConfigOf(spec);
+      assert.match(init, /kind: KubeProxyConfiguration\n(.*\n)*mode: nftables/);
+      const r = validate(version, init, `nftables-${version}.yaml`);
+      assert.equal(r.status, 0, `kubeadm ${version} rejects it:\n${r.output}`);
+      assert.doesNotMatch(r.output, /unknown field|deprecated|duplicate field/i);
+    });
   }
 });
 
@@ -182,6 +194,8 @@ describe("kubeadm init phases with our config write manifests that carry our fla
           assert.ok(fs.existsSync(path.join(etc, f)), `kubeadm wrote ${f}`);
         }
         const manifest = (name: string) => parse(fs.readFileSync(path.join(etc, "manifests", `${name}.yaml`), "utf8")) as Doc;
+        const sans = servingNames(path.join(etc, "pki/apiserver.crt"));
+        for (const n of cc.apiServer.certSANs ?? []) assert.ok(sans.includes(n), `the API server's certificate names ${n} (it names ${sans.join(", ")})`);
 
         const api = manifest("kube-apiserver");
         const apiCmd = commandOf(api);
@@ -218,3 +232,20 @@ describe("kubeadm init phases with our config write manifests that carry our fla
     }
   }
 });
+
+/** The DNS names and IP addresses a certificate is issued for, as openssl prints them. */
+function servingNames(crt: string): string[] {
+  const out = execFileSync("openssl", ["x509", "-noout", "-ext", "subjectAltName", "-in", crt], { encoding: "utf8" });
+  return [...out.matchAll(/(?:DNS|IP Address):([^,\s]+)/g)].map((m) => m[1]);
+}
+
+describe("a name added to controlPlane.certSANs is in the certificate kubeadm issues", skipFor(kubeadmKubernetes["1.34"]), () => {
+  it("metal-ber1 with api.ber1.example.com and 10.5.0.99", () => {
+    const base = stackSpec("metal-ber1");
+    const spec = { ...base, controlPlane: { ...base.controlPlane, certSANs: [...base.controlPlane.certSANs, "api.ber1.example.com", "10.5.0.99"] } };
+    const { root } = initPhases(kubeadmKubernetes["1.34"], initConfigOf(spec));
+    const sans = servingNames(path.join(root, "etc/kubernetes/pki/apiserver.crt"));
+    for (const n of ["api.ber1.example.com", "10.5.0.99", "kubernetes.default.svc.cluster.local"]) assert.ok(sans.includes(n), `${n} in ${sans.join(", ")}`);
+  });
+});
+

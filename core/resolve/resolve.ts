@@ -139,7 +139,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
   // Only what every control plane shares: kubeadm adds each node's own name and address to its
   // serving certificate, and these SANs are in the cluster-wide ClusterConfiguration, so listing
   // the control planes here would make every membership change a cluster reconfiguration.
-  const certSANs = [...new Set([ep.kind !== "eks-managed" ? ep.host : null, networking.apiServerServiceIp].filter((x): x is string => !!x))];
+  const certSANs = [...new Set([ep.kind !== "eks-managed" ? ep.host : null, networking.apiServerServiceIp, ...bp.controlPlane.certSANs].filter((x): x is string => !!x))];
 
   const mirrors = { images: bp.mirrors.images?.registry ?? null, charts: bp.mirrors.charts?.repository ?? null };
   const spec: ClusterSpec = {

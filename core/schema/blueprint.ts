@@ -8,7 +8,7 @@ import { ingressSchema } from "./ingress";
 import { mirrorsSchema } from "./mirrors";
 import { oidcSchema } from "./oidc";
 import { platformSchema } from "./platform";
-import { cidr4, dnsLabel, kubernetesVersion, labels, taint } from "./primitives";
+import { certSAN, cidr4, dnsLabel, kubernetesVersion, labels, taint } from "./primitives";
 import { securitySchema } from "./security";
 import { storageClassSchema } from "./storage";
 import { variableDeclarationSchema } from "./variables";
@@ -103,6 +103,12 @@ export const blueprintSchema = z.strictObject({
     endpoint: endpointSchema,
     size: vmSize.optional(),
     extraArgs: extraArgsSchema.default({ controllerManager: {}, scheduler: {}, etcd: {} }),
+    /**
+     * kubeadm platforms: more names and addresses for the API server's serving certificate (a DNS
+     * name clients use, a second load balancer). The endpoint and the `kubernetes` Service's
+     * address are always in it. Changing the list reissues the certificate in place.
+     */
+    certSANs: z.array(certSAN).default([]),
   }),
   nodePools: z.record(dnsLabel, nodePoolSchema).refine((p) => Object.keys(p).length > 0, "at least one node pool is needed"),
   networking: z
@@ -110,6 +116,11 @@ export const blueprintSchema = z.strictObject({
       podCidr: cidr4.optional(),
       serviceCidr: cidr4.optional(),
       dnsDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default("cluster.local"),
+      /**
+       * kubeadm platforms: how kube-proxy programs Services, `iptables` (kube-proxy's default) or
+       * `nftables` (GA since Kubernetes 1.33; needs Linux 5.13 or newer). Changeable in place.
+       */
+      kubeProxyMode: z.enum(["iptables", "nftables"]).optional(),
     })
     .default({ dnsDomain: "cluster.local" }),
   cni: cniSchema,

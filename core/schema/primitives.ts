@@ -16,6 +16,13 @@ export const ipv4 = z
   .string()
   .refine((s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s) && Address4.isValid(s), { message: "must be an IPv4 address, e.g. 10.0.0.10" });
 
+/** A subject alternative name for a serving certificate: a DNS name (a `*.` wildcard allowed) or an IPv4 address. */
+export const certSAN = z
+  .string()
+  .refine((s) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(s) ? Address4.isValid(s) : /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s) && s.length <= 253), {
+    message: "must be a DNS name (lower case, e.g. api.ber1.example.com) or an IPv4 address",
+  });
+
 /** "1.33" (resolved to the pinned patch) or an exact "1.33.5". A leading "v" is accepted. */
 export const kubernetesVersion = z
   .string()

@@ -329,7 +329,10 @@ export function vsphereProgramSuite(stack: string): void {
         return cur === ancestor;
       };
       for (const r of run.resources) if (r !== top) assert.ok(under(r, top), `${r.type} ${r.name}'s parent chain reaches the Cluster component`);
-      for (const r of run.resources.filter((x) => /^(vsphere:|tls:|pulumi:providers:vsphere$|clusterkit:kubeadm:|pulumi-nodejs:dynamic\/clusterkit:)/.test(x.type))) {
+      // The destroy guard is the Cluster component's own: it depends on VsphereCluster, so it cannot sit under it.
+      const guard = "pulumi-nodejs:dynamic/clusterkit:ClusterDestroyGuard";
+      assert.equal(run.resources.find((r) => r.type === guard)?.parent, top.urn);
+      for (const r of run.resources.filter((x) => x.type !== guard && /^(vsphere:|tls:|pulumi:providers:vsphere$|clusterkit:kubeadm:|pulumi-nodejs:dynamic\/clusterkit:)/.test(x.type))) {
         assert.ok(under(r, vs[0]), `${r.type} ${r.name} sits under VsphereCluster`);
       }
       for (const type of [T.vm, T.rule, T.folder, T.tag, T.category, T.provider, T.hostKey]) {

@@ -14,7 +14,7 @@ export function kubeProxyConfiguration(spec: ClusterSpec): object | null {
   return {
     apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
     kind: "KubeProxyConfiguration",
-    mode: "iptables",
+    mode: spec.networking.kubeProxyMode ?? "iptables",
     // Traffic from outside this range to a Service is masqueraded; pods keep their source IP.
     ...(spec.networking.podCidr && { clusterCIDR: spec.networking.podCidr }),
     // Metrics stay on loopback (the default, written out so a later change is a visible diff).

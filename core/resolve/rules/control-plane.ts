@@ -19,6 +19,10 @@ export function resolveControlPlane(ctx: RuleContext, firstControlPlaneAddress: 
         ok = false;
       }
     }
+    if (controlPlane.certSANs.length) {
+      fail(ctx, fieldAt(ctx, ["controlPlane", "certSANs"]), "EKS issues the API server's certificate itself; its names cannot be set", { found: JSON.stringify(controlPlane.certSANs), hint: "remove controlPlane.certSANs from this blueprint" });
+      ok = false;
+    }
     if (ep.kind !== "eks-managed") {
       fail(ctx, fieldAt(ctx, ["controlPlane", "endpoint", "kind"]), "EKS clusters use the managed endpoint", { expected: '"eks-managed"', found: JSON.stringify(ep.kind) });
       return null;

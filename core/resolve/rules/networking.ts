@@ -26,6 +26,14 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
   if (!serviceCidr) fail(ctx, variableAt(ctx, "serviceCidr"), "a service CIDR is needed: set networking.serviceCidr in the blueprint or this variable", { expected: "cidr", found: "nothing" });
   if (kind !== "eks" && !podCidr) fail(ctx, variableAt(ctx, "podCidr"), "a pod CIDR is needed: set networking.podCidr in the blueprint or this variable", { expected: "cidr", found: "nothing" });
   if (kind === "eks" && net.podCidr) fail(ctx, fieldAt(ctx, ["networking", "podCidr"]), "EKS pods take VPC addresses; remove podCidr");
+  const cni = ctx.blueprint.cni;
+  const proxyReplaced = cni.kind === "cilium" && cni.kubeProxyReplacement === true;
+  if (net.kubeProxyMode && kind === "eks") {
+    fail(ctx, fieldAt(ctx, ["networking", "kubeProxyMode"]), "on EKS, kube-proxy is EKS's managed add-on, which clusterkit does not configure", { found: net.kubeProxyMode, hint: "remove networking.kubeProxyMode; it applies to bare metal and vSphere" });
+  }
+  if (net.kubeProxyMode && proxyReplaced) {
+    fail(ctx, fieldAt(ctx, ["networking", "kubeProxyMode"]), "Cilium replaces kube-proxy in this blueprint (cni.kubeProxyReplacement), so there is no kube-proxy to configure", { found: net.kubeProxyMode, hint: "remove networking.kubeProxyMode" });
+  }
   if (!nodeCidr || !serviceCidr || (kind !== "eks" && !podCidr)) return null;
 
   let ok = true;
@@ -60,6 +68,7 @@ export function resolveNetworking(ctx: RuleContext): Networking | null {
     dnsDomain: net.dnsDomain,
     clusterDnsIp: nthAddress(serviceCidr, 10),
     apiServerServiceIp: nthAddress(serviceCidr, 1),
+    kubeProxyMode: kind === "eks" || proxyReplaced ? null : (net.kubeProxyMode ?? "iptables"),
   };
 }
 

@@ -66,13 +66,15 @@ cluster_exists() { [[ -e $CLUSTER/cluster.json ]]; }
 # The API answers: a cluster exists and its init got past wait-control-plane.
 api_serving() { cluster_exists && [[ ! -e $CLUSTER/api-down ]]; }
 
-# configmap_store NAMESPACE NAME KEY VALUE: a v1 ConfigMap as the API keeps it
-# (init's upload-config phase); kubectl get configmap prints it.
+# configmap_store NAMESPACE NAME KEY VALUE [KEY VALUE...]: a v1 ConfigMap as the API keeps it
+# (init's upload-config and addon phases); kubectl get configmap prints it.
 configmap_store() {
-  mkdir -p "$CLUSTER/configmaps/$1"
-  jq -n --arg ns "$1" --arg n "$2" --arg k "$3" --arg v "$4" --arg at "$(iso_time)" \
-    '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $n, namespace: $ns, creationTimestamp: $at}, data: {($k): $v}}' |
-    write_atomic "$CLUSTER/configmaps/$1/$2.json"
+  local ns=$1 name=$2
+  shift 2
+  mkdir -p "$CLUSTER/configmaps/$ns"
+  jq -n --arg ns "$ns" --arg n "$name" --arg at "$(iso_time)" \
+    '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $n, namespace: $ns, creationTimestamp: $at}, data: ([$ARGS.positional | _nwise(2) | {(.[0]): .[1]}] | add)}' --args "$@" |
+    write_atomic "$CLUSTER/configmaps/$ns/$name.json"
 }
 
 # API endpoints that answer: the cluster endpoint and every control plane's :6443.

@@ -21,7 +21,7 @@ try {
   fail(`unable to read config from "${file}" : open ${file}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
 }
 const docs = YAML.parseAllDocuments(text);
-const out = { init: null, cluster: null, join: null, other: [] };
+const out = { init: null, cluster: null, join: null, proxy: null, other: [] };
 const KINDS = ["InitConfiguration", "ClusterConfiguration", "JoinConfiguration", "ResetConfiguration", "UpgradeConfiguration"];
 for (const doc of docs) {
   if (doc.errors.length) {
@@ -35,6 +35,7 @@ for (const doc of docs) {
   if (!o.apiVersion) fail(`Object 'apiVersion' is missing in '${JSON.stringify(o).slice(0, 80)}'`);
   const [group, version] = String(o.apiVersion).split("/");
   if (group !== "kubeadm.k8s.io") {
+    if (o.kind === "KubeProxyConfiguration") out.proxy = o;
     out.other.push({ apiVersion: o.apiVersion, kind: o.kind });
     continue;
   }
@@ -79,6 +80,15 @@ if (mode === "init") {
     cluster_name: out.cluster.clusterName,
     // kubeadm v1beta4 extraArgs: a list of {name, value}; the manifest carries them as --name=value.
     apiserver_args: (get(out.cluster, "apiServer.extraArgs") || []).map((a) => `--${a.name}=${a.value}`).join("\n"),
+    // The kube-proxy ConfigMap's config.conf as kubeadm's addon/kube-proxy phase stores it: the
+    // config's KubeProxyConfiguration (or kubeadm's defaults), pointed at the pod's kubeconfig.
+    kube_proxy_conf: YAML.stringify({
+      apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+      kind: "KubeProxyConfiguration",
+      mode: "iptables",
+      ...out.proxy,
+      clientConnection: { ...(out.proxy && out.proxy.clientConnection), kubeconfig: "/var/lib/kube-proxy/kubeconfig.conf" },
+    }),
   };
 } else if (mode === "join") {
   if (!out.join) fail(`stand-in kubeadm join: ${file} must contain kind: JoinConfiguration ${v1}`);
@@ -106,6 +116,15 @@ if (mode === "init") {
     controller_manager_args: flags("controllerManager.extraArgs"),
     scheduler_args: flags("scheduler.extraArgs"),
     etcd_args: flags("etcd.local.extraArgs"),
+    // The serving certificate's names as kubeadm builds them: its own, the node's, apiServer.certSANs.
+    apiserver_sans: (() => {
+      const domain = get(out.cluster, "networking.dnsDomain") || "cluster.local";
+      const names = ["kubernetes", "kubernetes.default", "kubernetes.default.svc", `kubernetes.default.svc.${domain}`];
+      const node = get(out.init, "nodeRegistration.name");
+      const adv = get(out.init, "localAPIEndpoint.advertiseAddress");
+      const all = [...names, ...(node ? [node] : []), ...(adv ? [adv] : []), ...(get(out.cluster, "apiServer.certSANs") || [])];
+      return [...new Set(all)].map((n) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(",");
+    })(),
   };
 } else {
   fail(`usage: kubeadm-config.js init|join|phase FILE`);

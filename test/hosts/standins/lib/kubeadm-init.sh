@@ -28,7 +28,7 @@ kubeadm_init() {
 
   if [[ -n $config ]]; then
     local cfgsh cfg_node_name cfg_adv cfg_token cfg_ttl cfg_cert_key cfg_skip_phases cfg_ignore cfg_cpe
-    local cfg_k8s_version cfg_pod_subnet cfg_service_subnet cfg_cluster_name cfg_apiserver_args
+    local cfg_k8s_version cfg_pod_subnet cfg_service_subnet cfg_cluster_name cfg_apiserver_args cfg_kube_proxy_conf
     cfgsh=$("$STANDIN_NODE" "$STANDIN_LIB/kubeadm-config.js" init "$config") || exit 1
     eval "$cfgsh"
     node_name=${node_name:-$cfg_node_name}
@@ -142,8 +142,12 @@ kubeadm_init() {
   echo '[bootstrap-token] Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles'
   echo '[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client certificate and key'
   echo '[addons] Applied essential addon: CoreDNS'
-  [[ ,$skip_phases, == *,addon/kube-proxy,* || ,$skip_phases, == *,addon/all,* ]] ||
+  if [[ ,$skip_phases, != *,addon/kube-proxy,* && ,$skip_phases, != *,addon/all,* ]]; then
+    configmap_store kube-system kube-proxy \
+      config.conf "${cfg_kube_proxy_conf:-$(printf 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\nclientConnection:\n  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf\n')}" \
+      kubeconfig.conf "$(printf 'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n    server: https://%s\n  name: default\ncontexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\nusers:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n' "${cpe:-$endpoint}")"
     echo '[addons] Applied essential addon: kube-proxy'
+  fi
   print_init_success "$endpoint" "$token" "$cert_key" "$cpe"
 }
 

@@ -11,7 +11,8 @@
 #   the real tool on purpose: without --config, real kubeadm writes its defaults
 #   (dropping the cluster's flags), so the stand-in refuses.
 # - init phase certs apiserver --config F: issues the API server's serving
-#   certificate when none is on disk ("Using existing" otherwise, as kubeadm).
+#   certificate when none is on disk ("Using existing" otherwise, as kubeadm), with kubeadm's
+#   names: kubernetes.default.svc.<domain> and the rest, the node's name and address, certSANs.
 # - init phase addon coredns|kube-proxy --config F: re-applies the add-on.
 # - upgrade node phase kubelet-config: writes /var/lib/kubelet/config.yaml from
 #   the kubelet-config ConfigMap (a backup first); needs the API.
@@ -91,7 +92,7 @@ kubeadm_phase_control_plane() {
     "") die 1 "stand-in kubeadm: 'init phase control-plane' needs a component (all, apiserver, controller-manager, scheduler)" ;;
     *) die 1 "unknown command \"$which\" for \"kubeadm init phase control-plane\"" ;;
   esac
-  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args=""
+  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args="" cfg_apiserver_sans=""
   config=$(_phase_config "control-plane $which" "$@") || exit 1
   _phase_load "$config"
   _phase_needs_cp
@@ -107,7 +108,7 @@ kubeadm_phase_etcd() {
   local which=${1:-}
   [[ $# -gt 0 ]] && shift
   [[ $which == local ]] || die 1 "unknown command \"$which\" for \"kubeadm init phase etcd\""
-  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args=""
+  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args="" cfg_apiserver_sans=""
   config=$(_phase_config "etcd local" "$@") || exit 1
   _phase_load "$config"
   _phase_needs_cp
@@ -119,7 +120,7 @@ kubeadm_phase_certs() {
   local which=${1:-}
   [[ $# -gt 0 ]] && shift
   [[ $which == apiserver ]] || die 1 "stand-in kubeadm: only 'init phase certs apiserver' is implemented (got: certs $which)"
-  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args=""
+  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args="" cfg_apiserver_sans=""
   config=$(_phase_config "certs apiserver" "$@") || exit 1
   _phase_load "$config"
   _phase_needs_cp
@@ -129,14 +130,14 @@ kubeadm_phase_certs() {
     return 0
   fi
   echo '[certs] Generating "apiserver" certificate and key'
-  pki_leaf "$p/ca" "$p/apiserver" /CN=kube-apiserver
+  pki_leaf "$p/ca" "$p/apiserver" /CN=kube-apiserver "$cfg_apiserver_sans"
 }
 
 kubeadm_phase_addon() {
   local which=${1:-}
   [[ $# -gt 0 ]] && shift
   case $which in coredns | kube-proxy) ;; all) ;; *) die 1 "unknown command \"$which\" for \"kubeadm init phase addon\"" ;; esac
-  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args=""
+  local config cfg_adv="" cfg_apiserver_args="" cfg_controller_manager_args="" cfg_scheduler_args="" cfg_etcd_args="" cfg_apiserver_sans=""
   config=$(_phase_config "addon $which" "$@") || exit 1
   _phase_load "$config"
   require_admin_kubeconfig /etc/kubernetes/admin.conf

@@ -42,11 +42,14 @@ pki_ca_hash() { # pki_ca_hash CA_CRT -> sha256:<hex>
   printf 'sha256:%s' "$(openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der 2>/dev/null | sha256sum | cut -d' ' -f1)"
 }
 
-# pki_leaf CA_PREFIX OUT_PREFIX SUBJECT: key + cert signed by CA_PREFIX.{crt,key}, valid for a
-# year as kubeadm's are (PKI_DAYS: tests make a cluster whose certificates expire soon).
+# pki_leaf CA_PREFIX OUT_PREFIX SUBJECT [SANS]: key + cert signed by CA_PREFIX.{crt,key}, valid for a
+# year as kubeadm's are (PKI_DAYS: tests make a cluster whose certificates expire soon). SANS is
+# openssl's subjectAltName value, e.g. DNS:kubernetes,IP:10.96.0.1.
 pki_leaf() {
+  local san=()
+  [[ -n ${4:-} ]] && san=(-addext "subjectAltName=$4")
   openssl req -x509 "${_ec[@]}" -CA "$1.crt" -CAkey "$1.key" -keyout "$2.key" -out "$2.crt" \
-    -subj "$3" -days "${PKI_DAYS:-365}" 2>/dev/null
+    -subj "$3" -days "${PKI_DAYS:-365}" "${san[@]}" 2>/dev/null
   chmod 600 "$2.key"
 }
 
