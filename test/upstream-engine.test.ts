@@ -209,6 +209,68 @@ describe("the real Pulumi engine: a bare-metal stack on the host fleet", tierSki
     assert.match(missing.stdout, /stack-not-found/);
   });
 
+  /** Each node's kubelet version, as the cluster reports it. */
+  async function kubeletVersions(): Promise<Record<string, string>> {
+    const out = await fleet.host("cp-1").exec("kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json");
+    assert.equal(out.code, 0, out.stderr);
+    const items = (JSON.parse(out.stdout) as { items: { metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string } } }[] }).items;
+    return Object.fromEntries(items.map((n) => [n.metadata.name, n.status.nodeInfo.kubeletVersion]));
+  }
+
+  // Issue #13's acceptance, as a user runs it: edit the stack, read the plan against the exported
+  // state, `pulumi up`; then the next minor with the connection cut half-way, finished by the next `up`.
+  it("an upgrade: kubernetesVersion to the next minor, plan --state shows it node by node, pulumi up moves every node", async () => {
+    assert.deepEqual(await kubeletVersions(), { "cp-1": "v1.34.1", "w-1": "v1.34.1" });
+    e.setOverride(e.stack, "kubernetesVersion", "1.35");
+    const stateFile = `${e.tmpDir}/state.json`;
+    fs.writeFileSync(stateFile, (await must(e.pulumi(["stack", "export", "--stack", e.stack]))).stdout);
+    const plan = await e.clusterkit(["plan", "--stack", e.stack, "--state", stateFile, "--json"]);
+    fs.rmSync(stateFile);
+    assert.equal(plan.code, 0, text(plan));
+    const changes = (JSON.parse(plan.stdout) as { changes: { resources: { name: string; type: string; action: string; keys: string[] }[]; kubeadmOrder: { name: string; action: string; after: string | null }[] } }).changes;
+    for (const name of ["cp-1", "w-1"]) {
+      const node = changes.resources.find((r) => r.type.endsWith(":KubeadmNode") && r.name === name);
+      assert.ok(node && node.action === "update" && node.keys.includes("kubernetesVersion"), `${name}: ${JSON.stringify(node)}`);
+    }
+    assert.deepEqual(changes.kubeadmOrder.map((n) => [n.name, n.action, n.after]), [["cp-1", "update", null], ["w-1", "update", "cp-1"]]);
+
+    const up = await e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]);
+    assert.equal(up.code, 0, text(up));
+    assert.deepEqual(await kubeletVersions(), { "cp-1": "v1.35.0", "w-1": "v1.35.0" });
+    const again = await e.pulumi(["preview", "--stack", e.stack, "--expect-no-changes"]);
+    assert.equal(again.code, 0, text(again));
+  });
+
+  it("the next minor with the connection cut half-way: pulumi up fails, the next pulumi up finishes the job", async () => {
+    const cp1 = fleet.host("cp-1");
+    // Cut once cp-1's `kubeadm upgrade apply` is under way, as the engine reports it: the command
+    // backs up the manifests, then waits for the static pods (4 s here).
+    await fleet.setStepDuration("upgrade", 4000);
+    e.setOverride(e.stack, "kubernetesVersion", "1.36");
+    let ended = false;
+    const running = e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]).finally(() => (ended = true));
+    const applying = await fleet.inStep("cp-1", "upgrade", 300_000);
+    // (The message awaits the run, so it is built only on failure.)
+    if (!applying || ended) assert.fail(`pulumi up ended before cp-1's upgrade began:\n${text(await running)}`);
+    await new Promise((res) => setTimeout(res, 500));
+    await fleet.cutConnections("cp-1");
+    const cut = await running;
+    await fleet.setStepDuration("upgrade", 0);
+    assert.notEqual(cut.code, 0, text(cut));
+    assert.match(cut.stdout, /cp-1/);
+    assert.doesNotMatch(cut.stdout + cut.stderr, /\n\s+(pulumi:\S+ \S+\s+)?at \S+ \(/, "no stack trace");
+    // The API server may be down here (the stand-in's stopped, the cut killed the kubeadm that was
+    // to start it again), so the worker's kubelet is asked directly.
+    assert.match((await fleet.host("w-1").exec("kubelet --version")).stdout, /v1\.35\.0/, "the worker waited for its control plane");
+
+    const resumed = await e.pulumi(["up", "--stack", e.stack, "--yes", "--skip-preview"]);
+    assert.equal(resumed.code, 0, text(resumed));
+    assert.deepEqual(await kubeletVersions(), { "cp-1": "v1.36.3", "w-1": "v1.36.3" });
+    assert.equal((await cp1.exec("ls /etc/kubernetes/clusterkit/upgrade-* 2>/dev/null || true")).stdout.trim(), "", "no upgrade marker is left");
+    const again = await e.pulumi(["preview", "--stack", e.stack, "--expect-no-changes"]);
+    assert.equal(again.code, 0, text(again));
+  });
+
   it("an unconfirmed destroy removes nothing and prints no stack trace; a confirmed one removes everything", async () => {
     const objects = addonObjects();
     const resources = () => must(e.pulumi(["stack", "export", "--stack", e.stack])).then((r) => (JSON.parse(r.stdout) as { deployment: { resources?: unknown[] } }).deployment.resources ?? []);

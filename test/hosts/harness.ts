@@ -111,6 +111,8 @@ export interface Fleet {
   setStepDuration(step: StepName, ms: number): Promise<void>;
   /** Kills the established ssh sessions to that host (the listener stays). */
   cutConnections(hostName: string): Promise<void>;
+  /** Resolves while a step delayed with setStepDuration is sleeping on that host (polled every 50 ms). */
+  inStep(hostName: string, step: StepName, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -317,6 +319,11 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     startupMs: Date.now() - t0,
     async setStepDuration(step, ms) {
       fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms));
+    },
+    async inStep(hostName, step, timeoutMs) {
+      const mark = path.join(harnessDir, "hosts", hostName, "in-step", step);
+      for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (fs.existsSync(mark)) return true;
+      return false;
     },
     async cutConnections(hostName) {
       const h = fleet.host(hostName);

@@ -23,6 +23,16 @@ const { spec, warnings } = resolveProgram(projectRoot(), pulumi.getStack(), runt
 for (const w of warnings) pulumi.log.warn(formatWarning(w).replace(/^warning: /, ""));
 if (spec.platform.kind !== "baremetal") throw new pulumi.RunError(`engine-program: stack ${spec.stack} is not bare metal`);
 
+// The product's URNs: KubeadmCluster under BareMetalCluster under the Cluster component, so the
+// state this program writes is the state index.ts would (`clusterkit plan --state` reads it).
+class Parent extends pulumi.ComponentResource {
+  constructor(type: string, name: string, opts?: pulumi.ComponentResourceOptions) {
+    super(type, name, {}, opts);
+    this.registerOutputs({});
+  }
+}
+const top = new Parent("clusterkit:index:Cluster", spec.name);
+const platform = new Parent("clusterkit:baremetal:BareMetalCluster", spec.name, { parent: top });
 const secrets = readSecrets(spec);
 const testConfig = new pulumi.Config("clusterkit-test");
 const encryptionKey = testConfig.requireSecret("encryptionKey");
@@ -34,11 +44,11 @@ const cluster = new KubeadmCluster(spec.name, {
   bastion: spec.platform.bastion,
   concurrency: spec.platform.concurrency,
   encryptionKeys: encryptionKey.apply((secret) => [{ name: "key1", secret }]),
-});
+}, { parent: platform });
 
 const addonsKubeconfig = testConfig.getSecret("addonsKubeconfig");
-const addons = addonsKubeconfig && new EngineAddons(`${spec.name}-addons`, spec, addonsKubeconfig, [...cluster.nodes]);
-guardClusterDestroy(spec.name, spec, addons ? [cluster, addons] : [cluster]);
+const addons = addonsKubeconfig && new EngineAddons(`${spec.name}-addons`, spec, addonsKubeconfig, [...cluster.nodes], { parent: top });
+guardClusterDestroy(spec.name, spec, addons ? [platform, addons] : [platform], top);
 
 export const clusterName = spec.name;
 export const apiServerUrl = cluster.apiServerUrl;

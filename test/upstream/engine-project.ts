@@ -108,13 +108,24 @@ export class EngineProject {
     this.project.write(`stacks/Pulumi.${stack}.yaml`, stringify({ config }));
   }
 
+  /**
+   * Sets `clusterkit:overrides.<key>` in the stack file, as a user edits it; what `pulumi config
+   * set` wrote there (the secure values) stays.
+   */
+  setOverride(stack: string, key: string, value: unknown): void {
+    const file = `stacks/Pulumi.${stack}.yaml`;
+    const doc = parse(this.project.read(file)) as { config: Record<string, unknown> };
+    doc.config["clusterkit:overrides"] = { ...(doc.config["clusterkit:overrides"] as Record<string, unknown> | undefined), [key]: value };
+    this.project.write(file, stringify(doc));
+  }
+
   removeStackFile(stack: string): void {
     fs.rmSync(path.join(this.project.root, "stacks", `Pulumi.${stack}.yaml`), { force: true });
   }
 
   /** Runs the built `pulumi` in the project with the tier's environment. */
-  pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-    return run(path.join(this.binDir, "pulumi"), args, this.project.root, { ...this.env, ...opts.env }, opts.input);
+  pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; onStdout?: (soFar: string) => void } = {}): Promise<RunResult> {
+    return run(path.join(this.binDir, "pulumi"), args, this.project.root, { ...this.env, ...opts.env }, opts.input, opts.onStdout);
   }
 
   /** Runs `clusterkit` (cli/bin.js) in the project with the tier's environment. */
@@ -137,12 +148,15 @@ export class EngineProject {
   }
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string, onStdout?: (soFar: string) => void): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout);
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));

@@ -110,12 +110,16 @@ with_cluster_lock() { # with_cluster_lock CMD...
 # harness/step-ms/STEP; a one-shot failure is a file under
 # harness/hosts/HOST/fail-once/STEP, consumed by deleting it (rm succeeds for
 # exactly one caller, so concurrent calls cannot both fail).
+# While a delayed step sleeps, harness/hosts/HOST/in-step/STEP exists, so a test can act (cut the
+# connections, say) in the middle of it, whatever the latency of the tool that reports it.
 standin_delay() { # standin_delay STEP
-  local f=$CLUSTER/harness/step-ms/$1 ms
+  local f=$CLUSTER/harness/step-ms/$1 ms mark=$CLUSTER/harness/hosts/$HOST_NAME/in-step
   [[ -r $f ]] || return 0
   ms=$(<"$f")
   [[ $ms =~ ^[0-9]+$ && $ms -gt 0 ]] || return 0
+  { mkdir -p "$mark" && : >"$mark/$1"; } 2>/dev/null || true
   sleep_ms "$ms"
+  rm -f "$mark/$1" 2>/dev/null || true
 }
 standin_should_fail() { # standin_should_fail STEP
   rm "$CLUSTER/harness/hosts/$HOST_NAME/fail-once/$1" 2>/dev/null
