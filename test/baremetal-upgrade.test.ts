@@ -16,6 +16,7 @@ import { etcdSnapshotDir } from "../providers/kubeadm/cluster/upgrade";
 import { upgradeWait } from "../providers/kubeadm/phases/upgrade/target";
 import { kubeadmNode } from "../providers/kubeadm/runtime";
 import { errorsOf, TestCluster } from "./baremetal/cluster";
+import { kubeletVersions, nodeStates } from "./baremetal/nodes";
 import { describeCall } from "./baremetal/standin-log";
 import type { StandinCall } from "./hosts/harness";
 
@@ -28,13 +29,8 @@ const workers = ["w-1", "w-2", "w-3"];
 describe("bare metal over SSH: Kubernetes upgrades", () => {
   let c: TestCluster;
   const setVersion = (v: string) => c.editBlueprint((bp) => (bp.kubernetesVersion = v));
-  const nodes = async () => {
-    const out = await c.fleet.host("cp-1").exec(`${K} get nodes -o json`);
-    assert.equal(out.code, 0, out.stderr);
-    const items = (JSON.parse(out.stdout) as { items: { metadata: { name: string }; spec: { unschedulable?: boolean }; status: { nodeInfo: { kubeletVersion: string } } }[] }).items;
-    return Object.fromEntries(items.map((n) => [n.metadata.name, { version: n.status.nodeInfo.kubeletVersion, cordoned: n.spec.unschedulable === true }]));
-  };
-  const versions = async () => Object.fromEntries(Object.entries(await nodes()).map(([n, s]) => [n, s.version]));
+  const nodes = () => nodeStates(c.fleet.host("cp-1"));
+  const versions = () => kubeletVersions(c.fleet.host("cp-1"));
   const all = (v: string) => Object.fromEntries([...cps, ...workers].map((n) => [n, v]));
   /** Every stand-in call since `before`, from every host, with the host it ran on. */
   const callsSince = async (before: Map<string, StandinCall[]>) =>
@@ -107,15 +103,12 @@ describe("bare metal over SSH: Kubernetes upgrades", () => {
   });
 
   it("1.34 → 1.35 interrupted twice: a connection cut in the second control plane's kubeadm upgrade, then a drain a PodDisruptionBudget blocks; each next up resumes", async () => {
-    const cp2 = c.fleet.host("cp-2");
     await c.fleet.setStepDuration("upgrade", 4000);
     await c.fleet.host("w-2").breakStep("drain", true);
     setVersion("1.35");
-    // Cut once cp-2's `kubeadm upgrade node` is under way: it backs up the manifests, then waits for the static pods (4 s).
-    const backups = async () => Number((await cp2.exec("ls -d /etc/kubernetes/tmp/kubeadm-backup-manifests-* 2>/dev/null | wc -l")).stdout.trim());
-    const earlier = await backups();
+    // Cut once cp-2's `kubeadm upgrade node` is under way: it backs up the manifests, then waits for the static pods (4 s; the stand-in marks the wait).
     const running = c.up();
-    for (let i = 0; i < 3000 && (await backups()) === earlier; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.ok(await c.fleet.inStep("cp-2", "upgrade", 300_000), "cp-2's kubeadm upgrade began");
     await new Promise((res) => setTimeout(res, 500));
     await c.fleet.cutConnections("cp-2");
     const cut = await running;

@@ -12,14 +12,16 @@ export const cidr4 = z.string().refine(
   { message: "must be an IPv4 network in CIDR form with no host bits set, e.g. 10.0.0.0/16" },
 );
 
-export const ipv4 = z
-  .string()
-  .refine((s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s) && Address4.isValid(s), { message: "must be an IPv4 address, e.g. 10.0.0.10" });
+const dottedQuad = /^\d{1,3}(\.\d{1,3}){3}$/;
+const isIpv4 = (s: string) => dottedQuad.test(s) && Address4.isValid(s);
+const dnsName = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address, e.g. 10.0.0.10" });
 
 /** A subject alternative name for a serving certificate: a DNS name (a `*.` wildcard allowed) or an IPv4 address. */
 export const certSAN = z
   .string()
-  .refine((s) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(s) ? Address4.isValid(s) : /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s) && s.length <= 253), {
+  .refine((s) => (dottedQuad.test(s) ? isIpv4(s) : dnsName.test(s) && s.length <= 253), {
     message: "must be a DNS name (lower case, e.g. api.ber1.example.com) or an IPv4 address",
   });
 

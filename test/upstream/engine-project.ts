@@ -124,8 +124,8 @@ export class EngineProject {
   }
 
   /** Runs the built `pulumi` in the project with the tier's environment. */
-  pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; onStdout?: (soFar: string) => void } = {}): Promise<RunResult> {
-    return run(path.join(this.binDir, "pulumi"), args, this.project.root, { ...this.env, ...opts.env }, opts.input, opts.onStdout);
+  pulumi(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+    return run(path.join(this.binDir, "pulumi"), args, this.project.root, { ...this.env, ...opts.env }, opts.input);
   }
 
   /** Runs `clusterkit` (cli/bin.js) in the project with the tier's environment. */
@@ -148,15 +148,12 @@ export class EngineProject {
   }
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string, onStdout?: (soFar: string) => void): Promise<RunResult> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      onStdout?.(stdout);
-    });
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));

@@ -10,11 +10,13 @@ export function kubeProxyReplaced(spec: ClusterSpec): boolean {
 }
 
 export function kubeProxyConfiguration(spec: ClusterSpec): object | null {
-  if (kubeProxyReplaced(spec)) return null;
+  // The resolved mode is null exactly where there is no kube-proxy of ours (Cilium replaces it).
+  const mode = spec.networking.kubeProxyMode;
+  if (kubeProxyReplaced(spec) || mode === null) return null;
   return {
     apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
     kind: "KubeProxyConfiguration",
-    mode: spec.networking.kubeProxyMode ?? "iptables",
+    mode,
     // Traffic from outside this range to a Service is masqueraded; pods keep their source IP.
     ...(spec.networking.podCidr && { clusterCIDR: spec.networking.podCidr }),
     // Metrics stay on loopback (the default, written out so a later change is a visible diff).
