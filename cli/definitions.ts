@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ClusterkitError } from "../core/errors";
 import type { CloneOptions } from "../core/fleet/clone";
 import type { Options as DriftOptions } from "./commands/drift";
+import type { RestoreOptions, SnapshotOptions } from "./commands/etcd";
 import type { Options as FleetOptions } from "./commands/fleet";
 import type { Options as PlanOptions } from "./commands/plan";
 import type { Options as SchemaOptions } from "./commands/schema";
@@ -23,6 +24,7 @@ const cloneRegion = () => require("./commands/clone-region") as typeof import(".
 const drift = () => require("./commands/drift") as typeof import("./commands/drift");
 const fleet = () => require("./commands/fleet") as typeof import("./commands/fleet");
 const tunnel = () => require("./commands/tunnel") as typeof import("./commands/tunnel");
+const etcd = () => require("./commands/etcd") as typeof import("./commands/etcd");
 
 export function validateCommand(program: Command, io: Io, run: Runner): void {
   program
@@ -145,4 +147,28 @@ export function tunnelCommand(program: Command, io: Io, run: Runner): void {
     .option("--ssh-key <file>", "SSH private key for the bastion (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
     .argument("[command...]", "run this command (after --) while the tunnel is open and exit with its code")
     .action((command: string[], opts: TunnelOptions) => run((o: TunnelOptions) => tunnel().runTunnel(io, o, command))(opts));
+}
+
+export function etcdCommand(program: Command, io: Io, run: Runner): void {
+  const group = program.command("etcd").description("Back up and restore the etcd of a bare-metal stack (see the README's disaster-recovery runbook).");
+  group
+    .command("snapshot")
+    .description("Take a consistent etcd snapshot on a control plane, verify it, encrypt it there with the stack's backup key, and copy the bundle (snapshot, CAs, service-account keys, encryption config) to the target.")
+    .requiredOption("-s, --stack <name>", "the stack (name or stacks/Pulumi.<name>.yaml)")
+    .requiredOption("--to <target>", "a folder on this machine, or ssh://USER@HOST[:PORT]/PATH on a backup host")
+    .option("--host-key <fingerprint>", "the backup host's pinned SHA256 host key (required with ssh://)")
+    .option("--keep <n>", "bundles of this cluster kept at the target; older ones are removed", "14")
+    .option("--ssh-key <file>", "SSH private key for the control planes and the backup host (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
+    .option("--key-file <file>", "the backup key (default: the stack's secret clusterkit:backupKey, read with the Pulumi CLI)")
+    .option("--json", "print the bundle's description as JSON (apiVersion clusterkit.dev/etcd-snapshot/v1, see docs/json-output.md)")
+    .action(run(async (opts: SnapshotOptions) => etcd().runSnapshot(io, opts)));
+  group
+    .command("restore")
+    .description("Put the cluster's etcd back to a bundle on the stack's control planes: checked first, then API servers and etcd stopped, every member restored from it as a new cluster, etcd and the API servers started, the controller-managers, schedulers and kubelets restarted. Run again to resume.")
+    .requiredOption("-s, --stack <name>", "the stack (name or stacks/Pulumi.<name>.yaml)")
+    .requiredOption("--snapshot <bundle>", "the bundle file (clusterkit etcd snapshot wrote it)")
+    .option("--confirm <cluster>", "the cluster's name: a restore loses every change made since the snapshot")
+    .option("--ssh-key <file>", "SSH private key for the nodes (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
+    .option("--key-file <file>", "the backup key (default: the stack's secret clusterkit:backupKey, read with the Pulumi CLI)")
+    .action(run(async (opts: RestoreOptions) => etcd().runRestore(io, opts)));
 }

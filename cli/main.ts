@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ClusterkitError, ExitCode } from "../core/errors";
-import { cloneRegionCommand, driftCommand, fleetCommand, planCommand, schemaCommand, tunnelCommand, validateCommand } from "./definitions";
+import { cloneRegionCommand, driftCommand, etcdCommand, fleetCommand, planCommand, schemaCommand, tunnelCommand, validateCommand } from "./definitions";
 import { printIssues, processIo, quietOnClosedStdout, type Io } from "./output";
 
 export type CommandResult = Promise<number>;
@@ -26,6 +26,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   driftCommand(program, io, run);
   fleetCommand(program, io, run);
   tunnelCommand(program, io, run);
+  etcdCommand(program, io, run);
   return program;
 }
 

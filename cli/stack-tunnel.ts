@@ -3,21 +3,15 @@
  * the key file from --ssh-key, opening the tunnel from its plan, and the one line saying where it
  * listens (never the key).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { ClusterkitError } from "../core/errors";
 import type { ApiTunnelPlan } from "../core/render/kubeadm/api-tunnel";
 import { utils } from "ssh2";
 import { SshError } from "../providers/ssh/errors";
 import { ApiTunnel } from "../providers/ssh/tunnel";
+import { readSecretFile } from "./stack-secret";
 import type { Logger } from "../providers/ssh/types";
 
 export function readSshKeyFile(file: string, cwd = process.cwd()): string {
-  try {
-    return fs.readFileSync(path.resolve(cwd, file), "utf8");
-  } catch (e) {
-    throw new ClusterkitError([{ file: "(command line)", path: "--ssh-key", message: `cannot read the key file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, found: JSON.stringify(file) }]);
-  }
+  return readSecretFile(file, "--ssh-key", cwd);
 }
 
 /**

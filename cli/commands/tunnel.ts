@@ -4,7 +4,7 @@
  * `pulumi destroy` do not run the program (which opens the tunnel during `up`/`preview`), so they
  * need it from here: in the foreground until Ctrl-C, or around one command whose exit code it returns.
  */
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as os from "node:os";
 import { ClusterkitError, ExitCode } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
@@ -12,7 +12,8 @@ import { stackFileName } from "../../core/load/stack-file";
 import { apiTunnelPlan, type ApiTunnelPlan } from "../../core/render/kubeadm/api-tunnel";
 import type { Io } from "../output";
 import { stackNameArg } from "../stack-name";
-import { openStackTunnel, readSshKeyFile, tunnelOpenedLine } from "../stack-tunnel";
+import { stackSecret } from "../stack-secret";
+import { openStackTunnel, tunnelOpenedLine } from "../stack-tunnel";
 
 export interface Options {
   stack: string;
@@ -37,19 +38,7 @@ export function tunnelPlanFor(root: string, stack: string): ApiTunnelPlan {
 
 /** The key from --ssh-key, else the stack's secret through the Pulumi CLI; never printed. */
 export function sshKeyFor(root: string, stack: string, file: string | undefined): string {
-  if (file) return readSshKeyFile(file);
-  try {
-    return execFileSync("pulumi", ["config", "get", "clusterkit:sshPrivateKey", "--stack", stack], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-  } catch {
-    throw new ClusterkitError([
-      {
-        file: "(command line)",
-        path: "--ssh-key",
-        message: `the SSH key could not be read from the stack's secret clusterkit:sshPrivateKey with the Pulumi CLI`,
-        hint: "log in to the stack's backend (pulumi login), or pass the key file: --ssh-key ~/.ssh/clusterkit_ed25519",
-      },
-    ]);
-  }
+  return stackSecret(root, stack, { configKey: "clusterkit:sshPrivateKey", flag: "--ssh-key", example: "--ssh-key ~/.ssh/clusterkit_ed25519" }, file);
 }
 
 const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];

@@ -74,6 +74,7 @@ function secretRefs(bp: Blueprint, config: ClusterkitConfig): SecretRef[] {
     vspherePassword: bp.platform.kind === "vsphere" ? true : null,
     oidcClientSecret: bp.oidc ? false : null,
     cephUserKey: Object.values(bp.storage.classes).some((c) => c.kind === "ceph-rbd") ? true : null,
+    backupKey: bp.platform.kind === "eks" ? null : false,
   };
   return (Object.keys(needs) as SecretConfigKey[])
     .filter((k) => needs[k] !== null)

@@ -13,6 +13,7 @@ export const secretConfigKeys = {
   vspherePassword: "vCenter password (vSphere)",
   oidcClientSecret: "OIDC client secret, for the kubeconfig handed to OIDC users (optional)",
   cephUserKey: "key of the Ceph client the ceph-rbd storage classes authenticate as",
+  backupKey: "key the etcd backup bundles of `clusterkit etcd snapshot` are sealed with (bare metal, vSphere; at least 32 characters)",
 } as const;
 export type SecretConfigKey = keyof typeof secretConfigKeys;
 
@@ -29,6 +30,7 @@ export const clusterkitConfigSchema = z.strictObject({
   vspherePassword: secureValue.optional(),
   oidcClientSecret: secureValue.optional(),
   cephUserKey: secureValue.optional(),
+  backupKey: secureValue.optional(),
   /** Written by `clusterkit clone-region`: the source stack and the sha256 of the blueprint file then. */
   clonedFrom: z
     .strictObject({

@@ -251,14 +251,16 @@ export class SshConnection {
             return finish(new NotStarted(err.message));
           }
           channel = ch;
-          ch.on("data", (d: Buffer) => stdout.push(d));
+          if (o.stdoutTo) ch.pipe(o.stdoutTo, { end: false });
+          else ch.on("data", (d: Buffer) => stdout.push(d));
           ch.stderr.on("data", (d: Buffer) => stderr.push(d));
           ch.on("close", (code: number | null | undefined) => {
             if (typeof code === "number") finish(null, code);
             else if (!session.alive) onDrop();
             else finish(null, -1); // killed by a signal: reported with the exit code check
           });
-          ch.end(o.stdin ?? undefined);
+          if (o.stdin && typeof o.stdin === "object" && "pipe" in o.stdin) o.stdin.pipe(ch);
+          else ch.end(o.stdin ?? undefined);
         });
       } catch {
         session.alive = false;

@@ -29,8 +29,13 @@ export interface ExecOptions {
   mutating: boolean;
   /** Default 120 s. Enforced on both ends: the remote `timeout` kills the command too. */
   timeoutMs?: number;
-  /** Fed to the command's standard input (file contents, never on the command line). */
-  stdin?: string | Buffer;
+  /** Fed to the command's standard input (file contents, never on the command line); a stream is piped. */
+  stdin?: string | Buffer | NodeJS.ReadableStream;
+  /**
+   * Where standard output goes instead of the result (binary data such as a backup bundle, streamed
+   * as it arrives; the result's stdout is then empty). It is not ended when the command ends.
+   */
+  stdoutTo?: NodeJS.WritableStream;
   /** Run as the SSH user instead of root (default: as root, through `sudo -n` when not root). */
   asUser?: boolean;
   /** Exit codes that are answers, not failures (a check that says "needed" exits 1). */

@@ -36,7 +36,8 @@ export type StepName =
   | "apiserver-authn-reload"
   | "upgrade"
   | "disk-space"
-  | "component-start";
+  | "component-start"
+  | "etcd-restore";
 
 export interface HostUser {
   name: string;

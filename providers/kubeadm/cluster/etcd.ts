@@ -15,7 +15,7 @@ const pki = "/etc/kubernetes/pki/etcd";
  * On the host, settings go through ETCDCTL_* variables: etcdctl refuses a flag that shadows a
  * variable, and packaged wrappers often export ETCDCTL_ENDPOINTS.
  */
-const etcdctl = (args: string, endpoints?: string, commandTimeout: string | null = "10s") => `manifest=/etc/kubernetes/manifests/etcd.yaml
+export const etcdctl = (args: string, endpoints?: string, commandTimeout: string | null = "10s") => `manifest=/etc/kubernetes/manifests/etcd.yaml
 url="$(grep -o -- '--listen-client-urls=[^ ]*' "$manifest" 2>/dev/null | head -n 1 | cut -d= -f2 | cut -d, -f1 || true)"
 ep=${endpoints ? shellQuote(endpoints) : '"\${url:-https://127.0.0.1:2379}"'}
 tls=()

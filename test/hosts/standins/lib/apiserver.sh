@@ -169,6 +169,26 @@ apiserver_watch() { # apiserver_watch ID
   done
 }
 
+# The kubelet's part when something on the host looks (crictl): a manifest moved out of
+# /etc/kubernetes/manifests ends the container; moved back, the kubelet starts a new one.
+apiserver_sync() {
+  local id st since attempt away=$APISERVER_DIR/manifest-away
+  if [[ ! -e $APISERVER_MANIFEST ]]; then
+    apiserver_read_state "$APISERVER_DIR" id st since attempt || return 0
+    : >"$away"
+    if [[ $st == running ]]; then
+      apiserver_set_state "$id" exited "$(now_ms)" "$attempt"
+      apiserver_event stop "$id" manifest-removed
+    fi
+    return 0
+  fi
+  [[ -e $away ]] || return 0
+  rm -f "$away"
+  apiserver_read_state "$APISERVER_DIR" id st since attempt || return 0
+  [[ $st == exited ]] && apiserver_spawn __kubelet-restart "$id"
+  return 0
+}
+
 # Whether the server of record DIR answers: running, and past its start-up.
 apiserver_ready() { # apiserver_ready DIR
   local id state since attempt now ready

@@ -142,3 +142,14 @@ kube_version() { # kube_version PKG -> vX.Y.Z of the installed package
 # Units of the fake systemd (bin/systemctl): STATE/units/NAME.{enabled,active}
 unit_active() { [[ -e $STATE/units/$1.active ]]; }
 unit_enabled() { [[ -e $STATE/units/$1.enabled ]]; }
+
+# The etcd image tag a kubeadm manifest names: the version of the real etcd the stand-ins run,
+# as kubeadm pins an image to its etcd release. Read once per fleet.
+etcd_image_tag_v() { # etcd_image_tag_v VAR
+  local f=$CLUSTER/etcd-image-tag t
+  if [[ ! -s $f ]]; then
+    t=$(/usr/bin/etcd --version | sed -n 's/^etcd Version: //p')
+    printf '%s-0\n' "$t" | write_atomic "$f"
+  fi
+  read -r "$1" <"$f"
+}

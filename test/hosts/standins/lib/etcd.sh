@@ -6,6 +6,10 @@
 # keeps parallel control-plane joins from tripping etcd's quorum guard).
 
 ETCD_PID_FILE=/run/clusterkit-standin/etcd.pid
+# The command line of the etcd the kubelet last ran, NUL-separated: what it runs again when the
+# manifest comes back after being moved away (etcd_sync).
+ETCD_ARGS_FILE=/run/clusterkit-standin/etcd.args
+ETCD_AWAY_MARK=/run/clusterkit-standin/etcd.manifest-away
 # The real etcdctl, bind-mounted there by host-init.sh: a test may remove the ones on PATH.
 ETCDCTL_REAL=/usr/local/libexec/clusterkit-standin/etcdctl
 ETCD_LOG=/var/log/etcd.log
@@ -21,19 +25,41 @@ etcd_start() {
   chmod 700 /var/lib/etcd
   # Short heartbeat/election keep the first election (and startup) well under
   # a second; 10x ratio stays stable on a busy 2-core machine.
-  setsid /usr/bin/etcd --name "$1" --data-dir /var/lib/etcd \
-    --listen-client-urls "http://$HOST_IP:2379,http://127.0.0.1:2379" \
-    --advertise-client-urls "http://$HOST_IP:2379" \
-    --listen-peer-urls "http://$HOST_IP:2380" \
-    --initial-advertise-peer-urls "http://$HOST_IP:2380" \
-    --initial-cluster "$3" --initial-cluster-state "$2" \
-    --initial-cluster-token "standin-fleet-$FLEET_SLOT" \
-    --heartbeat-interval 50 --election-timeout 500 \
-    --logger zap --log-outputs stderr --log-level warn "${extra[@]}" \
-    </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- & # never inherit the flock fds (.etcd-lock, .lock)
+  local args=(/usr/bin/etcd --name "$1" --data-dir /var/lib/etcd
+    --listen-client-urls "http://$HOST_IP:2379,http://127.0.0.1:2379"
+    --advertise-client-urls "http://$HOST_IP:2379"
+    --listen-peer-urls "http://$HOST_IP:2380"
+    --initial-advertise-peer-urls "http://$HOST_IP:2380"
+    --initial-cluster "$3" --initial-cluster-state "$2"
+    --initial-cluster-token "standin-fleet-$FLEET_SLOT"
+    --heartbeat-interval 50 --election-timeout 500
+    --logger zap --log-outputs stderr --log-level warn "${extra[@]}")
+  setsid "${args[@]}" </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- & # never inherit the flock fds (.etcd-lock, .lock)
   echo $! >"$ETCD_PID_FILE"
   disown "$!" # keep wait_all (pki.sh) from ever waiting for etcd
+  printf '%s\0' "${args[@]}" >"$ETCD_ARGS_FILE"
   etcd_wait_healthy
+}
+
+# The kubelet's part for etcd's static pod, done when something on the host looks (crictl): a
+# manifest moved out of /etc/kubernetes/manifests stops the pod; moved back, the pod starts again
+# with the command line it had, on whatever data dir holds now. A member the test stopped itself
+# (no manifest moved) stays down, as a crashed one would until the test says otherwise.
+etcd_sync() {
+  if [[ ! -e /etc/kubernetes/manifests/etcd.yaml ]]; then
+    [[ -r $ETCD_ARGS_FILE ]] || return 0
+    : >"$ETCD_AWAY_MARK"
+    etcd_running && etcd_stop
+    return 0
+  fi
+  [[ -e $ETCD_AWAY_MARK ]] || return 0
+  rm -f "$ETCD_AWAY_MARK"
+  etcd_running && return 0
+  local args=()
+  mapfile -d '' args <"$ETCD_ARGS_FILE"
+  setsid "${args[@]}" </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- &
+  echo $! >"$ETCD_PID_FILE"
+  disown "$!"
 }
 
 # GET /health over bash's /dev/tcp: no curl process per poll.
@@ -79,6 +105,7 @@ etcd_restart() {
   setsid "${args[@]}" </dev/null >>"$ETCD_LOG" 2>&1 8>&- 9>&- &
   echo $! >"$ETCD_PID_FILE"
   disown "$!"
+  printf '%s\0' "${args[@]}" >"$ETCD_ARGS_FILE"
   etcd_wait_healthy
 }
 

@@ -175,7 +175,7 @@ write_manifests() { # write_manifests ADVERTISE_ADDRESS NODE_NAME [COMPONENT]
   mkdir -p "$m"
   for c in "${only[@]}"; do
     local ver=$KUBEADM_VERSION cmd=("$c")
-    [[ $c == etcd ]] && ver=3.5.21-0
+    [[ $c == etcd ]] && etcd_image_tag_v ver
     case $c in
       kube-apiserver)
         cmd+=("--advertise-address=$1" "--etcd-servers=http://$HOST_IP:2379" --secure-port=6443 --client-ca-file=/etc/kubernetes/pki/ca.crt)

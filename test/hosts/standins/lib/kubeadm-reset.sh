@@ -35,6 +35,7 @@ kubeadm_reset() {
   if [[ $is_cp -eq 1 ]]; then
     echo "W$(date +%m%d) $(date +%H:%M:%S).000000    1234 removeetcdmember.go:106] [reset] No kubeadm config, using etcd pod spec to get data directory" >&2
     etcd_stop
+    rm -f "$ETCD_ARGS_FILE" "$ETCD_AWAY_MARK"
     apiserver_remove
     rm -rf "$COMPONENT_DIR"
     rm -rf /var/lib/etcd

@@ -1,0 +1,86 @@
+/**
+ * `clusterkit etcd snapshot --stack S --to TARGET`: an encrypted, verified etcd bundle of a kubeadm
+ * stack, off the cluster (cli/etcd/snapshot.ts). Progress goes to stderr; stdout gets one line
+ * naming the bundle, or with --json the document described in docs/json-output.md.
+ */
+import * as path from "node:path";
+import { minKeyLength } from "../../core/backup/bundle";
+import { ClusterkitError, ExitCode } from "../../core/errors";
+import { findProjectRoot, loadStackAlone } from "../../core/load/project";
+import { stackFileName } from "../../core/load/stack-file";
+import { restoreBundle } from "../etcd/restore";
+import { assertOwnEtcd, takeSnapshot } from "../etcd/snapshot";
+import { parseTarget } from "../etcd/targets";
+import type { Io } from "../output";
+import { stackSecret } from "../stack-secret";
+import { stackNameArg } from "../stack-name";
+import { sshKeyFor } from "./tunnel";
+
+export interface SnapshotOptions {
+  stack: string;
+  to: string;
+  hostKey?: string;
+  keep: string;
+  sshKey?: string;
+  keyFile?: string;
+  json?: boolean;
+}
+
+export const snapshotApiVersion = "clusterkit.dev/etcd-snapshot/v1";
+
+/** The stack's backup key, at least minKeyLength characters (its value is never in a message). */
+export function backupKeyFor(root: string, stack: string, file: string | undefined): string {
+  const key = stackSecret(root, stack, { configKey: "clusterkit:backupKey", flag: "--key-file", example: "--key-file ./backup.key" }, file).trim();
+  if (key.length < minKeyLength) {
+    throw new ClusterkitError([
+      {
+        file: file ? "(command line)" : stackFileName(stack),
+        path: file ? "--key-file" : "config.clusterkit:backupKey",
+        message: "the backup key is too short",
+        expected: `at least ${minKeyLength} characters`,
+        found: `${key.length} characters`,
+        hint: `openssl rand -base64 32 | pulumi config set --secret clusterkit:backupKey --stack ${stack}`,
+      },
+    ]);
+  }
+  return key;
+}
+
+export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.cwd()): Promise<number> {
+  const root = findProjectRoot(cwd);
+  const stack = stackNameArg(opts.stack);
+  const keep = Number(opts.keep);
+  if (!Number.isInteger(keep) || keep < 1) throw new ClusterkitError([{ file: "(command line)", path: "--keep", message: "expected a whole number of bundles to keep, at least 1", found: JSON.stringify(opts.keep) }]);
+  const target = parseTarget(opts.to, opts.hostKey, cwd);
+  const spec = loadStackAlone(root, stack).spec;
+  assertOwnEtcd(spec, stackFileName(stack));
+  const backupKey = backupKeyFor(root, stack, opts.keyFile);
+  const sshKey = sshKeyFor(root, stack, opts.sshKey);
+  const r = await takeSnapshot({ spec, stackFile: stackFileName(stack), sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
+  if (opts.json) {
+    const { id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files } = r.header;
+    io.out(JSON.stringify({ apiVersion: snapshotApiVersion, stack, target: r.target, bundle: r.file, id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files, removedByRetention: r.removedByRetention }, null, 2));
+  } else io.out(`${r.target}/${r.file}`);
+  return ExitCode.ok;
+}
+
+export interface RestoreOptions {
+  stack: string;
+  snapshot: string;
+  confirm?: string;
+  sshKey?: string;
+  keyFile?: string;
+}
+
+export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd()): Promise<number> {
+  const root = findProjectRoot(cwd);
+  const stack = stackNameArg(opts.stack);
+  const spec = loadStackAlone(root, stack).spec;
+  assertOwnEtcd(spec, stackFileName(stack));
+  const backupKey = backupKeyFor(root, stack, opts.keyFile);
+  const sshKey = sshKeyFor(root, stack, opts.sshKey);
+  const bundleFile = path.resolve(cwd, opts.snapshot);
+  const r = await restoreBundle({ spec, stackFile: stackFileName(stack), sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
+  io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
+  return ExitCode.ok;
+}

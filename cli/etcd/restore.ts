@@ -1,0 +1,233 @@
+/**
+ * `clusterkit etcd restore`: a kubeadm cluster's etcd put back to a bundle, on the stack's control
+ * planes. Everything that can be checked is checked before anything changes (the bundle, the key,
+ * the cluster it belongs to, every control plane reachable with its etcd manifest, name, peer URL,
+ * etcd minor and a restore tool). Then, printing each step: the snapshot onto every control plane,
+ * every API server stopped, then every etcd; each member restored from the same file into a new
+ * data dir, as a member of a new cluster whose members come from the stack; etcd started and
+ * checked healthy; the API servers started; the controller-manager, scheduler and kubelets
+ * restarted. Each step is skipped where the host shows it done, so a cut-off run is run again.
+ */
+import * as fs from "node:fs";
+import { PassThrough } from "node:stream";
+import { keyIdOf, payloadPassphrase, type BundleHeader } from "../../core/backup/bundle";
+import { inspectPayload, openBundleFile, payloadOf, type OpenProblem } from "../../core/backup/payload";
+import { ClusterkitError } from "../../core/errors";
+import type { ClusterSpec } from "../../core/spec";
+import { etcdctl, listMembers } from "../../providers/kubeadm/cluster/etcd";
+import { inspectScript, restartComponentsScript, restoreId, restoreScript, startScript, stopScript, uploadScript, waitRunningScript, type Member } from "../../providers/kubeadm/cluster/etcd-restore";
+import { closeConnections, remoteHost } from "../../providers/kubeadm/context";
+import { registerSecret, type RemoteHost } from "../../providers/ssh";
+import { controlPlaneHosts } from "./snapshot";
+
+const step = "etcd-restore";
+const flag = (message: string, hint?: string) => new ClusterkitError([{ file: "(command line)", path: "--snapshot", message, hint }]);
+
+function openProblem(p: OpenProblem, file: string, stackKeyId: string): ClusterkitError {
+  switch (p.kind) {
+    case "not-a-bundle":
+      return flag(`${file} is not a clusterkit etcd bundle`, "give a file written by clusterkit etcd snapshot (*.etcd-bundle)");
+    case "bad-header":
+      return flag(`${file} has a header clusterkit cannot read: ${p.detail}`);
+    case "wrong-key":
+      return flag(`${file} was sealed with another backup key (key id ${p.keyId}); the stack's key has id ${stackKeyId}`, "pass the key it was taken with: --key-file FILE");
+    case "damaged":
+      return flag(`${file} is damaged or cut short: its MAC does not match`, "use another copy of the bundle");
+    case "unreadable":
+      return flag(`cannot read ${file}: ${p.detail}`);
+  }
+}
+
+interface Facts {
+  manifest: string | null;
+  image: string;
+  name: string;
+  peer: string;
+  tool: string | null;
+  done: Set<string>;
+  other: string[];
+}
+
+function parseFacts(out: string): Facts {
+  const lines = out.split("\n").map((l) => l.trim()).filter(Boolean);
+  const one = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1) ?? null;
+  const all = (k: string) => lines.filter((l) => l.startsWith(`${k} `)).map((l) => l.slice(k.length + 1));
+  return { manifest: one("manifest"), image: one("image") ?? "", name: one("name") ?? "", peer: one("peer") ?? "", tool: one("tool"), done: new Set(all("done")), other: all("other") };
+}
+
+const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)?.[1] ?? v;
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return "";
+  }
+};
+
+export interface RestoreResult {
+  clusterId: string;
+  revision: string;
+  members: Member[];
+  keptOldData: string;
+}
+
+export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string; sshKey: string; backupKey: string; bundleFile: string; confirm: string | undefined; progress: (line: string) => void }): Promise<RestoreResult> {
+  const { spec, progress } = opts;
+  registerSecret(opts.backupKey);
+  const opened = await openBundleFile(opts.bundleFile, opts.backupKey, keyIdOf(opts.backupKey));
+  if ("kind" in opened) {
+    throw openProblem(opened, opts.bundleFile, keyIdOf(opts.backupKey));
+  }
+  const h: BundleHeader = opened.header;
+  if (h.cluster !== spec.name) throw flag(`the bundle is of cluster ${h.cluster}, the stack's cluster is ${spec.name}`, "restore a bundle of this cluster; a bundle moves to a new cluster only through a stack of the same name");
+  const passphrase = payloadPassphrase(opts.backupKey, h.id);
+  registerSecret(passphrase);
+  const contents = await inspectPayload(payloadOf(opts.bundleFile, opened, passphrase)).catch((e: Error) => {
+    throw flag(`the bundle does not decrypt: ${e.message}`);
+  });
+  if (contents.snapshot?.sha256 !== h.snapshot.sha256) throw flag("the bundle's snapshot does not match its header's hash", "use another copy of the bundle");
+  if (opts.confirm !== spec.name) {
+    throw new ClusterkitError([
+      {
+        file: "(command line)",
+        path: "--confirm",
+        message: `a restore puts every Kubernetes object of ${spec.name} back as it was at ${h.takenAt} (revision ${h.snapshot.revision}); what changed since is lost`,
+        expected: JSON.stringify(spec.name),
+        found: opts.confirm === undefined ? "(none)" : JSON.stringify(opts.confirm),
+        hint: `to go ahead: --confirm ${spec.name}`,
+      },
+    ]);
+  }
+
+  const rid = restoreId(h.id);
+  const cps = controlPlaneHosts(spec, opts.sshKey, opts.stackFile);
+  try {
+    progress(`etcd restore of ${spec.name} from ${opts.bundleFile} (taken ${h.takenAt} on ${h.node}, etcd ${h.etcdVersion}, revision ${h.snapshot.revision}); restore id ${rid}`);
+    progress("  preflight: every control plane reachable, with its etcd manifest, name, peer URL, etcd minor and a restore tool");
+    const facts = new Map<string, Facts>();
+    const problems: string[] = [];
+    await Promise.all(
+      cps.map(async (cp) => {
+        try {
+          facts.set(cp.name, parseFacts(await cp.read(inspectScript(rid), `${step}/preflight`, 60_000)));
+        } catch (e) {
+          problems.push(`${cp.name}: ${(e as Error).message.split("\n")[0]}`);
+        }
+      }),
+    );
+    const members: Member[] = [];
+    for (const cp of cps) {
+      const f = facts.get(cp.name);
+      if (!f) continue;
+      if (!f.manifest) problems.push(`${cp.name}: no etcd static pod manifest (a control plane that never joined, or was reset): take it out of the stack, restore, then add it back to join`);
+      else {
+        if (f.name !== cp.name) problems.push(`${cp.name}: its etcd manifest names the member ${JSON.stringify(f.name)}, not the node's name`);
+        if (hostOf(f.peer) !== cp.address) problems.push(`${cp.name}: its etcd manifest advertises ${f.peer}, not the stack's address ${cp.address}`);
+        if (minorOf(f.image) !== minorOf(h.etcdVersion)) problems.push(`${cp.name}: runs etcd ${f.image || "(unknown)"}, the bundle is from etcd ${h.etcdVersion}: restore with the same etcd minor`);
+      }
+      if (!f.tool) problems.push(`${cp.name}: no etcdutl, and no etcdctl with 'snapshot restore' (etcd ≤ 3.5): install etcdutl of etcd ${minorOf(h.etcdVersion)} on the control planes`);
+      for (const o of f.other) problems.push(`${cp.name}: an unfinished restore ${o} (another bundle) is in /var/lib/clusterkit/etcd-restore/${o}: finish it with its bundle, or remove that folder`);
+      members.push({ name: cp.name, peerUrl: f.peer || `https://${cp.address}:2380` });
+    }
+    if (problems.length) {
+      throw ClusterkitError.failure("(cluster)", "etcd", `the restore was refused before any change:\n  ${problems.join("\n  ")}`, "nothing was changed on any host");
+    }
+    for (const m of h.members) {
+      const now = members.find((x) => x.name === m.name);
+      if (!now) progress(`  note: ${m.name} was a member when the snapshot was taken and is not in the stack now: the restored cluster leaves it out`);
+      else if (!m.peerUrls.includes(now.peerUrl)) progress(`  note: ${m.name} was at ${m.peerUrls.join(",")} in the snapshot, now at ${now.peerUrl}: restored with the stack's address`);
+    }
+    for (const m of members) if (!h.members.some((x) => x.name === m.name)) progress(`  note: ${m.name} was not a member when the snapshot was taken: it is one in the restored cluster`);
+    const done = (cp: RemoteHost, marker: string) => facts.get(cp.name)!.done.has(marker);
+    if (cps.every((cp) => done(cp, "finish"))) {
+      progress(`  this bundle was restored already (restore ${rid} finished on every control plane): nothing to do. To restore it once more, remove /var/lib/clusterkit/etcd-restore/${rid} on the control planes first.`);
+      const { clusterId, revision } = await waitHealthy(cps, members, 30_000);
+      return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
+    }
+    const each = (what: string, fn: (cp: RemoteHost) => Promise<unknown>) =>
+      Promise.all(
+        cps.map(async (cp) => {
+          await fn(cp);
+          progress(`        ${cp.name}: ${what}`);
+        }),
+      );
+
+    progress(`  [1/7] the snapshot onto ${cps.map((c) => c.name).join(", ")} (decrypted there, checked against the bundle's hash)`);
+    await each("snapshot in place", async (cp) => {
+      if (done(cp, "upload")) return;
+      const stdin = new PassThrough();
+      stdin.write(`${passphrase}\n`);
+      fs.createReadStream(opts.bundleFile, { start: opened.headerLength, end: opened.size - 33 }).pipe(stdin);
+      await cp.run(uploadScript(rid, h.snapshot.sha256), { step: `${step}/upload`, mutating: true, stdin, timeoutMs: 60 * 60_000, secrets: [passphrase] });
+    });
+    progress("  [2/7] stopping every API server (manifest out of the kubelet's folder, then waiting for the kubelet)");
+    await each("kube-apiserver stopped", (cp) => cp.run(stopScript(rid, "kube-apiserver"), { step: `${step}/stop-apiserver`, mutating: true, timeoutMs: 240_000 }));
+    progress("  [3/7] stopping every etcd");
+    await each("etcd stopped", (cp) => cp.run(stopScript(rid, "etcd"), { step: `${step}/stop-etcd`, mutating: true, timeoutMs: 240_000 }));
+    progress(`  [4/7] restoring every member from the same snapshot: members ${members.map((m) => `${m.name}=${m.peerUrl}`).join(",")}, new cluster token clusterkit-restore-${rid}`);
+    for (const cp of cps) {
+      await cp.run(restoreScript(rid, members.find((m) => m.name === cp.name)!, members), { step: `${step}/restore`, mutating: true, timeoutMs: 30 * 60_000 });
+      progress(`        ${cp.name}: restored; its old data kept in /var/lib/etcd.before-restore-${rid}`);
+    }
+    progress("  [5/7] starting etcd on every control plane, then waiting until every member is healthy");
+    await each("etcd manifest back", (cp) => cp.run(startScript(rid, "etcd"), { step: `${step}/start-etcd`, mutating: true }));
+    await each("etcd running", (cp) => cp.run(waitRunningScript("etcd"), { step: `${step}/start-etcd`, mutating: false, timeoutMs: 240_000 }));
+    const { clusterId, revision } = await waitHealthy(cps, members);
+    progress(`        etcd cluster ${clusterId}: ${members.length} member(s) healthy, revision ${revision}`);
+    progress("  [6/7] starting every API server");
+    await each("kube-apiserver manifest back", (cp) => cp.run(startScript(rid, "kube-apiserver"), { step: `${step}/start-apiserver`, mutating: true }));
+    await each("kube-apiserver running", (cp) => cp.run(waitRunningScript("kube-apiserver"), { step: `${step}/start-apiserver`, mutating: false, timeoutMs: 240_000 }));
+    progress("  [7/7] restarting the controller-managers, schedulers and every kubelet");
+    await each("controller-manager, scheduler and kubelet restarted", (cp) => cp.run(restartComponentsScript(rid, true), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 }));
+    await restartWorkers(spec, opts.sshKey, rid, progress);
+    progress(`Restored. The old etcd data stays on each control plane in /var/lib/etcd.before-restore-${rid}: remove it once the cluster is checked.`);
+    return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
+  } finally {
+    closeConnections();
+  }
+}
+
+/** Every member started, voting, healthy, in one cluster: the stack's members exactly. */
+async function waitHealthy(cps: RemoteHost[], members: Member[], timeoutMs = 180_000): Promise<{ clusterId: string; revision: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    try {
+      const listed = await listMembers(cps[0], `${step}/health`);
+      const names = listed.filter((m) => m.started && !m.learner).map((m) => m.name).sort();
+      const want = members.map((m) => m.name).sort();
+      if (JSON.stringify(names) !== JSON.stringify(want)) last = `members ${names.join(",") || "(none)"}, expected ${want.join(",")}`;
+      else {
+        const status = await Promise.all(cps.map((cp) => cp.read(etcdctl("endpoint status -w json"), `${step}/health`, 30_000)));
+        const ids = status.map((s) => /"cluster_id":(\d+)/.exec(s)?.[1] ?? "?");
+        const rev = /"revision":(\d+)/.exec(status[0])?.[1] ?? "?";
+        if (new Set(ids).size === 1 && ids[0] !== "?") return { clusterId: BigInt(ids[0]).toString(16), revision: rev };
+        last = `cluster ids ${ids.join(",")}`;
+      }
+    } catch (e) {
+      last = (e as Error).message.split("\n")[0];
+    }
+    if (Date.now() > deadline) throw ClusterkitError.failure("(cluster)", "etcd", `etcd did not come back healthy after the restore: ${last}`, "run the same restore again: it resumes from here");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Workers' kubelets reconnect on their own in time; a worker out of reach is said, not fatal. */
+async function restartWorkers(spec: ClusterSpec, sshKey: string, rid: string, progress: (l: string) => void): Promise<void> {
+  if (spec.platform.kind !== "baremetal") return;
+  const p = spec.platform;
+  const conn = { trustOnFirstUse: p.trustOnFirstUse, bastion: p.bastion, concurrency: p.concurrency };
+  await Promise.all(
+    spec.nodes
+      .filter((n) => n.role === "worker")
+      .map(async (n) => {
+        const w = remoteHost({ name: n.name, address: n.address!, ...n.ssh }, sshKey, conn);
+        try {
+          await w.run(restartComponentsScript(rid, false), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 });
+          progress(`        ${n.name}: kubelet restarted`);
+        } catch (e) {
+          progress(`        ${n.name}: WARNING: kubelet not restarted (${(e as Error).message.split("\n")[0]}); restart it there: systemctl restart kubelet`);
+        }
+      }),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Reading a bundle's payload back: openssl enc's salted format undone with Node's crypto, and the
+ * tar.gz inside listed with node-tar. clusterkit reads every bundle it writes as it writes it, so a
+ * bundle that reached its target is known to decrypt and to hold the snapshot that was verified.
+ */
+import { createDecipheriv, createHash, pbkdf2Sync, type Decipher } from "node:crypto";
+import * as fs from "node:fs";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Parser, type ReadEntry } from "tar";
+import { bundleMac, cipher, macLength, macMatches, parseHeader, type BundleHeader, type HeaderProblem } from "./bundle";
+
+const salted = Buffer.from("Salted__", "ascii");
+
+/** Ciphertext in, plaintext out: openssl's `Salted__` + 8-byte salt, then AES-256-CBC with PBKDF2's key and IV. */
+export function decrypting(passphrase: string): Transform {
+  let head = Buffer.alloc(0);
+  let decipher: Decipher | null = null;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      try {
+        if (!decipher) {
+          head = Buffer.concat([head, chunk]);
+          if (head.length < 16) return done();
+          if (!head.subarray(0, 8).equals(salted)) return done(new Error("the payload is not in openssl's salted format"));
+          const km = pbkdf2Sync(passphrase, head.subarray(8, 16), cipher.iter, 48, cipher.md);
+          decipher = createDecipheriv(cipher.name, km.subarray(0, 32), km.subarray(32, 48));
+          chunk = head.subarray(16);
+        }
+        done(null, decipher.update(chunk));
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+    flush(done: TransformCallback) {
+      try {
+        if (!decipher) return done(new Error("the payload ends before its salt"));
+        done(null, decipher.final());
+      } catch {
+        done(new Error("the payload does not decrypt (wrong key, or the bundle is damaged)"));
+      }
+    },
+  });
+}
+
+export interface PayloadContents {
+  entries: string[];
+  snapshot: { sha256: string; bytes: number } | null;
+  bundleJson: string | null;
+}
+
+/** Lists a decrypted payload (tar.gz): its entries, the snapshot's hash and size, and the copy of the header it holds. */
+export async function inspectPayload(plain: Readable): Promise<PayloadContents> {
+  const out: PayloadContents = { entries: [], snapshot: null, bundleJson: null };
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      const name = entry.path.replace(/^\.\//, "");
+      if (entry.type !== "Directory") out.entries.push(name);
+      if (name === "snapshot.db") {
+        const h = createHash("sha256");
+        let bytes = 0;
+        entry.on("data", (d: Buffer) => {
+          h.update(d);
+          bytes += d.length;
+        });
+        entry.on("end", () => (out.snapshot = { sha256: h.digest("hex"), bytes }));
+      } else if (name === "bundle.json") {
+        const parts: Buffer[] = [];
+        entry.on("data", (d: Buffer) => parts.push(d));
+        entry.on("end", () => (out.bundleJson = Buffer.concat(parts).toString("utf8").trim()));
+      } else entry.resume();
+    },
+  });
+  await pipeline(plain, parser as unknown as NodeJS.WritableStream);
+  return out;
+}
+
+export type OpenProblem = HeaderProblem | { kind: "wrong-key"; keyId: string } | { kind: "damaged" } | { kind: "unreadable"; detail: string };
+
+/**
+ * Checks a bundle file with the stack's key: its header, that the key is the one that sealed it,
+ * and the MAC over the whole file. Reads the file once; nothing is decrypted.
+ */
+export async function openBundleFile(file: string, key: string, keyId: string): Promise<{ header: BundleHeader; headerLength: number; size: number } | OpenProblem> {
+  let size: number;
+  let head: Buffer;
+  try {
+    size = fs.statSync(file).size;
+    const fd = fs.openSync(file, "r");
+    try {
+      head = Buffer.alloc(Math.min(size, 1 << 20));
+      fs.readSync(fd, head, 0, head.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    return { kind: "unreadable", detail: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+  const parsed = parseHeader(head);
+  if ("kind" in parsed) return parsed;
+  if (parsed.header.keyId !== keyId) return { kind: "wrong-key", keyId: parsed.header.keyId };
+  if (size < parsed.length + macLength) return { kind: "damaged" };
+  const mac = bundleMac(key, parsed.header.id);
+  await pipeline(fs.createReadStream(file, { start: 0, end: size - macLength - 1 }), async function* (src: AsyncIterable<Buffer>) {
+    for await (const chunk of src) mac.update(chunk);
+  });
+  const trailer = Buffer.alloc(macLength);
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, trailer, 0, macLength, size - macLength);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (!macMatches(mac.digest(), trailer)) return { kind: "damaged" };
+  return { header: parsed.header, headerLength: parsed.length, size };
+}
+
+/** The payload of a checked bundle file, decrypted. */
+export function payloadOf(file: string, opened: { headerLength: number; size: number }, passphrase: string): Readable {
+  return fs.createReadStream(file, { start: opened.headerLength, end: opened.size - macLength - 1 }).pipe(decrypting(passphrase));
+}

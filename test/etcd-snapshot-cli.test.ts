@@ -1,0 +1,62 @@
+// `clusterkit etcd snapshot` refuses bad input before it touches a host: exit 2, the flag or file
+// to fix, no stack trace, and never a key's value.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+import { clusterkit } from "./support/cli";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-snapshot-cli-"));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const shortKey = path.join(dir, "short.key");
+fs.writeFileSync(shortKey, "tooshort-but-secret\n");
+const goodKey = path.join(dir, "good.key");
+fs.writeFileSync(goodKey, "k".repeat(44));
+const sshKey = path.join(dir, "id");
+fs.writeFileSync(sshKey, "not used: refused before any host\n");
+const snapshot = (...args: string[]) => clusterkit(["etcd", "snapshot", ...args]);
+
+describe("clusterkit etcd snapshot: refusals", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["--keep must be a whole number", ["--stack", "metal-ber1", "--to", dir, "--keep", "0"], /^\(command line\): --keep: expected a whole number of bundles to keep, at least 1 \(found "0"\)/m],
+    ["an ssh:// target needs a pinned host key", ["--stack", "metal-ber1", "--to", "ssh://backup@10.0.0.5/srv/etcd"], /^\(command line\): --host-key: an ssh:\/\/ target needs its pinned host key[\s\S]*hint: ssh-keyscan -t ed25519 10\.0\.0\.5/m],
+    ["a host key is a SHA256 fingerprint", ["--stack", "metal-ber1", "--to", "ssh://backup@10.0.0.5/srv/etcd", "--host-key", "MD5:aa"], /--host-key: expected a SHA256 fingerprint/],
+    ["an ssh:// target has a user and a path", ["--stack", "metal-ber1", "--to", "ssh://10.0.0.5", "--host-key", `SHA256:${"A".repeat(43)}`], /--to: expected ssh:\/\/USER@HOST\[:PORT\]\/PATH/],
+    ["a host key only with ssh://", ["--stack", "metal-ber1", "--to", dir, "--host-key", `SHA256:${"A".repeat(43)}`], /--host-key: a host key is only for an ssh:\/\/ target/],
+    ["EKS has no etcd of ours", ["--stack", "prod-us-east-1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /^stacks\/Pulumi\.prod-us-east-1\.yaml: config\.clusterkit:blueprint: EKS runs etcd for you/m],
+    ["vSphere is not reached yet, and says why", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /vsphere-fra1\.yaml: config\.clusterkit:blueprint: clusterkit etcd snapshot reaches bare-metal stacks only so far/],
+    ["an unknown stack", ["--stack", "metal-nowhere", "--to", dir], /^stacks\/Pulumi\.metal-nowhere\.yaml: \(file\): does not exist/m],
+    ["a key too short", ["--stack", "metal-ber1", "--to", dir, "--key-file", shortKey, "--ssh-key", sshKey], /^\(command line\): --key-file: the backup key is too short \(expected at least 32 characters, found 19 characters\)/m],
+    ["a key file that is not there", ["--stack", "metal-ber1", "--to", dir, "--key-file", path.join(dir, "nope"), "--ssh-key", sshKey], /--key-file: cannot read the key file: ENOENT/],
+  ];
+  for (const [name, args, expected] of cases) {
+    it(name, () => {
+      const r = snapshot(...args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+      assert.doesNotMatch(r.stderr + r.stdout, /tooshort-but-secret/);
+      assert.equal(r.stdout, "");
+    });
+  }
+  for (const [name, args, expected] of [
+    ["restore: EKS has no etcd of ours", ["--stack", "prod-us-east-1", "--snapshot", "x.etcd-bundle", "--key-file", goodKey, "--ssh-key", sshKey], /EKS runs etcd for you/],
+    ["restore: a bundle is required", ["--stack", "metal-ber1"], /required option '--snapshot <bundle>' not specified/],
+    ["restore: a file that is not a bundle", ["--stack", "metal-ber1", "--snapshot", sshKey, "--key-file", goodKey, "--ssh-key", sshKey, "--confirm", "metal-ber1"], /^\(command line\): --snapshot: .*id is not a clusterkit etcd bundle/m],
+    ["restore: a bundle that is not there", ["--stack", "metal-ber1", "--snapshot", path.join(dir, "gone.etcd-bundle"), "--key-file", goodKey, "--ssh-key", sshKey], /--snapshot: cannot read .*gone\.etcd-bundle: ENOENT/],
+  ] as [string, string[], RegExp][]) {
+    it(name, () => {
+      const r = clusterkit(["etcd", "restore", ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    });
+  }
+
+  it("is listed in --help with its options", () => {
+    const r = clusterkit(["etcd", "snapshot", "--help"]);
+    assert.equal(r.code, 0);
+    for (const o of ["--stack", "--to", "--host-key", "--keep", "--ssh-key", "--key-file", "--json"]) assert.ok(r.stdout.includes(o), o);
+  });
+});
