@@ -107,9 +107,11 @@ describe("bare metal over SSH: etcd restore (the disaster-recovery runbook)", ()
     const events = fs.readFileSync(path.join(c.fleet.clusterStateDir, "apiservers", "events.log"), "utf8");
     assert.match(events, /stop \S+ manifest-removed/);
     // A third run has nothing left to do and changes nothing.
+    const before = await c.calls();
     const third = cli("restore", "--snapshot", bundle, "--confirm", c.spec.name);
     assert.equal(third.code, 0, third.stderr);
     assert.match(third.stderr, /was restored already .*nothing to do/);
+    assert.deepEqual([...TestCluster.mutatingSince(before, await c.calls())].filter(([, cs]) => cs.length), []);
     assert.deepEqual(await keys("cp-2"), want);
   });
 

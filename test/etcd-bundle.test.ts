@@ -1,6 +1,7 @@
 // The etcd backup bundle's format, with the real openssl and tar doing the control plane's part:
 // a bundle they produce opens with the stack's key, a wrong key is named as such, a damaged or
-// truncated one is refused, retention picks the right files, and the node scripts pass shellcheck.
+// truncated one is refused, retention picks the right files, and the node scripts (snapshot and
+// restore) pass shellcheck.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { bundleFileName, bundleMac, cipher, expiredBundles, headerBytes, keyIdOf, parseHeader, payloadPassphrase, type BundleHeader } from "../core/backup/bundle";
 import { inspectPayload, openBundleFile, payloadOf } from "../core/backup/payload";
 import { parseTaken, streamScript, takeScript } from "../providers/kubeadm/cluster/etcd-bundle";
+import { inspectScript, restartComponentsScript, restoreScript, startScript, stopScript, uploadScript, waitRunningScript } from "../providers/kubeadm/cluster/etcd-restore";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-bundle-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -142,7 +144,9 @@ describe("etcd bundles", () => {
   });
 
   it("node scripts pass shellcheck", () => {
-    for (const [name, script] of [["take", takeScript()], ["stream", streamScript()]]) {
+    const m = { name: "cp-1", peerUrl: "https://10.0.0.11:2380" };
+    const restore = [inspectScript("abc"), uploadScript("abc", "00"), stopScript("abc", "etcd"), restoreScript("abc", m, [m]), startScript("abc", "kube-apiserver"), waitRunningScript("etcd"), restartComponentsScript("abc", true)];
+    for (const [name, script] of [["take", takeScript()], ["stream", streamScript()], ...restore.map((r, i) => [`restore ${i}`, r])]) {
       const r = spawnSync("shellcheck", ["-s", "bash", "-"], { input: script, encoding: "utf8" });
       if (r.error) assert.fail(`shellcheck is not installed (${r.error.message}); install it: apt-get update && apt-get install -y shellcheck`);
       assert.equal(r.stdout, "", `${name}:\n${r.stdout}`);

@@ -31,7 +31,10 @@ if [[ -f $m ]]; then
   echo "peer $(grep -o -- '--initial-advertise-peer-urls=[^ ]*' "$m" | head -n 1 | cut -d= -f2)"
 fi
 if command -v etcdutl >/dev/null 2>&1; then echo "tool etcdutl"
-elif command -v etcdctl >/dev/null 2>&1 && ETCDCTL_API=3 etcdctl snapshot restore --help >/dev/null 2>&1; then echo "tool etcdctl"
+elif command -v etcdctl >/dev/null 2>&1; then
+  # etcd 3.6 dropped 'snapshot restore' from etcdctl, and its --help of an unknown command still exits 0.
+  v=$(ETCDCTL_API=3 etcdctl version 2>/dev/null | sed -n 's/^etcdctl version: *//p')
+  case $v in 3.[0-5].*) echo "tool etcdctl" ;; esac
 fi
 for f in ${d}/*.done; do [[ -e $f ]] && echo "done $(basename "$f" .done)"; done
 for f in ${restoreRoot}/*/started; do
