@@ -1,7 +1,8 @@
 /**
  * `clusterkit etcd snapshot --stack S --to TARGET`: an encrypted, verified etcd bundle of a kubeadm
- * stack, off the cluster (cli/etcd/snapshot.ts). Progress goes to stderr; stdout gets one line
- * naming the bundle, or with --json the document described in docs/json-output.md.
+ * stack, off the cluster (cli/etcd/snapshot.ts); `clusterkit etcd restore`: the cluster's etcd put
+ * back to one (cli/etcd/restore.ts). Progress goes to stderr; stdout gets one line naming the
+ * bundle or the restored cluster, or with snapshot --json the document in docs/json-output.md.
  */
 import * as path from "node:path";
 import { minKeyLength } from "../../core/backup/bundle";
@@ -46,17 +47,22 @@ export function backupKeyFor(root: string, stack: string, file: string | undefin
   return key;
 }
 
-export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.cwd()): Promise<number> {
+/** What both commands need, in the order a user's mistake is found: the stack, its platform, then the two keys. */
+function etcdStack(opts: { stack: string; keyFile?: string; sshKey?: string }, cwd: string) {
   const root = findProjectRoot(cwd);
   const stack = stackNameArg(opts.stack);
+  const spec = loadStackAlone(root, stack).spec;
+  const stackFile = stackFileName(stack);
+  assertOwnEtcd(spec, stackFile);
+  return { stack, spec, stackFile, backupKey: backupKeyFor(root, stack, opts.keyFile), sshKey: sshKeyFor(root, stack, opts.sshKey) };
+}
+
+export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.cwd()): Promise<number> {
   const keep = Number(opts.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new ClusterkitError([{ file: "(command line)", path: "--keep", message: "expected a whole number of bundles to keep, at least 1", found: JSON.stringify(opts.keep) }]);
   const target = parseTarget(opts.to, opts.hostKey, cwd);
-  const spec = loadStackAlone(root, stack).spec;
-  assertOwnEtcd(spec, stackFileName(stack));
-  const backupKey = backupKeyFor(root, stack, opts.keyFile);
-  const sshKey = sshKeyFor(root, stack, opts.sshKey);
-  const r = await takeSnapshot({ spec, stackFile: stackFileName(stack), sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
+  const { stack, spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
+  const r = await takeSnapshot({ spec, stackFile, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
   if (opts.json) {
     const { id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files } = r.header;
     io.out(JSON.stringify({ apiVersion: snapshotApiVersion, stack, target: r.target, bundle: r.file, id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files, removedByRetention: r.removedByRetention }, null, 2));
@@ -73,14 +79,9 @@ export interface RestoreOptions {
 }
 
 export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd()): Promise<number> {
-  const root = findProjectRoot(cwd);
-  const stack = stackNameArg(opts.stack);
-  const spec = loadStackAlone(root, stack).spec;
-  assertOwnEtcd(spec, stackFileName(stack));
-  const backupKey = backupKeyFor(root, stack, opts.keyFile);
-  const sshKey = sshKeyFor(root, stack, opts.sshKey);
+  const { spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
   const bundleFile = path.resolve(cwd, opts.snapshot);
-  const r = await restoreBundle({ spec, stackFile: stackFileName(stack), sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
+  const r = await restoreBundle({ spec, stackFile, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
   io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
   return ExitCode.ok;
 }

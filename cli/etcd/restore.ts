@@ -8,17 +8,16 @@
  * checked healthy; the API servers started; the controller-manager, scheduler and kubelets
  * restarted. Each step is skipped where the host shows it done, so a cut-off run is run again.
  */
-import * as fs from "node:fs";
 import { PassThrough } from "node:stream";
 import { keyIdOf, payloadPassphrase, type BundleHeader } from "../../core/backup/bundle";
-import { inspectPayload, openBundleFile, payloadOf, type OpenProblem } from "../../core/backup/payload";
+import { inspectPayload, openBundleFile, payloadCiphertext, payloadOf, type OpenProblem } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec } from "../../core/spec";
-import { etcdctl, listMembers } from "../../providers/kubeadm/cluster/etcd";
+import { etcdctl, hostOf, listMembers } from "../../providers/kubeadm/cluster/etcd";
 import { inspectScript, restartComponentsScript, restoreId, restoreScript, startScript, stopScript, uploadScript, waitRunningScript, type Member } from "../../providers/kubeadm/cluster/etcd-restore";
-import { closeConnections, remoteHost } from "../../providers/kubeadm/context";
+import { closeConnections } from "../../providers/kubeadm/context";
 import { registerSecret, type RemoteHost } from "../../providers/ssh";
-import { controlPlaneHosts } from "./snapshot";
+import { nodeHosts } from "./snapshot";
 
 const step = "etcd-restore";
 const flag = (message: string, hint?: string) => new ClusterkitError([{ file: "(command line)", path: "--snapshot", message, hint }]);
@@ -56,13 +55,6 @@ function parseFacts(out: string): Facts {
 }
 
 const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)?.[1] ?? v;
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, "");
-  } catch {
-    return "";
-  }
-};
 
 export interface RestoreResult {
   clusterId: string;
@@ -100,7 +92,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
   }
 
   const rid = restoreId(h.id);
-  const cps = controlPlaneHosts(spec, opts.sshKey, opts.stackFile);
+  const cps = nodeHosts(spec, opts.sshKey, opts.stackFile, "control-plane");
   try {
     progress(`etcd restore of ${spec.name} from ${opts.bundleFile} (taken ${h.takenAt} on ${h.node}, etcd ${h.etcdVersion}, revision ${h.snapshot.revision}); restore id ${rid}`);
     progress("  preflight: every control plane reachable, with its etcd manifest, name, peer URL, etcd minor and a restore tool");
@@ -157,7 +149,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
       if (done(cp, "upload")) return;
       const stdin = new PassThrough();
       stdin.write(`${passphrase}\n`);
-      fs.createReadStream(opts.bundleFile, { start: opened.headerLength, end: opened.size - 33 }).pipe(stdin);
+      payloadCiphertext(opts.bundleFile, opened).pipe(stdin);
       await cp.run(uploadScript(rid, h.snapshot.sha256), { step: `${step}/upload`, mutating: true, stdin, timeoutMs: 60 * 60_000, secrets: [passphrase] });
     });
     progress("  [2/7] stopping every API server (manifest out of the kubelet's folder, then waiting for the kubelet)");
@@ -179,7 +171,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
     await each("kube-apiserver running", (cp) => cp.run(waitRunningScript("kube-apiserver"), { step: `${step}/start-apiserver`, mutating: false, timeoutMs: 240_000 }));
     progress("  [7/7] restarting the controller-managers, schedulers and every kubelet");
     await each("controller-manager, scheduler and kubelet restarted", (cp) => cp.run(restartComponentsScript(rid, true), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 }));
-    await restartWorkers(spec, opts.sshKey, rid, progress);
+    await restartWorkers(nodeHosts(spec, opts.sshKey, opts.stackFile, "worker"), rid, progress);
     progress(`Restored. The old etcd data stays on each control plane in /var/lib/etcd.before-restore-${rid}: remove it once the cluster is checked.`);
     return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
   } finally {
@@ -213,21 +205,15 @@ async function waitHealthy(cps: RemoteHost[], members: Member[], timeoutMs = 180
 }
 
 /** Workers' kubelets reconnect on their own in time; a worker out of reach is said, not fatal. */
-async function restartWorkers(spec: ClusterSpec, sshKey: string, rid: string, progress: (l: string) => void): Promise<void> {
-  if (spec.platform.kind !== "baremetal") return;
-  const p = spec.platform;
-  const conn = { trustOnFirstUse: p.trustOnFirstUse, bastion: p.bastion, concurrency: p.concurrency };
+async function restartWorkers(workers: RemoteHost[], rid: string, progress: (l: string) => void): Promise<void> {
   await Promise.all(
-    spec.nodes
-      .filter((n) => n.role === "worker")
-      .map(async (n) => {
-        const w = remoteHost({ name: n.name, address: n.address!, ...n.ssh }, sshKey, conn);
-        try {
-          await w.run(restartComponentsScript(rid, false), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 });
-          progress(`        ${n.name}: kubelet restarted`);
-        } catch (e) {
-          progress(`        ${n.name}: WARNING: kubelet not restarted (${(e as Error).message.split("\n")[0]}); restart it there: systemctl restart kubelet`);
-        }
-      }),
+    workers.map(async (w) => {
+      try {
+        await w.run(restartComponentsScript(rid, false), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 });
+        progress(`        ${w.name}: kubelet restarted`);
+      } catch (e) {
+        progress(`        ${w.name}: WARNING: kubelet not restarted (${(e as Error).message.split("\n")[0]}); restart it there: systemctl restart kubelet`);
+      }
+    }),
   );
 }

@@ -10,11 +10,11 @@ import { PassThrough, Transform } from "node:stream";
 import { bundleFileName, bundleMac, cipher, headerBytes, keyIdOf, payloadPassphrase, type BundleHeader } from "../../core/backup/bundle";
 import { decrypting, inspectPayload } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
-import type { ClusterSpec } from "../../core/spec";
+import type { ClusterSpec, NodeSpec } from "../../core/spec";
 import { etcdctl } from "../../providers/kubeadm/cluster/etcd";
 import { parseTaken, removeWorkDir, streamPayload, takeScript } from "../../providers/kubeadm/cluster/etcd-bundle";
 import { closeConnections, remoteHost, sharedPool } from "../../providers/kubeadm/context";
-import type { Connection } from "../../providers/kubeadm/types";
+import { accessOf, type Connection } from "../../providers/kubeadm/types";
 import { registerSecret, type RemoteHost } from "../../providers/ssh";
 import { enforceRetention, localStore, sshStore, type Target, type TargetStore } from "./targets";
 
@@ -40,16 +40,13 @@ export function assertOwnEtcd(spec: ClusterSpec, stackFile: string): asserts spe
   }
 }
 
-/** The control planes of a kubeadm stack as SSH hosts, in the stack's order; refused where one has no address yet. */
-export function controlPlaneHosts(spec: ClusterSpec, privateKey: string, stackFile: string): RemoteHost[] {
+/** A bare-metal stack's nodes of one role as SSH hosts, in the stack's order. */
+export function nodeHosts(spec: ClusterSpec, privateKey: string, stackFile: string, role: NodeSpec["role"]): RemoteHost[] {
   assertOwnEtcd(spec, stackFile);
   const p = spec.platform;
   const conn: Connection = { trustOnFirstUse: p.trustOnFirstUse, bastion: p.bastion, concurrency: p.concurrency };
-  return spec.nodes
-    .filter((n) => n.role === "control-plane")
-    .map((n) => {
-      return remoteHost({ name: n.name, address: n.address!, ...n.ssh }, privateKey, conn);
-    });
+  // Bare-metal nodes always have an address: the inventory gives it.
+  return spec.nodes.filter((n) => n.role === role).map((n) => remoteHost(accessOf({ ...n, address: n.address! }), privateKey, conn));
 }
 
 /** The first control plane whose local etcd member says it is healthy. */
@@ -70,7 +67,7 @@ async function healthyMember(cps: RemoteHost[], progress: (l: string) => void): 
 export async function takeSnapshot(opts: { spec: ClusterSpec; stackFile: string; sshKey: string; backupKey: string; target: Target; keep: number; progress: (line: string) => void; now?: Date }): Promise<SnapshotResult> {
   const { spec, progress } = opts;
   registerSecret(opts.backupKey);
-  const cps = controlPlaneHosts(spec, opts.sshKey, opts.stackFile);
+  const cps = nodeHosts(spec, opts.sshKey, opts.stackFile, "control-plane");
   const store: TargetStore = opts.target.kind === "local" ? localStore(opts.target.dir) : sshStore(opts.target, sharedPool(2), opts.sshKey);
   try {
     progress(`etcd snapshot of ${spec.name} (stack ${spec.stack}) to ${store.label}`);

@@ -80,17 +80,19 @@ export type OpenProblem = HeaderProblem | { kind: "wrong-key"; keyId: string } |
 
 /**
  * Checks a bundle file with the stack's key: its header, that the key is the one that sealed it,
- * and the MAC over the whole file. Reads the file once; nothing is decrypted.
+ * and the MAC over the whole file. Reads the file once (and its first and last bytes for the header and MAC); nothing is decrypted.
  */
 export async function openBundleFile(file: string, key: string, keyId: string): Promise<{ header: BundleHeader; headerLength: number; size: number } | OpenProblem> {
   let size: number;
   let head: Buffer;
+  const trailer = Buffer.alloc(macLength);
   try {
-    size = fs.statSync(file).size;
     const fd = fs.openSync(file, "r");
     try {
+      size = fs.fstatSync(fd).size;
       head = Buffer.alloc(Math.min(size, 1 << 20));
       fs.readSync(fd, head, 0, head.length, 0);
+      if (size >= macLength) fs.readSync(fd, trailer, 0, macLength, size - macLength);
     } finally {
       fs.closeSync(fd);
     }
@@ -105,18 +107,16 @@ export async function openBundleFile(file: string, key: string, keyId: string): 
   await pipeline(fs.createReadStream(file, { start: 0, end: size - macLength - 1 }), async function* (src: AsyncIterable<Buffer>) {
     for await (const chunk of src) mac.update(chunk);
   });
-  const trailer = Buffer.alloc(macLength);
-  const fd = fs.openSync(file, "r");
-  try {
-    fs.readSync(fd, trailer, 0, macLength, size - macLength);
-  } finally {
-    fs.closeSync(fd);
-  }
   if (!macMatches(mac.digest(), trailer)) return { kind: "damaged" };
   return { header: parsed.header, headerLength: parsed.length, size };
 }
 
+/** The payload of a checked bundle file as it is stored: encrypted, between the header and the MAC. */
+export function payloadCiphertext(file: string, opened: { headerLength: number; size: number }): Readable {
+  return fs.createReadStream(file, { start: opened.headerLength, end: opened.size - macLength - 1 });
+}
+
 /** The payload of a checked bundle file, decrypted. */
 export function payloadOf(file: string, opened: { headerLength: number; size: number }, passphrase: string): Readable {
-  return fs.createReadStream(file, { start: opened.headerLength, end: opened.size - macLength - 1 }).pipe(decrypting(passphrase));
+  return payloadCiphertext(file, opened).pipe(decrypting(passphrase));
 }

@@ -52,7 +52,8 @@ export function parseMemberList(out: string): EtcdMember[] {
     });
 }
 
-const hostOf = (url: string) => {
+/** The host of a member URL, without IPv6 brackets; empty when it is not a URL. */
+export const hostOf = (url: string) => {
   try {
     return new URL(url).hostname.replace(/^\[|\]$/g, "");
   } catch {
