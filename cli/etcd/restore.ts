@@ -2,7 +2,8 @@
  * `clusterkit etcd restore`: a kubeadm cluster's etcd put back to a bundle, on the stack's control
  * planes. Everything that can be checked is checked before anything changes (the bundle, the key,
  * the cluster it belongs to, every control plane reachable with its etcd manifest, name, peer URL,
- * etcd minor and a restore tool). Then, printing each step: the snapshot onto every control plane,
+ * etcd minor and a restore tool; a control plane that never joined is a new machine, left out of
+ * the restored cluster to join it on the next `pulumi up`). Then, printing each step: the snapshot onto every control plane,
  * every API server stopped, then every etcd; each member restored from the same file into a new
  * data dir, as a member of a new cluster whose members come from the stack; etcd started and
  * checked healthy; the API servers started; the controller-manager, scheduler and kubelets
@@ -43,6 +44,7 @@ interface Facts {
   name: string;
   peer: string;
   tool: string | null;
+  joined: boolean;
   done: Set<string>;
   other: string[];
 }
@@ -51,7 +53,7 @@ function parseFacts(out: string): Facts {
   const lines = out.split("\n").map((l) => l.trim()).filter(Boolean);
   const one = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1) ?? null;
   const all = (k: string) => lines.filter((l) => l.startsWith(`${k} `)).map((l) => l.slice(k.length + 1));
-  return { manifest: one("manifest"), image: one("image") ?? "", name: one("name") ?? "", peer: one("peer") ?? "", tool: one("tool"), done: new Set(all("done")), other: all("other") };
+  return { manifest: one("manifest"), image: one("image") ?? "", name: one("name") ?? "", peer: one("peer") ?? "", tool: one("tool"), joined: one("joined") === "yes", done: new Set(all("done")), other: all("other") };
 }
 
 const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)?.[1] ?? v;
@@ -95,7 +97,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
   const cps = nodeHosts(spec, opts.sshKey, opts.stackFile, "control-plane");
   try {
     progress(`etcd restore of ${spec.name} from ${opts.bundleFile} (taken ${h.takenAt} on ${h.node}, etcd ${h.etcdVersion}, revision ${h.snapshot.revision}); restore id ${rid}`);
-    progress("  preflight: every control plane reachable, with its etcd manifest, name, peer URL, etcd minor and a restore tool");
+    progress("  preflight: every control plane reachable, with its etcd manifest, name, peer URL, etcd minor and a restore tool (or a new machine, left to join)");
     const facts = new Map<string, Facts>();
     const problems: string[] = [];
     await Promise.all(
@@ -108,10 +110,17 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
       }),
     );
     const members: Member[] = [];
+    const fresh: RemoteHost[] = [];
     for (const cp of cps) {
       const f = facts.get(cp.name);
       if (!f) continue;
-      if (!f.manifest) problems.push(`${cp.name}: no etcd static pod manifest (a control plane that never joined, or was reset): take it out of the stack, restore, then add it back to join`);
+      // A machine that never joined (or was reset) has nothing to restore: it joins the restored
+      // cluster on the next pulumi up, as any new control plane does.
+      if (!f.manifest && !f.joined && !f.done.size) {
+        fresh.push(cp);
+        continue;
+      }
+      if (!f.manifest) problems.push(`${cp.name}: joined the cluster (it has /etc/kubernetes/kubelet.conf) but has no etcd static pod manifest: reset it (kubeadm reset -f) so it joins the restored cluster as a new control plane, or put its manifest back`);
       else {
         if (f.name !== cp.name) problems.push(`${cp.name}: its etcd manifest names the member ${JSON.stringify(f.name)}, not the node's name`);
         if (hostOf(f.peer) !== cp.address) problems.push(`${cp.name}: its etcd manifest advertises ${f.peer}, not the stack's address ${cp.address}`);
@@ -120,6 +129,9 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
       if (!f.tool) problems.push(`${cp.name}: no etcdutl, and no etcdctl with 'snapshot restore' (etcd ≤ 3.5): install etcdutl of etcd ${minorOf(h.etcdVersion)} on the control planes`);
       for (const o of f.other) problems.push(`${cp.name}: an unfinished restore ${o} (another bundle) is in /var/lib/clusterkit/etcd-restore/${o}: finish it with its bundle, or remove that folder`);
       members.push({ name: cp.name, peerUrl: f.peer || `https://${cp.address}:2380` });
+    }
+    if (fresh.length === cps.length && !problems.length) {
+      problems.push("no control plane of the stack has an etcd member to restore (all are new machines): restoring onto machines that are all new is not supported; keep at least one control plane of the cluster in the stack");
     }
     if (problems.length) {
       throw ClusterkitError.failure("(cluster)", "etcd", `the restore was refused before any change:\n  ${problems.join("\n  ")}`, "nothing was changed on any host");
@@ -130,21 +142,23 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
       else if (!m.peerUrls.includes(now.peerUrl)) progress(`  note: ${m.name} was at ${m.peerUrls.join(",")} in the snapshot, now at ${now.peerUrl}: restored with the stack's address`);
     }
     for (const m of members) if (!h.members.some((x) => x.name === m.name)) progress(`  note: ${m.name} was not a member when the snapshot was taken: it is one in the restored cluster`);
+    for (const cp of fresh) progress(`  note: ${cp.name} has not joined the cluster (no etcd manifest, no kubelet.conf: a new machine): the restored cluster leaves it out, and it joins on the next pulumi up`);
+    const restoreOn = cps.filter((cp) => !fresh.includes(cp));
     const done = (cp: RemoteHost, marker: string) => facts.get(cp.name)!.done.has(marker);
-    if (cps.every((cp) => done(cp, "finish"))) {
+    if (restoreOn.every((cp) => done(cp, "finish"))) {
       progress(`  this bundle was restored already (restore ${rid} finished on every control plane): nothing to do. To restore it once more, remove /var/lib/clusterkit/etcd-restore/${rid} on the control planes first.`);
-      const { clusterId, revision } = await waitHealthy(cps, members, 30_000);
+      const { clusterId, revision } = await waitHealthy(restoreOn, members, 30_000);
       return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
     }
     const each = (what: string, fn: (cp: RemoteHost) => Promise<unknown>) =>
       Promise.all(
-        cps.map(async (cp) => {
+        restoreOn.map(async (cp) => {
           await fn(cp);
           progress(`        ${cp.name}: ${what}`);
         }),
       );
 
-    progress(`  [1/7] the snapshot onto ${cps.map((c) => c.name).join(", ")} (decrypted there, checked against the bundle's hash)`);
+    progress(`  [1/7] the snapshot onto ${restoreOn.map((c) => c.name).join(", ")} (decrypted there, checked against the bundle's hash)`);
     await each("snapshot in place", async (cp) => {
       if (done(cp, "upload")) return;
       const stdin = new PassThrough();
@@ -157,14 +171,14 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
     progress("  [3/7] stopping every etcd");
     await each("etcd stopped", (cp) => cp.run(stopScript(rid, "etcd"), { step: `${step}/stop-etcd`, mutating: true, timeoutMs: 240_000 }));
     progress(`  [4/7] restoring every member from the same snapshot: members ${members.map((m) => `${m.name}=${m.peerUrl}`).join(",")}, new cluster token clusterkit-restore-${rid}`);
-    for (const cp of cps) {
+    for (const cp of restoreOn) {
       await cp.run(restoreScript(rid, members.find((m) => m.name === cp.name)!, members), { step: `${step}/restore`, mutating: true, timeoutMs: 30 * 60_000 });
       progress(`        ${cp.name}: restored; its old data kept in /var/lib/etcd.before-restore-${rid}`);
     }
     progress("  [5/7] starting etcd on every control plane, then waiting until every member is healthy");
     await each("etcd manifest back", (cp) => cp.run(startScript(rid, "etcd"), { step: `${step}/start-etcd`, mutating: true }));
     await each("etcd running", (cp) => cp.run(waitRunningScript("etcd"), { step: `${step}/start-etcd`, mutating: false, timeoutMs: 240_000 }));
-    const { clusterId, revision } = await waitHealthy(cps, members);
+    const { clusterId, revision } = await waitHealthy(restoreOn, members);
     progress(`        etcd cluster ${clusterId}: ${members.length} member(s) healthy, revision ${revision}`);
     progress("  [6/7] starting every API server");
     await each("kube-apiserver manifest back", (cp) => cp.run(startScript(rid, "kube-apiserver"), { step: `${step}/start-apiserver`, mutating: true }));

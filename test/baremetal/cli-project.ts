@@ -9,19 +9,24 @@ import { stringify } from "yaml";
 import { clusterkit, type CliResult } from "../support/cli";
 import { blueprintRaw } from "../support/fixtures";
 import { tempProject, type TempProject } from "../support/temp-project";
-import { TestCluster } from "./cluster";
+import { TestCluster, type ClusterShape } from "./cluster";
 import { fleetStackConfig } from "./stack-config";
 
 export function fleetProject(c: TestCluster, prefix: string): { project: TempProject; stack: string } {
   const project = tempProject(prefix);
   for (const f of fs.readdirSync(path.join(project.root, "stacks"))) if (/^Pulumi\..+\.yaml$/.test(f)) fs.rmSync(path.join(project.root, "stacks", f));
   const blueprint = blueprintRaw("baremetal-ha");
-  blueprint.controlPlane.count = c.fleet.hosts.filter((h) => h.role === "control-plane").length;
+  blueprint.controlPlane.count = c.hosts.filter((h) => h.role === "control-plane").length;
   project.write("blueprints/baremetal-ha.yaml", stringify(blueprint));
   const stack = `metal-lab${c.fleet.slot}`;
-  const hosts = c.fleet.hosts.map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: "root", hostKey: h.hostKeyFingerprint }));
-  project.write(`stacks/Pulumi.${stack}.yaml`, stringify({ config: fleetStackConfig(c.fleet.slot, hosts) }));
+  writeFleetStack(c, project, stack, c.hosts.map((h) => h.name));
   return { project, stack };
+}
+
+/** The stack file listing these fleet hosts, as a user edits the inventory. */
+export function writeFleetStack(c: TestCluster, project: TempProject, stack: string, names: string[]): void {
+  const hosts = c.inventory(...names).map((h) => ({ name: h.name, address: h.address, role: h.role, sshUser: "root", hostKey: h.ssh.hostKey }));
+  project.write(`stacks/Pulumi.${stack}.yaml`, stringify({ config: fleetStackConfig(c.fleet.slot, hosts) }));
 }
 
 /**
@@ -40,8 +45,8 @@ export class EtcdCliFixture {
     readonly backupKey: string,
   ) {}
 
-  static async start(prefix: string): Promise<EtcdCliFixture> {
-    const c = await TestCluster.start({ controlPlanes: 3, workers: 1 });
+  static async start(prefix: string, shape: Partial<Pick<ClusterShape, "spareControlPlanes" | "spareWorkers">> = {}): Promise<EtcdCliFixture> {
+    const c = await TestCluster.start({ controlPlanes: 3, workers: 1, ...shape });
     const r = await c.up();
     if (r.errors.size) throw new Error([...r.errors].map(([k, e]) => `${k}: ${e.message}`).join("\n"));
     const { project, stack } = fleetProject(c, prefix);
@@ -50,6 +55,11 @@ export class EtcdCliFixture {
     const keyFile = path.join(scratch, "backup.key");
     fs.writeFileSync(keyFile, `${backupKey}\n`, { mode: 0o600 });
     return new EtcdCliFixture(c, project, stack, scratch, keyFile, backupKey);
+  }
+
+  /** The stack lists these hosts from now on (the fixture's TestCluster is told per up()). */
+  setInventory(...names: string[]): void {
+    writeFleetStack(this.c, this.project, this.stack, names);
   }
 
   /** `clusterkit etcd <verb> --stack … --ssh-key … --key-file … ARGS`. */

@@ -33,6 +33,8 @@ export interface ClusterShape {
   fleet?: FleetOptions;
   /** Control-plane hosts started but left out of the first inventory (cp-<n+1>...), to add later. */
   spareControlPlanes?: number;
+  /** Worker hosts started but left out of the first inventory (w-<n+1>...), to add later. */
+  spareWorkers?: number;
 }
 
 export interface UpResult {
@@ -66,7 +68,7 @@ export class TestCluster {
   static async start(shape: ClusterShape): Promise<TestCluster> {
     const specs: HostSpec[] = [
       ...Array.from({ length: shape.controlPlanes + (shape.spareControlPlanes ?? 0) }, (_, i) => ({ name: `cp-${i + 1}`, role: "control-plane" as const, users: shape.users })),
-      ...Array.from({ length: shape.workers }, (_, i) => ({ name: `w-${i + 1}`, role: "worker" as const, users: shape.users })),
+      ...Array.from({ length: shape.workers + (shape.spareWorkers ?? 0) }, (_, i) => ({ name: `w-${i + 1}`, role: "worker" as const, users: shape.users })),
     ];
     const fleet = await startFleet(specs, shape.fleet);
     const hosts: PlannedHost[] = fleet.hosts.map((h) => ({
@@ -77,7 +79,7 @@ export class TestCluster {
       labels: {},
       taints: [],
     }));
-    const inventory = hosts.filter((h) => h.role === "worker" || Number(h.name.slice(3)) <= shape.controlPlanes);
+    const inventory = hosts.filter((h) => Number(h.name.replace(/^\D+/, "")) <= (h.role === "worker" ? shape.workers : shape.controlPlanes));
     const c = new TestCluster(fleet, inventory, hosts);
     setLogger((line) => c.logs.push(line));
     return c;

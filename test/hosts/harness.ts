@@ -14,6 +14,7 @@ import { claimSlot, cleanLeftovers, teardownSlot } from "./fleet-slots";
 export const STANDIN_CLUSTER_PATH = "/srv/standin-cluster";
 /** Per-host stand-in invocation log (inside the host). */
 export const STANDIN_LOG_PATH = "/var/log/clusterkit-standin/calls.jsonl";
+export const STANDIN_LIB_DIR = "/usr/local/lib/clusterkit-standin/lib";
 const STANDIN_DIR = path.join(__dirname, "standins");
 const HOST_INIT = path.join(__dirname, "scripts", "host-init.sh");
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -112,6 +113,12 @@ export interface Fleet {
   setStepDuration(step: StepName, ms: number): Promise<void>;
   /** Kills the established ssh sessions to that host (the listener stays). */
   cutConnections(hostName: string): Promise<void>;
+  /**
+   * The machine dies: every process in its network namespace (sshd, etcd, ...) is killed, and its
+   * node turns Ready=Unknown as the node lifecycle controller marks a node whose kubelet stopped
+   * posting status (at once, not after the grace period).
+   */
+  powerOff(hostName: string): Promise<void>;
   /** Resolves while a step delayed with setStepDuration is sleeping on that host (polled every 50 ms). */
   inStep(hostName: string, step: StepName, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -329,6 +336,19 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     async cutConnections(hostName) {
       const h = fleet.host(hostName);
       await cutSessions(netnsName(slot, hosts.indexOf(h)), h.pid);
+    },
+    async powerOff(hostName) {
+      const h = fleet.host(hostName);
+      await h.exec(`source ${STANDIN_LIB_DIR}/common.sh && source "$STANDIN_LIB/nodes.sh" && node_kubelet_stopped`);
+      for (const p of pidsIn([netnsName(slot, hosts.indexOf(h))])) {
+        try {
+          process.kill(p, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+      const listener = booted[hosts.indexOf(h)].child;
+      if (listener.exitCode === null && listener.signalCode === null) await new Promise((res) => listener.once("exit", res));
     },
     async stop() {
       if (stopped) return;

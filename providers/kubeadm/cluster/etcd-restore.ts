@@ -36,6 +36,7 @@ elif command -v etcdctl >/dev/null 2>&1; then
   v=$(ETCDCTL_API=3 etcdctl version 2>/dev/null | sed -n 's/^etcdctl version: *//p')
   case $v in 3.[0-5].*) echo "tool etcdctl" ;; esac
 fi
+[[ -f /etc/kubernetes/kubelet.conf ]] && echo "joined yes"
 for f in ${d}/*.done; do [[ -e $f ]] && echo "done $(basename "$f" .done)"; done
 for f in ${restoreRoot}/*/started; do
   [[ -e $f ]] || continue

@@ -112,6 +112,65 @@ export function quorumAfterRemoval(members: EtcdMember[], health: Map<string, bo
   return { ok: rest.length > 0 && healthy >= needed, remaining: rest.length, healthy, needed };
 }
 
+/** The voting members, those of them healthy, and the majority a quorum needs. */
+export interface QuorumState {
+  voting: EtcdMember[];
+  healthy: EtcdMember[];
+  /** Unhealthy members that still answer (running, but without a leader); filled only once lost. */
+  running: EtcdMember[];
+  needed: number;
+  lost: boolean;
+}
+
+export function quorumOf(members: EtcdMember[], health: Map<string, boolean>, running: EtcdMember[] = []): QuorumState {
+  const voting = members.filter(isVotingMember);
+  const healthy = voting.filter((m) => health.get(m.id));
+  const needed = Math.floor(voting.length / 2) + 1;
+  return { voting, healthy, running, needed, lost: voting.length > 0 && healthy.length < needed };
+}
+
+/** Where the way back from a lost quorum is written down; every refusal for one points there. */
+export const quorumRunbook = 'the runbook in the README, "Disaster recovery: restoring etcd"';
+
+/** The refusal of any membership change once etcd has no quorum: only a restore helps then. */
+export function quorumLostProblem(q: QuorumState, cluster: string): { message: string; hint: string } {
+  const names = (ms: EtcdMember[]) => ms.map((m) => m.name || m.id).sort().join(", ");
+  const byName = (a: EtcdMember) => !q.healthy.includes(a) && !q.running.includes(a);
+  const parts = [
+    q.healthy.length ? `healthy: ${names(q.healthy)}` : "",
+    q.running.length ? `running without a leader: ${names(q.running)}` : "",
+    q.voting.some(byName) ? `not answering: ${names(q.voting.filter(byName))}` : "",
+  ].filter(Boolean);
+  return {
+    message: `etcd of ${cluster} has lost its quorum: ${q.healthy.length} of ${q.voting.length} members healthy, and a quorum needs ${q.needed} (${parts.join("; ")}); etcd accepts no write, and no member can be added or removed until it has a quorum again`,
+    hint: `bring enough of the members back, or restore etcd from a snapshot onto the control planes that are left, as ${quorumRunbook}, shows: clusterkit etcd restore --stack <stack> --snapshot <bundle> --confirm ${cluster}, then pulumi up`,
+  };
+}
+
+/**
+ * The members and their health, also when etcd has lost its quorum: from etcd 3.5 a plain member
+ * list is linearizable and fails without a leader, so it is asked serializably (3.4's etcdctl has
+ * no --consistency, and its member list is served locally anyway). Once the quorum is lost, the
+ * unhealthy members are asked for their status (served without a leader) to tell a member that
+ * runs from one that is gone.
+ */
+export async function quorumState(cp: RemoteHost, step: string): Promise<{ members: EtcdMember[]; health: Map<string, boolean>; quorum: QuorumState }> {
+  const r = await cp.run(etcdctl("member list -w simple --consistency=s"), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
+  const members = r.code === 0 ? parseMemberList(r.stdout) : await listMembers(cp, step);
+  const health = await memberHealth(cp, members, step);
+  let quorum = quorumOf(members, health);
+  if (quorum.lost) {
+    const answers = await Promise.all(
+      quorum.voting.filter((m) => !health.get(m.id) && m.clientUrls.length).map(async (m) => {
+        const s = await cp.run(etcdctl("endpoint status", m.clientUrls.join(",")), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
+        return s.code === 0 ? m : null;
+      }),
+    );
+    quorum = quorumOf(members, health, answers.filter((m): m is EtcdMember => !!m));
+  }
+  return { members, health, quorum };
+}
+
 /** Parses `etcdctl alarm list`: one `memberID:<id> alarm:<NOSPACE|CORRUPT>` line per raised alarm. */
 export function parseAlarms(out: string): { memberId: string; alarm: string }[] {
   return [...out.matchAll(/^memberID:(\S+)\s+alarm:(\S+)/gm)].map((m) => ({ memberId: m[1], alarm: m[2] }));

@@ -77,9 +77,16 @@ export async function uncordon(admin: RemoteHost, name: string, step: string): P
  * hold: an eviction a PDB forbids is retried until the timeout, then the drain fails and the node
  * is left cordoned, not reset.
  */
-export async function drain(admin: RemoteHost, name: string, step: string, timeoutSec = 600): Promise<void> {
-  await admin.run(`${kubectl} drain ${shellQuote(name)} --ignore-daemonsets --delete-emptydir-data --timeout=${timeoutSec}s`, { step, mutating: true, timeoutMs: (timeoutSec + 60) * 1000 });
+export async function drain(admin: RemoteHost, name: string, step: string, opts: { timeoutSec?: number; kubeletGone?: boolean } = {}): Promise<void> {
+  const timeoutSec = opts.timeoutSec ?? 600;
+  // A dead node's kubelet never confirms a deletion, so its evicted pods stay Terminating and a
+  // plain drain waits out its timeout and fails; past their grace period they are skipped.
+  const gone = opts.kubeletGone ? " --skip-wait-for-delete-timeout=1" : "";
+  await admin.run(`${kubectl} drain ${shellQuote(name)} --ignore-daemonsets --delete-emptydir-data --timeout=${timeoutSec}s${gone}`, { step, mutating: true, timeoutMs: (timeoutSec + 60) * 1000 });
 }
+
+/** The node lifecycle controller's verdict on a node whose kubelet stopped posting status. */
+export const kubeletGone = (n: NodeStatus) => n.reason === "NodeStatusUnknown";
 
 export async function deleteNode(admin: RemoteHost, name: string, step: string): Promise<void> {
   await admin.run(`${kubectl} delete node ${shellQuote(name)} --wait=false`, { step, mutating: true, timeoutMs: 60_000 });

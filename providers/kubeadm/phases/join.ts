@@ -13,7 +13,7 @@
  */
 import { ClusterkitError } from "../../../core/errors";
 import type { RemoteHost } from "../../ssh";
-import { listMembers, memberAt, memberHealth, quorumAfterRemoval, removeMember } from "../cluster/etcd";
+import { memberAt, quorumAfterRemoval, quorumLostProblem, quorumRunbook, quorumState, removeMember } from "../cluster/etcd";
 import { log } from "../context";
 import { deleteNode, getNode } from "../cluster/kubectl";
 import { certificateKey, createJoinToken, deleteJoinToken, forgetCertificateKey } from "../cluster/tokens";
@@ -76,11 +76,24 @@ function oneAtATime<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function removeDepartedMembers(ctx: NodeContext, a: RemoteHost, step: string): Promise<void> {
-  let members = await listMembers(a, step);
+/**
+ * Refuses the join while etcd has no quorum (no member can be added then; removing the dead ones
+ * cannot give one back), then removes departed members that do not answer.
+ */
+async function prepareEtcdMembership(ctx: NodeContext, a: RemoteHost, step: string): Promise<void> {
+  const state = await quorumState(a, step);
+  let members = state.members;
+  if (state.quorum.lost) {
+    const p = quorumLostProblem(state.quorum, ctx.inputs.cluster);
+    throw ClusterkitError.failure(where(ctx), step, `refusing to join ${ctx.inputs.name}: ${p.message}`, p.hint);
+  }
+  const stale = memberAt(members, ctx.host.address);
+  if (stale) {
+    await removeMember(a, stale.id, `${step} (stale etcd member ${stale.name || stale.id})`);
+    members = members.filter((x) => x.id !== stale.id);
+  }
   const departed = members.filter((m) => !ctx.inputs.controlPlanes.some((c) => memberAt([m], c.address)));
-  if (!departed.length) return;
-  const health = await memberHealth(a, members, step);
+  const health = state.health;
   for (const m of departed.filter((d) => !health.get(d.id))) {
     const q = quorumAfterRemoval(members, health, m);
     if (!q.ok) {
@@ -88,7 +101,7 @@ async function removeDepartedMembers(ctx: NodeContext, a: RemoteHost, step: stri
         where(ctx),
         step,
         `etcd member ${m.name || m.id} belongs to no control plane in the inventory and does not answer; etcd admits no new member while it is there, and removing it would leave ${q.healthy} healthy of ${q.remaining}, short of a quorum of ${q.needed}`,
-        "bring enough control planes back first, or restore etcd from a snapshot",
+        `bring enough control planes back first, or restore etcd from a snapshot: ${quorumRunbook}`,
       );
     }
     log(`${ctx.label}: removing etcd member ${m.name || m.id}: no control plane in the inventory has it, and it does not answer`);
@@ -106,9 +119,7 @@ export const joinControlPlane: Phase<NodeContext> = {
     const step = this.name;
     await oneAtATime(ctx.inputs.cluster, async () => {
       const a = await admin(ctx, step);
-      const stale = memberAt(await listMembers(a, step), ctx.host.address);
-      if (stale) await removeMember(a, stale.id, `${step} (stale etcd member ${stale.name || stale.id})`);
-      await removeDepartedMembers(ctx, a, step);
+      await prepareEtcdMembership(ctx, a, step);
       const key = await certificateKey(a, ctx.inputs.cluster, step);
       try {
         await runJoin(ctx, a, step, { certificateKey: key });

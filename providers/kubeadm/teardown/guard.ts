@@ -1,11 +1,12 @@
 /**
  * Refuses removals that would break the cluster: the last control plane (that destroys the
  * cluster, which needs an explicit confirmation), and any control-plane removal after which etcd
- * would lack a quorum of healthy members. Read-only.
+ * would lack a quorum of healthy members, or after etcd has lost its quorum already (then only a
+ * restore helps, and the refusal says how). Read-only.
  */
 import { ClusterkitError } from "../../../core/errors";
 import { isControlPlaneNode, listNodes } from "../cluster/kubectl";
-import { listMembers, memberAt, memberHealth, quorumAfterRemoval } from "../cluster/etcd";
+import { memberAt, quorumAfterRemoval, quorumLostProblem, quorumState } from "../cluster/etcd";
 import type { Phase } from "../phase";
 import { destroyConfirmation, destroyConfirmed, type TeardownContext } from "./context";
 
@@ -25,14 +26,18 @@ export const guardRemoval: Phase<TeardownContext> = {
       throw refuse(ctx, `refusing to remove ${ctx.host.name}: ${what}`, confirm);
     }
     if (ctx.inputs.role !== "control-plane") return;
+    // Before anything the API serves: without an etcd quorum it answers nothing, and no removal helps.
+    const { members, health, quorum } = await quorumState(ctx.admin, this.name);
+    if (quorum.lost && !destroyConfirmed(cluster)) {
+      const p = quorumLostProblem(quorum, cluster);
+      throw refuse(ctx, `refusing to remove ${ctx.host.name}: ${p.message}`, p.hint);
+    }
     const others = (await listNodes(ctx.admin, this.name)).filter((n) => isControlPlaneNode(n) && n.name !== ctx.host.name);
     if (!others.length && !destroyConfirmed(cluster)) {
       throw refuse(ctx, `refusing to remove ${ctx.host.name}: it is the last control plane of ${cluster}`, confirm);
     }
-    const members = await listMembers(ctx.admin, this.name);
     const target = memberAt(members, ctx.host.address);
     if (!target) return;
-    const health = await memberHealth(ctx.admin, members, this.name);
     const q = quorumAfterRemoval(members, health, target);
     if (!q.ok) {
       const sick = members.filter((m) => m.id !== target.id && !health.get(m.id)).map((m) => m.name || m.id);

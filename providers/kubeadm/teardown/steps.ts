@@ -1,10 +1,10 @@
 /**
  * The removal of a node, in order: cordon and drain through the eviction API (PodDisruptionBudgets
- * hold), remove a control plane's etcd member, `kubeadm reset` and clean-up on the host, delete the
+ * hold, also for a dead node, whose pods are then not waited for), remove a control plane's etcd member, `kubeadm reset` and clean-up on the host, delete the
  * node object. Each step checks first, so a removal interrupted halfway resumes where it stopped.
  */
 import { isSshError } from "../../ssh";
-import { cordon, deleteNode, drain } from "../cluster/kubectl";
+import { cordon, deleteNode, drain, kubeletGone } from "../cluster/kubectl";
 import { listMembers, memberAt, removeMember } from "../cluster/etcd";
 import { log } from "../context";
 import type { Phase } from "../phase";
@@ -19,7 +19,9 @@ export const drainNode: Phase<TeardownContext> = {
   },
   async run(ctx) {
     if (!ctx.node!.unschedulable) await cordon(ctx.admin!, ctx.host.name, "delete/cordon");
-    await drain(ctx.admin!, ctx.host.name, "delete/drain");
+    const gone = kubeletGone(ctx.node!);
+    if (gone) log(`${ctx.label}: the node's kubelet stopped posting status (${ctx.node!.message ?? "NodeStatusUnknown"}); its pods are evicted without waiting for a kubelet that cannot confirm`);
+    await drain(ctx.admin!, ctx.host.name, "delete/drain", { kubeletGone: gone });
   },
 };
 

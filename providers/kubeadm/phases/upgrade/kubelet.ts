@@ -45,7 +45,7 @@ export const upgradeKubelet: Phase<NodeContext> = {
     }
     const timeout = ctx.inputs.upgrade!.drainTimeoutSeconds;
     try {
-      await drain(admin, name, step, timeout);
+      await drain(admin, name, step, { timeoutSec: timeout });
     } catch (e) {
       if (!isSshError(e, "command")) throw e;
       if ((await facts(ctx, step)).upgradeCordoned) await uncordon(admin, name, step);
