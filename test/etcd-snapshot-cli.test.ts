@@ -23,7 +23,14 @@ describe("clusterkit etcd snapshot: refusals", () => {
     ["an ssh:// target needs a pinned host key", ["--stack", "metal-ber1", "--to", "ssh://backup@10.0.0.5/srv/etcd"], /^\(command line\): --host-key: an ssh:\/\/ target needs its pinned host key[\s\S]*hint: ssh-keyscan -t ed25519 10\.0\.0\.5/m],
     ["a host key is a SHA256 fingerprint", ["--stack", "metal-ber1", "--to", "ssh://backup@10.0.0.5/srv/etcd", "--host-key", "MD5:aa"], /--host-key: expected a SHA256 fingerprint/],
     ["an ssh:// target has a user and a path", ["--stack", "metal-ber1", "--to", "ssh://10.0.0.5", "--host-key", `SHA256:${"A".repeat(43)}`], /--to: expected ssh:\/\/USER@HOST\[:PORT\]\/PATH/],
-    ["a host key only with ssh://", ["--stack", "metal-ber1", "--to", dir, "--host-key", `SHA256:${"A".repeat(43)}`], /--host-key: a host key is only for an ssh:\/\/ target/],
+    ["a host key only with ssh://", ["--stack", "metal-ber1", "--to", dir, "--host-key", `SHA256:${"A".repeat(43)}`], /--host-key: --host-key is only for an ssh:\/\/ target/],
+    ["an S3 setting only with s3://", ["--stack", "metal-ber1", "--to", dir, "--s3-endpoint", "http://127.0.0.1:7070"], /--s3-endpoint: --s3-endpoint is only for an s3:\/\/ target/],
+    ["a host key not with s3://", ["--stack", "metal-ber1", "--to", "s3://backups/etcd", "--host-key", `SHA256:${"A".repeat(43)}`], /--host-key: --host-key is only for an ssh:\/\/ target/],
+    ["an S3 bucket name as S3 allows it", ["--stack", "metal-ber1", "--to", "s3://Backups_1/etcd"], /--to: expected s3:\/\/BUCKET or s3:\/\/BUCKET\/PREFIX/],
+    ["an S3 prefix without empty segments", ["--stack", "metal-ber1", "--to", "s3://backups/etcd//ber1"], /--to: the prefix has an empty or '\.\.' segment/],
+    ["an S3 endpoint is a base URL", ["--stack", "metal-ber1", "--to", "s3://backups", "--s3-endpoint", "minio:9000/x"], /--s3-endpoint: expected the store's base URL, http\(s\):\/\/HOST\[:PORT\]/],
+    ["server-side encryption is AES256 or aws:kms", ["--stack", "metal-ber1", "--to", "s3://backups", "--sse", "none"], /--sse: expected AES256 \(SSE-S3\) or aws:kms \(SSE-KMS\) \(found "none"\)/],
+    ["a KMS key only with aws:kms", ["--stack", "metal-ber1", "--to", "s3://backups", "--sse-kms-key-id", "alias/etcd"], /--sse-kms-key-id: a KMS key is only for --sse aws:kms/],
     ["EKS has no etcd of ours", ["--stack", "prod-us-east-1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /^stacks\/Pulumi\.prod-us-east-1\.yaml: config\.clusterkit:blueprint: EKS runs etcd for you/m],
     ["vSphere is not reached yet, and says why", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /vsphere-fra1\.yaml: config\.clusterkit:blueprint: clusterkit etcd snapshot reaches bare-metal stacks only so far/],
     ["an unknown stack", ["--stack", "metal-nowhere", "--to", dir], /^stacks\/Pulumi\.metal-nowhere\.yaml: \(file\): does not exist/m],
@@ -44,6 +51,8 @@ describe("clusterkit etcd snapshot: refusals", () => {
     ["restore: EKS has no etcd of ours", ["--stack", "prod-us-east-1", "--snapshot", "x.etcd-bundle", "--key-file", goodKey, "--ssh-key", sshKey], /EKS runs etcd for you/],
     ["restore: a bundle is required", ["--stack", "metal-ber1"], /required option '--snapshot <bundle>' not specified/],
     ["restore: a file that is not a bundle", ["--stack", "metal-ber1", "--snapshot", sshKey, "--key-file", goodKey, "--ssh-key", sshKey, "--confirm", "metal-ber1"], /^\(command line\): --snapshot: .*id is not a clusterkit etcd bundle/m],
+    ["restore: an s3:// bundle names its object", ["--stack", "metal-ber1", "--snapshot", "s3://backups/etcd/", "--key-file", goodKey, "--ssh-key", sshKey], /--snapshot: expected s3:\/\/BUCKET\/\[PREFIX\/\]NAME\.etcd-bundle/],
+    ["restore: S3 settings only with an s3:// bundle", ["--stack", "metal-ber1", "--snapshot", "x.etcd-bundle", "--s3-region", "eu-central-1"], /--s3-region: an S3 setting is only for an s3:\/\/ --snapshot/],
     ["restore: a bundle that is not there", ["--stack", "metal-ber1", "--snapshot", path.join(dir, "gone.etcd-bundle"), "--key-file", goodKey, "--ssh-key", sshKey], /--snapshot: cannot read .*gone\.etcd-bundle: ENOENT/],
   ] as [string, string[], RegExp][]) {
     it(name, () => {
@@ -57,6 +66,6 @@ describe("clusterkit etcd snapshot: refusals", () => {
   it("is listed in --help with its options", () => {
     const r = clusterkit(["etcd", "snapshot", "--help"]);
     assert.equal(r.code, 0);
-    for (const o of ["--stack", "--to", "--host-key", "--keep", "--ssh-key", "--key-file", "--json"]) assert.ok(r.stdout.includes(o), o);
+    for (const o of ["--stack", "--to", "--host-key", "--s3-endpoint", "--s3-region", "--sse", "--sse-kms-key-id", "--keep", "--ssh-key", "--key-file", "--json"]) assert.ok(r.stdout.includes(o), o);
   });
 });

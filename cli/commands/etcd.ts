@@ -4,23 +4,25 @@
  * back to one (cli/etcd/restore.ts). Progress goes to stderr; stdout gets one line naming the
  * bundle or the restored cluster, or with snapshot --json the document in docs/json-output.md.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { minKeyLength } from "../../core/backup/bundle";
+import { bundleExtension, minKeyLength } from "../../core/backup/bundle";
 import { ClusterkitError, ExitCode } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { stackFileName } from "../../core/load/stack-file";
 import { restoreBundle } from "../etcd/restore";
 import { assertOwnEtcd, takeSnapshot } from "../etcd/snapshot";
-import { parseTarget } from "../etcd/targets";
+import { downloadBundle, type S3Target } from "../etcd/s3-store";
+import { parseTarget, type TargetFlags } from "../etcd/targets";
 import type { Io } from "../output";
 import { stackSecret } from "../stack-secret";
 import { stackNameArg } from "../stack-name";
 import { sshKeyFor } from "./tunnel";
 
-export interface SnapshotOptions {
+export interface SnapshotOptions extends TargetFlags {
   stack: string;
   to: string;
-  hostKey?: string;
   keep: string;
   sshKey?: string;
   keyFile?: string;
@@ -60,7 +62,7 @@ function etcdStack(opts: { stack: string; keyFile?: string; sshKey?: string }, c
 export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.cwd()): Promise<number> {
   const keep = Number(opts.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new ClusterkitError([{ file: "(command line)", path: "--keep", message: "expected a whole number of bundles to keep, at least 1", found: JSON.stringify(opts.keep) }]);
-  const target = parseTarget(opts.to, opts.hostKey, cwd);
+  const target = parseTarget(opts.to, opts, cwd);
   const { stack, spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
   const r = await takeSnapshot({ spec, stackFile, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
   if (opts.json) {
@@ -76,12 +78,42 @@ export interface RestoreOptions {
   confirm?: string;
   sshKey?: string;
   keyFile?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
 }
 
 export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd()): Promise<number> {
+  const remote = opts.snapshot.startsWith("s3://") ? s3Location(opts) : null;
+  if (!remote && (opts.s3Endpoint !== undefined || opts.s3Region !== undefined)) {
+    throw new ClusterkitError([{ file: "(command line)", path: opts.s3Endpoint !== undefined ? "--s3-endpoint" : "--s3-region", message: "an S3 setting is only for an s3:// --snapshot", found: JSON.stringify(opts.snapshot) }]);
+  }
   const { spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
-  const bundleFile = path.resolve(cwd, opts.snapshot);
-  const r = await restoreBundle({ spec, stackFile, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
-  io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
-  return ExitCode.ok;
+  let scratch: string | null = null;
+  try {
+    let bundleFile = path.resolve(cwd, opts.snapshot);
+    if (remote) {
+      // The bundle is checked whole (its MAC) before anything else, so it is fetched first.
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-restore-"));
+      bundleFile = path.join(scratch, remote.name);
+      io.err(`fetching ${opts.snapshot} to ${bundleFile}`);
+      await downloadBundle(remote.target, remote.name, bundleFile);
+    }
+    const r = await restoreBundle({ spec, stackFile, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
+    io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
+    return ExitCode.ok;
+  } finally {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `--snapshot s3://BUCKET/[PREFIX/]NAME`: the bundle's folder as a target, and its name. */
+function s3Location(opts: RestoreOptions): { target: S3Target; name: string } {
+  const i = opts.snapshot.lastIndexOf("/");
+  const name = opts.snapshot.slice(i + 1);
+  if (i < "s3://".length || !name.endsWith(bundleExtension)) {
+    throw new ClusterkitError([{ file: "(command line)", path: "--snapshot", message: `expected s3://BUCKET/[PREFIX/]NAME${bundleExtension}`, found: JSON.stringify(opts.snapshot) }]);
+  }
+  const t = parseTarget(opts.snapshot.slice(0, i), { s3Endpoint: opts.s3Endpoint, s3Region: opts.s3Region });
+  if (t.kind !== "s3") throw new Error("unreachable: an s3:// location parsed as another target");
+  return { target: t, name };
 }

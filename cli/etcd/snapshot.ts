@@ -16,6 +16,7 @@ import { parseTaken, removeWorkDir, streamPayload, takeScript } from "../../prov
 import { closeConnections, remoteHost, sharedPool } from "../../providers/kubeadm/context";
 import { accessOf, type Connection } from "../../providers/kubeadm/types";
 import { registerSecret, type RemoteHost } from "../../providers/ssh";
+import { s3Store } from "./s3-store";
 import { enforceRetention, localStore, sshStore, type Target, type TargetStore } from "./targets";
 
 export interface SnapshotResult {
@@ -68,7 +69,8 @@ export async function takeSnapshot(opts: { spec: ClusterSpec; stackFile: string;
   const { spec, progress } = opts;
   registerSecret(opts.backupKey);
   const cps = nodeHosts(spec, opts.sshKey, opts.stackFile, "control-plane");
-  const store: TargetStore = opts.target.kind === "local" ? localStore(opts.target.dir) : sshStore(opts.target, sharedPool(2), opts.sshKey);
+  const t = opts.target;
+  const store: TargetStore = t.kind === "local" ? localStore(t.dir) : t.kind === "ssh" ? sshStore(t, sharedPool(2), opts.sshKey) : s3Store(t);
   try {
     progress(`etcd snapshot of ${spec.name} (stack ${spec.stack}) to ${store.label}`);
     await store.prepare();

@@ -1,6 +1,6 @@
 /**
- * Where `clusterkit etcd snapshot` puts a bundle: a folder on this machine, or a folder on a backup
- * host over SSH whose host key is pinned like every host's. A bundle is written as `<name>.part`
+ * Where `clusterkit etcd snapshot` puts a bundle: a folder on this machine, a folder on a backup
+ * host over SSH whose host key is pinned like every host's, or an S3 bucket (./s3-store.ts). A bundle is written as `<name>.part`
  * and renamed once whole and checked, so a listing never shows half a bundle; retention then
  * removes this cluster's oldest bundles beyond the number kept.
  */
@@ -11,17 +11,43 @@ import { expiredBundles } from "../../core/backup/bundle";
 import { ClusterkitError } from "../../core/errors";
 import { normalizeFingerprint } from "../../providers/ssh/fingerprint";
 import { RemoteHost, shellQuote, type SshPool } from "../../providers/ssh";
+import { describeS3, type S3Target } from "./s3-store";
 
-export type Target = { kind: "local"; dir: string } | { kind: "ssh"; user: string; address: string; port: number; dir: string; hostKey: string };
+export type Target = { kind: "local"; dir: string } | { kind: "ssh"; user: string; address: string; port: number; dir: string; hostKey: string } | S3Target;
+
+/** The flags that shape a target besides --to; each belongs to one kind of target only. */
+export interface TargetFlags {
+  hostKey?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  sse?: string;
+  sseKmsKeyId?: string;
+}
 
 const flagIssue = (path: string, message: string, found: string, hint?: string) => new ClusterkitError([{ file: "(command line)", path, message, found: JSON.stringify(found), hint }]);
 
-/** `--to DIR` or `--to ssh://USER@HOST[:PORT]/PATH` with `--host-key SHA256:…`. */
-export function parseTarget(to: string, hostKey: string | undefined, cwd = process.cwd()): Target {
+function onlyFor(flags: TargetFlags, kind: Target["kind"]): void {
+  const owners: [keyof TargetFlags, string, Target["kind"]][] = [
+    ["hostKey", "--host-key", "ssh"],
+    ["s3Endpoint", "--s3-endpoint", "s3"],
+    ["s3Region", "--s3-region", "s3"],
+    ["sse", "--sse", "s3"],
+    ["sseKmsKeyId", "--sse-kms-key-id", "s3"],
+  ];
+  for (const [k, flag, owner] of owners) {
+    if (flags[k] !== undefined && owner !== kind) throw flagIssue(flag, `${flag} is only for an ${owner}:// target`, flags[k]!);
+  }
+}
+
+/** `--to DIR`, `--to ssh://USER@HOST[:PORT]/PATH` with `--host-key SHA256:…`, or `--to s3://BUCKET[/PREFIX]`. */
+export function parseTarget(to: string, flags: TargetFlags = {}, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Target {
+  if (to.startsWith("s3://")) return parseS3(to, flags, env);
   if (!to.startsWith("ssh://")) {
-    if (hostKey) throw flagIssue("--host-key", "a host key is only for an ssh:// target", hostKey);
+    onlyFor(flags, "local");
     return { kind: "local", dir: path.resolve(cwd, to) };
   }
+  onlyFor(flags, "ssh");
+  const hostKey = flags.hostKey;
   let url: URL;
   try {
     url = new URL(to);
@@ -34,7 +60,39 @@ export function parseTarget(to: string, hostKey: string | undefined, cwd = proce
   return { kind: "ssh", user: decodeURIComponent(url.username), address: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : 22, dir: decodeURIComponent(url.pathname), hostKey: normalizeFingerprint(hostKey) };
 }
 
-export const describeTarget = (t: Target) => (t.kind === "local" ? t.dir : `ssh://${t.user}@${t.address}:${t.port}${t.dir}`);
+function parseS3(to: string, flags: TargetFlags, env: NodeJS.ProcessEnv): S3Target {
+  onlyFor(flags, "s3");
+  // Bucket names: 3-63 lower-case letters, digits, dots and hyphens (S3's rules for new buckets).
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(to);
+  if (!m) throw flagIssue("--to", "expected s3://BUCKET or s3://BUCKET/PREFIX (a bucket name of 3-63 lower-case letters, digits, dots and hyphens)", to);
+  const prefix = (m[2] ?? "").replace(/^\/+/, "");
+  if (prefix.split("/").some((seg, i, all) => seg === "" && i < all.length - 1) || prefix.includes("..")) throw flagIssue("--to", "the prefix has an empty or '..' segment", to);
+  let endpoint: string | null = null;
+  if (flags.s3Endpoint !== undefined) {
+    let u: URL | null = null;
+    try {
+      u = new URL(flags.s3Endpoint);
+    } catch {
+      /* reported below */
+    }
+    if (!u || !/^https?:$/.test(u.protocol) || u.pathname.length > 1 || u.search) throw flagIssue("--s3-endpoint", "expected the store's base URL, http(s)://HOST[:PORT]", flags.s3Endpoint);
+    endpoint = u.origin;
+  }
+  const region = flags.s3Region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
+  const sseKind = flags.sse ?? "AES256";
+  if (sseKind !== "AES256" && sseKind !== "aws:kms") throw flagIssue("--sse", "expected AES256 (SSE-S3) or aws:kms (SSE-KMS)", sseKind);
+  if (flags.sseKmsKeyId !== undefined && sseKind !== "aws:kms") throw flagIssue("--sse-kms-key-id", "a KMS key is only for --sse aws:kms", flags.sseKmsKeyId);
+  return {
+    kind: "s3",
+    bucket: m[1],
+    prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
+    endpoint,
+    region,
+    sse: sseKind === "AES256" ? { kind: "AES256" } : { kind: "aws:kms", keyId: flags.sseKmsKeyId ?? null },
+  };
+}
+
+export const describeTarget = (t: Target) => (t.kind === "local" ? t.dir : t.kind === "ssh" ? `ssh://${t.user}@${t.address}:${t.port}${t.dir}` : describeS3(t));
 
 /** One bundle being written: its stream, then commit (rename into place) or abort (remove the part). */
 export interface Upload {

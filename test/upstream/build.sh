@@ -80,6 +80,7 @@ pin pulumi github.com/pulumi/pulumi/pkg/v3 "$PULUMI_VERSION"
 pin pulumi github.com/pulumi/pulumi/sdk/v3 "$PULUMI_VERSION"
 pin pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3 "$PULUMI_LANGUAGE_NODEJS_SDK"
 pin pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4 "$PULUMI_KUBERNETES_MODULE"
+pin versitygw github.com/versity/versitygw "$VERSITYGW_VERSION"
 
 # A toolchain line must never make go fetch another toolchain behind our back; builds are static
 # and reproducible (upstream ships these tools built with CGO off and -trimpath too).
@@ -183,7 +184,7 @@ k8s_ldflags() { # k8s_ldflags <version>
 # alone: it compiles most of the standard library, which two builds started at once would each
 # compile again. Then two lanes build at once, because one `go build` keeps only about 1.2 of two
 # cores busy (its links and its long chains of dependent packages run one at a time); in each lane
-# the order is the order the tiers need the tools (upstream-apiserver, -engine, -kubeadm).
+# the order is the order the tiers need the tools (upstream-apiserver, -engine, -kubeadm, -s3).
 k8s=$(k8s_ldflags "$KUBERNETES_VERSION")
 build etcd "$here/etcd" go.etcd.io/etcd/server/v3 "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=module-$ETCD_VERSION"
 check etcd "etcd Version: ${ETCD_VERSION#v}" "$bin/etcd" --version
@@ -210,6 +211,10 @@ lane_kubernetes() {
   ln -sfn kubeadm "$bin/kubeadm-$KUBERNETES_VERSION"
   [[ -e $dir/ready/kubeadm ]] && touch "$dir/ready/kubeadm-$KUBERNETES_VERSION"
   for v in "${extra[@]:0:kubernetes_lane_minors}"; do extra_kubeadm "$v"; done
+  # Last: the S3 tier runs last (about 500 CPU-seconds from a cold build cache).
+  build versitygw "$here/versitygw" github.com/versity/versitygw/cmd/versitygw \
+    "-s -w -X main.Version=$VERSITYGW_VERSION -X main.Build=module-$VERSITYGW_VERSION"
+  check versitygw "Version  : $VERSITYGW_VERSION" "$bin/versitygw" --version
   ! $failed
 }
 
