@@ -3,11 +3,15 @@
 // reconfiguration, and the preflight's rules. The host-fleet scenarios are in baremetal-upgrade.test.ts.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { upgradePackagesScript, versionStep } from "../core/render/kubeadm/upgrade";
 import { kubeadmKubernetes } from "../core/versions";
 import { expiries, firstExpiry } from "../providers/kubeadm/cluster/certs";
 import { parseAlarms } from "../providers/kubeadm/cluster/etcd";
+import { keptUpgradeSnapshots, pruneSnapshotsScript } from "../providers/kubeadm/cluster/upgrade";
 import { apiServerVersionsProblem, backupSpaceProblem, certificateProblem, etcdAlarmProblem, kubeletSkewProblem } from "../providers/kubeadm/phases/upgrade/checks";
 import { clusterConfigBase, clusterConfigHash } from "../providers/kubeadm/plan";
 import { hostileSpec, stackSpec, withVersion } from "./render-kubeadm-specs";
@@ -128,5 +132,31 @@ describe("upgrade preflight rules", () => {
     // One file system for both: the backup and the snapshot add up.
     assert.equal(backupSpaceProblem(space(2000, 2000, true), false), null);
     assert.match(backupSpaceProblem(space(2000, 2000, true), true)?.message ?? "", /at \/ has 2000 MiB free, but .* and the etcd snapshot need 1801 MiB/);
+  });
+});
+
+describe("pre-upgrade etcd snapshots on the node", () => {
+  it("only the newest few are kept, other files are left alone, and the script passes shellcheck", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-snapshots-"));
+    try {
+      const names = ["before-v1.33.5-20260101T000000Z.db", "before-v1.34.1-20260301T000000Z.db", "before-v1.32.9-20260501T000000Z.db", "before-v1.35.0-20260701T000000Z.db", "before-v1.36.3-20260901T000000Z.db"];
+      // Modification times in the order taken; the version in a name says nothing about its age.
+      names.forEach((n, i) => {
+        fs.writeFileSync(path.join(dir, n), "db");
+        fs.utimesSync(path.join(dir, n), 1_700_000_000 + i * 1000, 1_700_000_000 + i * 1000);
+      });
+      fs.writeFileSync(path.join(dir, "keep-me.txt"), "not a snapshot");
+      fs.writeFileSync(path.join(dir, "manual 2026.db"), "taken by hand");
+      const script = pruneSnapshotsScript(dir, "before-", keptUpgradeSnapshots);
+      const r = spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(fs.readdirSync(dir).sort(), [...names.slice(-keptUpgradeSnapshots), "keep-me.txt", "manual 2026.db"].sort());
+      const again = spawnSync("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8" });
+      assert.equal(again.status, 0, "nothing left to remove is no error");
+      const sc = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "-"], { input: script, encoding: "utf8" });
+      assert.equal(sc.status, 0, sc.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
  * kubectl, etcdctl, df and du on a control plane, like the rest of cluster/.
  */
 import { parse } from "yaml";
-import type { RemoteHost } from "../../ssh";
+import { shellQuote, type RemoteHost } from "../../ssh";
 import { localServer } from "./apiserver";
 import { etcdDataDir, saveSnapshot } from "./etcd";
 import { kubectl } from "./kubectl";
@@ -67,9 +67,22 @@ du -sk ${etcdDataDir} /etc/kubernetes/manifests | awk '{ print $1 }'`,
 
 export const etcdSnapshotDir = "/var/lib/clusterkit/etcd-snapshots";
 
-/** Saves a snapshot of etcd on this control plane, through the etcd module's etcdctl (the host's or the etcd container's); returns its path there. */
+/** Pre-upgrade snapshots kept on the node: each is the size of the database, and a cluster lives through many upgrades. */
+export const keptUpgradeSnapshots = 3;
+
+/** Removes all but the newest `keep` snapshots named `<prefix>*.db` in `dir` (newest by modification time). */
+export function pruneSnapshotsScript(dir: string, prefix: string, keep: number): string {
+  return `find ${shellQuote(dir)} -maxdepth 1 -type f -name ${shellQuote(`${prefix}*.db`)} -printf '%T@ %p\\n' | sort -rn | tail -n +${keep + 1} | cut -d' ' -f2- | xargs -r -d '\\n' rm -f --`;
+}
+
+/**
+ * Saves a snapshot of etcd on this control plane, through the etcd module's etcdctl (the host's or
+ * the etcd container's), then removes the pre-upgrade snapshots beyond the newest few, so a
+ * long-lived cluster's upgrades do not fill the disk; returns its path there.
+ */
 export async function etcdSnapshot(cp: RemoteHost, label: string, step: string, now = new Date()): Promise<string> {
   const file = `${etcdSnapshotDir}/${label}-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}.db`;
   await saveSnapshot(cp, file, step);
+  await cp.run(pruneSnapshotsScript(etcdSnapshotDir, "before-", keptUpgradeSnapshots), { step, mutating: true, timeoutMs: 60_000 });
   return file;
 }

@@ -18,7 +18,7 @@ import { versionStep } from "../../../../core/render/kubeadm/upgrade";
 import { certificateExpiries } from "../../cluster/certs";
 import { isVotingMember, listAlarms, listMembers, memberHealth } from "../../cluster/etcd";
 import { isControlPlaneNode, listNodes } from "../../cluster/kubectl";
-import { apiServerVersions, backupSpace, clusterVersion, etcdSnapshot, etcdSnapshotDir } from "../../cluster/upgrade";
+import { apiServerVersions, backupSpace, clusterVersion, etcdSnapshot, etcdSnapshotDir, keptUpgradeSnapshots } from "../../cluster/upgrade";
 import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
@@ -61,7 +61,7 @@ export const upgradePreflight: Phase<NodeContext> = {
     else await waitForControlPlanes(ctx, target);
     if (applies) {
       const file = await etcdSnapshot(ctx.host, `before-${target}`, step);
-      log(`${ctx.label}: etcd snapshot before the upgrade to ${target}: ${file} on ${ctx.host.name} (keep a copy off the node; ${etcdSnapshotDir} holds one per upgrade)`);
+      log(`${ctx.label}: etcd snapshot before the upgrade to ${target}: ${file} on ${ctx.host.name} (${etcdSnapshotDir} keeps the newest ${keptUpgradeSnapshots} of these)`);
     }
     await writeMarker(ctx.host, upgradeTargetPath, target, step);
     log(`${ctx.label}: upgrading to ${target}`);
