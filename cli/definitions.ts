@@ -150,7 +150,7 @@ export function tunnelCommand(program: Command, io: Io, run: Runner): void {
 }
 
 export function etcdCommand(program: Command, io: Io, run: Runner): void {
-  const group = program.command("etcd").description("Back up and restore the etcd of a bare-metal stack (see the README's disaster-recovery runbook).");
+  const group = program.command("etcd").description("Back up and restore the etcd of a bare-metal or vSphere stack (see the README's disaster-recovery runbook).");
   group
     .command("snapshot")
     .description("Take a consistent etcd snapshot on a control plane, verify it, encrypt it there with the stack's backup key, and copy the bundle (snapshot, CAs, service-account keys, encryption config) to the target.")
@@ -162,6 +162,7 @@ export function etcdCommand(program: Command, io: Io, run: Runner): void {
     .option("--sse <kind>", "server-side encryption of the objects: AES256 (SSE-S3) or aws:kms (SSE-KMS)", undefined)
     .option("--sse-kms-key-id <id>", "the KMS key for --sse aws:kms (default: the bucket's AWS-managed key)")
     .option("--keep <n>", "bundles of this cluster kept at the target; older ones are removed", "14")
+    .option("--state <file>", "vSphere: a `pulumi stack export` of the stack (- for stdin), where each VM's host key and address are kept (default: read with the Pulumi CLI)")
     .option("--ssh-key <file>", "SSH private key for the control planes and the backup host (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
     .option("--key-file <file>", "the backup key (default: the stack's secret clusterkit:backupKey, read with the Pulumi CLI)")
     .option("--json", "print the bundle's description as JSON (apiVersion clusterkit.dev/etcd-snapshot/v1, see docs/json-output.md)")
@@ -174,6 +175,7 @@ export function etcdCommand(program: Command, io: Io, run: Runner): void {
     .option("--s3-endpoint <url>", "with an s3:// bundle: an S3-compatible store's base URL; default: AWS S3")
     .option("--s3-region <region>", "with an s3:// bundle: the bucket's region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)")
     .option("--confirm <cluster>", "the cluster's name: a restore loses every change made since the snapshot")
+    .option("--state <file>", "vSphere: a `pulumi stack export` of the stack (- for stdin), where each VM's host key and address are kept (default: read with the Pulumi CLI)")
     .option("--ssh-key <file>", "SSH private key for the nodes (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
     .option("--key-file <file>", "the backup key (default: the stack's secret clusterkit:backupKey, read with the Pulumi CLI)")
     .action(run(async (opts: RestoreOptions) => etcd().runRestore(io, opts)));

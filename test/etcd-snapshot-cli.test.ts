@@ -15,7 +15,13 @@ const goodKey = path.join(dir, "good.key");
 fs.writeFileSync(goodKey, "k".repeat(44));
 const sshKey = path.join(dir, "id");
 fs.writeFileSync(sshKey, "not used: refused before any host\n");
-const snapshot = (...args: string[]) => clusterkit(["etcd", "snapshot", ...args]);
+const emptyState = path.join(dir, "state-empty.json");
+fs.writeFileSync(emptyState, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+const foreignState = path.join(dir, "state-foreign.json");
+fs.writeFileSync(foreignState, JSON.stringify({ version: 3, deployment: { resources: [{ urn: "urn:pulumi:metal-ber1::clusterkit::pulumi:pulumi:Stack::clusterkit-metal-ber1", type: "pulumi:pulumi:Stack" }] } }));
+// No Pulumi CLI on PATH: the state must come from --state.
+const noPulumi = { PATH: path.dirname(process.execPath) + ":/usr/bin:/bin" };
+const snapshot = (...args: string[]) => clusterkit(["etcd", "snapshot", ...args], undefined, noPulumi);
 
 describe("clusterkit etcd snapshot: refusals", () => {
   const cases: [string, string[], RegExp][] = [
@@ -32,7 +38,10 @@ describe("clusterkit etcd snapshot: refusals", () => {
     ["server-side encryption is AES256 or aws:kms", ["--stack", "metal-ber1", "--to", "s3://backups", "--sse", "none"], /--sse: expected AES256 \(SSE-S3\) or aws:kms \(SSE-KMS\) \(found "none"\)/],
     ["a KMS key only with aws:kms", ["--stack", "metal-ber1", "--to", "s3://backups", "--sse-kms-key-id", "alias/etcd"], /--sse-kms-key-id: a KMS key is only for --sse aws:kms/],
     ["EKS has no etcd of ours", ["--stack", "prod-us-east-1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /^stacks\/Pulumi\.prod-us-east-1\.yaml: config\.clusterkit:blueprint: EKS runs etcd for you/m],
-    ["vSphere is not reached yet, and says why", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /vsphere-fra1\.yaml: config\.clusterkit:blueprint: clusterkit etcd snapshot reaches bare-metal stacks only so far/],
+    ["vSphere: a state without the VMs' host keys", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey, "--state", emptyState], /state-empty\.json: deployment\.resources: the state holds no clusterkit:vsphere:VsphereCluster, whose outputs name each VM's host key and address[\s\S]*hint: run pulumi up for the stack first/],
+    ["vSphere: a state of another stack", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey, "--state", foreignState], /deployment\.resources\[0\]\.urn: belongs to stack metal-ber1, not to vsphere-fra1/],
+    ["vSphere: no state, and no Pulumi CLI to read it", ["--stack", "vsphere-fra1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey], /^\(command line\): --state: the state of stack vsphere-fra1 could not be read with the Pulumi CLI; a vSphere VM's host key and address are kept there[\s\S]*hint: .*pulumi stack export --stack vsphere-fra1 > state\.json/m],
+    ["a state export only for vSphere", ["--stack", "metal-ber1", "--to", dir, "--key-file", goodKey, "--ssh-key", sshKey, "--state", emptyState], /--state: a state export is only read for a vSphere stack/],
     ["an unknown stack", ["--stack", "metal-nowhere", "--to", dir], /^stacks\/Pulumi\.metal-nowhere\.yaml: \(file\): does not exist/m],
     ["a key too short", ["--stack", "metal-ber1", "--to", dir, "--key-file", shortKey, "--ssh-key", sshKey], /^\(command line\): --key-file: the backup key is too short \(expected at least 32 characters, found 19 characters\)/m],
     ["a key file that is not there", ["--stack", "metal-ber1", "--to", dir, "--key-file", path.join(dir, "nope"), "--ssh-key", sshKey], /--key-file: cannot read the key file: ENOENT/],

@@ -15,6 +15,7 @@ import { restoreBundle } from "../etcd/restore";
 import { assertOwnEtcd, takeSnapshot } from "../etcd/snapshot";
 import { downloadBundle, type S3Target } from "../etcd/s3-store";
 import { parseTarget, type TargetFlags } from "../etcd/targets";
+import { stackState, vsphereAccess } from "../etcd/vsphere-access";
 import type { Io } from "../output";
 import { stackSecret } from "../stack-secret";
 import { stackNameArg } from "../stack-name";
@@ -22,6 +23,7 @@ import { sshKeyFor } from "./tunnel";
 
 export interface SnapshotOptions extends TargetFlags {
   stack: string;
+  state?: string;
   to: string;
   keep: string;
   sshKey?: string;
@@ -49,22 +51,31 @@ export function backupKeyFor(root: string, stack: string, file: string | undefin
   return key;
 }
 
-/** What both commands need, in the order a user's mistake is found: the stack, its platform, then the two keys. */
-function etcdStack(opts: { stack: string; keyFile?: string; sshKey?: string }, cwd: string) {
+/**
+ * What both commands need, in the order a user's mistake is found: the stack, its platform, the
+ * two keys, then (vSphere) the VMs' host keys and addresses from the stack's state.
+ */
+function etcdStack(opts: { stack: string; keyFile?: string; sshKey?: string; state?: string }, cwd: string) {
   const root = findProjectRoot(cwd);
   const stack = stackNameArg(opts.stack);
   const spec = loadStackAlone(root, stack).spec;
   const stackFile = stackFileName(stack);
   assertOwnEtcd(spec, stackFile);
-  return { stack, spec, stackFile, backupKey: backupKeyFor(root, stack, opts.keyFile), sshKey: sshKeyFor(root, stack, opts.sshKey) };
+  if (opts.state !== undefined && spec.platform.kind !== "vsphere") {
+    throw new ClusterkitError([{ file: "(command line)", path: "--state", message: "a state export is only read for a vSphere stack (a bare-metal stack file names every host key)", found: JSON.stringify(opts.state) }]);
+  }
+  const backupKey = backupKeyFor(root, stack, opts.keyFile);
+  const sshKey = sshKeyFor(root, stack, opts.sshKey);
+  const vms = spec.platform.kind === "vsphere" ? vsphereAccess(stackState(root, stack, opts.state, cwd), spec) : null;
+  return { stack, spec, backupKey, sshKey, vms };
 }
 
 export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.cwd()): Promise<number> {
   const keep = Number(opts.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new ClusterkitError([{ file: "(command line)", path: "--keep", message: "expected a whole number of bundles to keep, at least 1", found: JSON.stringify(opts.keep) }]);
   const target = parseTarget(opts.to, opts, cwd);
-  const { stack, spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
-  const r = await takeSnapshot({ spec, stackFile, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
+  const { stack, spec, backupKey, sshKey, vms } = etcdStack(opts, cwd);
+  const r = await takeSnapshot({ spec, vms, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
   if (opts.json) {
     const { id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files } = r.header;
     io.out(JSON.stringify({ apiVersion: snapshotApiVersion, stack, target: r.target, bundle: r.file, id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files, removedByRetention: r.removedByRetention }, null, 2));
@@ -74,6 +85,7 @@ export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.c
 
 export interface RestoreOptions {
   stack: string;
+  state?: string;
   snapshot: string;
   confirm?: string;
   sshKey?: string;
@@ -87,7 +99,7 @@ export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd
   if (!remote && (opts.s3Endpoint !== undefined || opts.s3Region !== undefined)) {
     throw new ClusterkitError([{ file: "(command line)", path: opts.s3Endpoint !== undefined ? "--s3-endpoint" : "--s3-region", message: "an S3 setting is only for an s3:// --snapshot", found: JSON.stringify(opts.snapshot) }]);
   }
-  const { spec, stackFile, backupKey, sshKey } = etcdStack(opts, cwd);
+  const { spec, backupKey, sshKey, vms } = etcdStack(opts, cwd);
   let scratch: string | null = null;
   try {
     let bundleFile = path.resolve(cwd, opts.snapshot);
@@ -98,7 +110,7 @@ export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd
       io.err(`fetching ${opts.snapshot} to ${bundleFile}`);
       await downloadBundle(remote.target, remote.name, bundleFile);
     }
-    const r = await restoreBundle({ spec, stackFile, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
+    const r = await restoreBundle({ spec, vms, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
     io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
     return ExitCode.ok;
   } finally {

@@ -19,6 +19,7 @@ import { inspectScript, restartComponentsScript, restoreId, restoreScript, start
 import { closeConnections } from "../../providers/kubeadm/context";
 import { registerSecret, type RemoteHost } from "../../providers/ssh";
 import { nodeHosts } from "./snapshot";
+import type { VmAccess } from "./vsphere-access";
 
 const step = "etcd-restore";
 const flag = (message: string, hint?: string) => new ClusterkitError([{ file: "(command line)", path: "--snapshot", message, hint }]);
@@ -65,7 +66,7 @@ export interface RestoreResult {
   keptOldData: string;
 }
 
-export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string; sshKey: string; backupKey: string; bundleFile: string; confirm: string | undefined; progress: (line: string) => void }): Promise<RestoreResult> {
+export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, VmAccess> | null; sshKey: string; backupKey: string; bundleFile: string; confirm: string | undefined; progress: (line: string) => void }): Promise<RestoreResult> {
   const { spec, progress } = opts;
   registerSecret(opts.backupKey);
   const opened = await openBundleFile(opts.bundleFile, opts.backupKey, keyIdOf(opts.backupKey));
@@ -94,7 +95,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
   }
 
   const rid = restoreId(h.id);
-  const cps = nodeHosts(spec, opts.sshKey, opts.stackFile, "control-plane");
+  const cps = nodeHosts(spec, opts.sshKey, "control-plane", opts.vms);
   try {
     progress(`etcd restore of ${spec.name} from ${opts.bundleFile} (taken ${h.takenAt} on ${h.node}, etcd ${h.etcdVersion}, revision ${h.snapshot.revision}); restore id ${rid}`);
     progress("  preflight: every control plane reachable, with its etcd manifest, name, peer URL, etcd minor and a restore tool (or a new machine, left to join)");
@@ -185,7 +186,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; stackFile: string
     await each("kube-apiserver running", (cp) => cp.run(waitRunningScript("kube-apiserver"), { step: `${step}/start-apiserver`, mutating: false, timeoutMs: 240_000 }));
     progress("  [7/7] restarting the controller-managers, schedulers and every kubelet");
     await each("controller-manager, scheduler and kubelet restarted", (cp) => cp.run(restartComponentsScript(rid, true), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 }));
-    await restartWorkers(nodeHosts(spec, opts.sshKey, opts.stackFile, "worker"), rid, progress);
+    await restartWorkers(nodeHosts(spec, opts.sshKey, "worker", opts.vms), rid, progress);
     progress(`Restored. The old etcd data stays on each control plane in /var/lib/etcd.before-restore-${rid}: remove it once the cluster is checked.`);
     return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
   } finally {

@@ -59,6 +59,11 @@ const stackOfUrn = (urn: string) => urn.split("::")[0].slice("urn:pulumi:".lengt
 
 export function loadStateExport(source: string, stack: string, cwd = process.cwd()): StateExport {
   const { file, text } = read(source, cwd);
+  return parseStateExport(file, text, stack);
+}
+
+/** An export's text, checked; `file` names where it came from in messages. */
+export function parseStateExport(file: string, text: string, stack: string): StateExport {
   const hint = `pass what \`${exportCommand(stack)}\` writes`;
   let raw: unknown;
   try {
