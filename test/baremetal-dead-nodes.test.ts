@@ -45,7 +45,7 @@ describe("bare metal over SSH: replacing dead machines, and a lost quorum", () =
     assert.deepEqual(await nodeNames("cp-1"), ["cp-1", "cp-2", "cp-3", "w-2"]);
     const drains = (await Promise.all(["cp-1", "cp-2", "cp-3"].map((h) => callsOn(h, before)))).flat().filter((x) => /^kubectl .*drain w-1/.test(x));
     assert.equal(drains.length, 1, "one drain");
-    assert.match(drains[0], /--skip-wait-for-delete-timeout=1/);
+    assert.match(drains[0], /--grace-period=1 --skip-wait-for-delete-timeout=1/);
     assert.ok(c.logs.some((l) => l.includes("w-1: host unreachable, skipping kubeadm reset")), c.logs.slice(-15).join("\n"));
     f.setInventory("cp-1", "cp-2", "cp-3", "w-2");
   });
@@ -68,7 +68,7 @@ describe("bare metal over SSH: replacing dead machines, and a lost quorum", () =
     assert.ok(r.skipped.includes("cp-5"), "the next control plane waits for the one before");
     for (const e of r.errors.values()) {
       // Real etcd: the member that is left runs, but without a leader it is not healthy.
-      assert.match(e.message, /refusing to join cp-4: etcd of \S+ has lost its quorum: 0 of 3 members healthy, and a quorum needs 2 \(running without a leader: cp-1; not answering: cp-2, cp-3\)/);
+      assert.match(e.message, /refusing to join cp-4: etcd of \S+ has lost its quorum: no member has a leader, 1 of 3 members answer, and a quorum needs 2 \(running without a leader: cp-1; not answering: cp-2, cp-3\)/);
       assert.match(e.message, /"Disaster recovery: restoring etcd"/);
       assert.match(e.message, /clusterkit etcd restore --stack <stack> --snapshot <bundle> --confirm /);
     }

@@ -204,19 +204,19 @@ describe("quorum", () => {
   it("the last member can never be removed this way", () => {
     assert.equal(quorumAfterRemoval([m("a")], new Map([["a", true]]), m("a")).ok, false);
   });
-  it("a quorum is lost when fewer than a majority of the voting members answer; learners and unstarted members do not vote", () => {
+  it("a quorum is lost when fewer than a majority are healthy and no member that answers sees a leader; learners do not vote", () => {
     assert.equal(quorumOf(members, new Map([["a", true], ["b", false], ["c", true]])).lost, false);
-    const lost = quorumOf(members, new Map([["a", true], ["b", false], ["c", false]]));
-    assert.deepEqual({ lost: lost.lost, healthy: lost.healthy.map((x) => x.id), needed: lost.needed }, { lost: true, healthy: ["a"], needed: 2 });
+    assert.equal(quorumOf(members, new Map([["a", true]])).lost, false, "a healthy member proves a leader");
+    const lost = quorumOf(members, new Map(), { running: [members[0]], leader: false });
+    assert.deepEqual({ lost: lost.lost, needed: lost.needed }, { lost: true, needed: 2 });
+    assert.equal(quorumOf(members, new Map(), { running: [...members], leader: true }).lost, false, "all unhealthy but led (a raised alarm): not a lost quorum");
     const learner = { ...m("d"), learner: true };
     assert.equal(quorumOf([m("a"), learner], new Map([["a", true], ["d", false]])).lost, false, "a learner that does not answer costs no quorum");
     assert.equal(quorumOf([], new Map()).lost, false, "no member list, no verdict");
   });
-  it("the refusal names who answers and who is down, and points to the restore runbook", () => {
-    const p = quorumLostProblem(quorumOf(members, new Map([["a", true]])), "metal-ber1");
-    assert.match(p.message, /^etcd of metal-ber1 has lost its quorum: 1 of 3 members healthy, and a quorum needs 2 \(healthy: a; not answering: b, c\)/);
-    const leaderless = quorumLostProblem(quorumOf(members, new Map(), [members[0]]), "metal-ber1");
-    assert.match(leaderless.message, /0 of 3 members healthy, and a quorum needs 2 \(running without a leader: a; not answering: b, c\)/);
+  it("the refusal names who runs leaderless and who is silent, and points to the restore runbook", () => {
+    const p = quorumLostProblem(quorumOf(members, new Map(), { running: [members[0]], leader: false }), "metal-ber1");
+    assert.match(p.message, /^etcd of metal-ber1 has lost its quorum: no member has a leader, 1 of 3 members answer, and a quorum needs 2 \(running without a leader: a; not answering: b, c\)/);
     assert.match(p.hint, /"Disaster recovery: restoring etcd"/);
     assert.match(p.hint, /clusterkit etcd restore --stack <stack> --snapshot <bundle> --confirm metal-ber1/);
   });

@@ -121,7 +121,8 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
         fresh.push(cp);
         continue;
       }
-      if (!f.manifest) problems.push(`${cp.name}: joined the cluster (it has /etc/kubernetes/kubelet.conf) but has no etcd static pod manifest: reset it (kubeadm reset -f) so it joins the restored cluster as a new control plane, or put its manifest back`);
+      // A manifest set aside by another bundle's unfinished restore is reported with it below: no reset advice then.
+      if (!f.manifest && !f.other.length) problems.push(`${cp.name}: joined the cluster (it has /etc/kubernetes/kubelet.conf) but has no etcd static pod manifest: reset it (kubeadm reset -f) so it joins the restored cluster as a new control plane, or put its manifest back`);
       else {
         if (f.name !== cp.name) problems.push(`${cp.name}: its etcd manifest names the member ${JSON.stringify(f.name)}, not the node's name`);
         if (hostOf(f.peer) !== cp.address) problems.push(`${cp.name}: its etcd manifest advertises ${f.peer}, not the stack's address ${cp.address}`);

@@ -23,6 +23,9 @@ export interface S3Target {
   sse: { kind: "AES256" } | { kind: "aws:kms"; keyId: string | null };
 }
 
+/** What the credentials must allow on the bucket (the README lists the same). */
+export const s3Permissions = "s3:PutObject, s3:GetObject, s3:ListBucket, s3:ListBucketMultipartUploads, s3:DeleteObject and s3:AbortMultipartUpload";
+
 /** S3's smallest part (but the last); bigger parts would only hold more of the bundle in memory. */
 const partBytes = 8 * 1024 * 1024;
 
@@ -54,19 +57,21 @@ export function s3Client(t: S3Target): S3Client {
 const sseParams = (t: S3Target) => (t.sse.kind === "AES256" ? { ServerSideEncryption: "AES256" as const } : { ServerSideEncryption: "aws:kms" as const, ...(t.sse.keyId ? { SSEKMSKeyId: t.sse.keyId } : {}) });
 
 /** A store error as a clusterkit failure: the operation, the bucket, S3's own code and message. */
-function s3Failure(t: S3Target, what: string, e: unknown): ClusterkitError {
+function s3Failure(t: S3Target, what: string, e: unknown, flag = "--to"): ClusterkitError {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const code = err.name && err.name !== "Error" ? `${err.name}: ` : "";
   const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : "";
   const hint =
     err.name === "CredentialsProviderError"
       ? "give the AWS SDK credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
-      : err.name === "NoSuchBucket" || err.$metadata?.httpStatusCode === 404
+      : err.name === "NoSuchBucket"
         ? `create the bucket ${t.bucket} first, with versioning or object lock if bundles must survive a deletion`
+        : err.name === "NoSuchKey"
+          ? `no such bundle in ${describeS3(t)}: list the bundles there (aws s3 ls ${describeS3(t)}/)`
         : err.$metadata?.httpStatusCode === 403
-          ? `the credentials need s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject and s3:AbortMultipartUpload on ${t.bucket}${t.sse.kind === "aws:kms" ? ", and kms:GenerateDataKey and kms:Decrypt on the KMS key" : ""}`
+          ? `the credentials need ${s3Permissions} on ${t.bucket}, and kms:GenerateDataKey and kms:Decrypt on the KMS key with SSE-KMS`
           : undefined;
-  return ClusterkitError.failure("(command line)", "--to", `${what} at ${where(t)} failed: ${code}${err.message ?? String(e)}${status}`, hint);
+  return ClusterkitError.failure("(command line)", flag, `${what} at ${where(t)} failed: ${code}${err.message ?? String(e)}${status}`, hint);
 }
 
 export function s3Store(t: S3Target, client: S3Client = s3Client(t)): TargetStore {
@@ -108,6 +113,8 @@ export function s3Store(t: S3Target, client: S3Client = s3Client(t)): TargetStor
       const parts: { PartNumber: number; ETag: string }[] = [];
       let pending: Buffer[] = [];
       let pendingBytes = 0;
+      // The part being sent, so an abort waits for it: a part that lands after the abort would keep its storage.
+      let inflight: Promise<void> = Promise.resolve();
       const flush = async () => {
         const { UploadId } = await created;
         const Body = Buffer.concat(pending);
@@ -122,16 +129,22 @@ export function s3Store(t: S3Target, client: S3Client = s3Client(t)): TargetStor
           pending.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes < partBytes) return done();
-          flush().then(() => done(), done);
+          inflight = flush();
+          inflight.then(() => done(), done);
         },
         final(done) {
-          flush().then(() => done(), done);
+          // The last part may be small, but never empty (unless it is the only one).
+          if (!pendingBytes && parts.length) return done();
+          inflight = flush();
+          inflight.then(() => done(), done);
         },
       });
       const done = new Promise<void>((resolve, reject) => {
         stream.on("finish", resolve);
         stream.on("error", reject);
+        stream.on("close", () => reject(new Error("the upload was aborted")));
       });
+      done.catch(() => undefined); // awaited by the caller; an abort before then is not unhandled
       return {
         stream,
         done,
@@ -141,6 +154,7 @@ export function s3Store(t: S3Target, client: S3Client = s3Client(t)): TargetStor
         },
         abort: async () => {
           stream.destroy();
+          await inflight.catch(() => undefined);
           const c = await created.catch(() => null);
           if (c?.UploadId) await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: t.bucket, Key, UploadId: c.UploadId })).catch(() => undefined);
         },
@@ -179,7 +193,9 @@ export async function downloadBundle(t: S3Target, name: string, file: string, cl
   const fs = await import("node:fs");
   const { pipeline } = await import("node:stream/promises");
   const r = await client.send(new sdk.GetObjectCommand({ Bucket: t.bucket, Key: `${t.prefix}${name}` })).catch((e: unknown) => {
-    throw s3Failure(t, `fetching ${name}`, e);
+    throw s3Failure(t, `fetching ${name}`, e, "--snapshot");
   });
-  await pipeline(r.Body as NodeJS.ReadableStream, fs.createWriteStream(file, { mode: 0o600 }));
+  await pipeline(r.Body as NodeJS.ReadableStream, fs.createWriteStream(file, { mode: 0o600 })).catch((e: unknown) => {
+    throw s3Failure(t, `fetching ${name}`, e, "--snapshot");
+  });
 }

@@ -25,7 +25,6 @@ import { reconfigure } from "./phases/reconfigure";
 import { restartApiServer } from "./phases/restart-apiserver";
 import { upgrade } from "./phases/upgrade";
 import { writeFiles } from "./phases/write-files";
-import { getNode } from "./cluster/kubectl";
 import type { TeardownContext } from "./teardown/context";
 import { guardRemoval } from "./teardown/guard";
 import { teardownSteps } from "./teardown/steps";
@@ -100,7 +99,9 @@ export const kubeadmNode = {
       inputs: props,
       host: base.host,
       admin,
-      node: admin ? await getNode(admin, props.name, "delete") : null,
+      // Read after the guard (teardown/steps.ts readNode): without an etcd quorum the API server
+      // answers nothing, and the guard's refusal says why where a kubectl timeout would not.
+      node: null,
       destroyingCluster: false,
     };
     await runPhases([guardRemoval, ...teardownSteps], ctx);

@@ -112,21 +112,29 @@ export function quorumAfterRemoval(members: EtcdMember[], health: Map<string, bo
   return { ok: rest.length > 0 && healthy >= needed, remaining: rest.length, healthy, needed };
 }
 
-/** The voting members, those of them healthy, and the majority a quorum needs. */
+/**
+ * The voting members, those of them healthy, and the majority a quorum needs. A member that
+ * passes `endpoint health` (a linearizable read) proves a leader; when fewer than a majority pass,
+ * the members' status (served without a leader) tells a lost quorum (no member sees a leader) from
+ * health checks failing for another reason, such as a raised alarm.
+ */
 export interface QuorumState {
   voting: EtcdMember[];
   healthy: EtcdMember[];
-  /** Unhealthy members that still answer (running, but without a leader); filled only once lost. */
+  /** Members that answer their status but are not healthy; filled only when fewer than a majority are healthy. */
   running: EtcdMember[];
+  /** Whether any member that answers sees a leader. */
+  leader: boolean;
   needed: number;
   lost: boolean;
 }
 
-export function quorumOf(members: EtcdMember[], health: Map<string, boolean>, running: EtcdMember[] = []): QuorumState {
-  const voting = members.filter(isVotingMember);
+export function quorumOf(members: EtcdMember[], health: Map<string, boolean>, status: { running: EtcdMember[]; leader: boolean } = { running: [], leader: false }): QuorumState {
+  const voting = members.filter((m) => !m.learner);
   const healthy = voting.filter((m) => health.get(m.id));
   const needed = Math.floor(voting.length / 2) + 1;
-  return { voting, healthy, running, needed, lost: voting.length > 0 && healthy.length < needed };
+  const leader = healthy.length > 0 || status.leader;
+  return { voting, healthy, running: status.running, leader, needed, lost: voting.length > 0 && healthy.length < needed && !leader };
 }
 
 /** Where the way back from a lost quorum is written down; every refusal for one points there. */
@@ -135,38 +143,33 @@ export const quorumRunbook = 'the runbook in the README, "Disaster recovery: res
 /** The refusal of any membership change once etcd has no quorum: only a restore helps then. */
 export function quorumLostProblem(q: QuorumState, cluster: string): { message: string; hint: string } {
   const names = (ms: EtcdMember[]) => ms.map((m) => m.name || m.id).sort().join(", ");
-  const byName = (a: EtcdMember) => !q.healthy.includes(a) && !q.running.includes(a);
-  const parts = [
-    q.healthy.length ? `healthy: ${names(q.healthy)}` : "",
-    q.running.length ? `running without a leader: ${names(q.running)}` : "",
-    q.voting.some(byName) ? `not answering: ${names(q.voting.filter(byName))}` : "",
-  ].filter(Boolean);
+  const silent = q.voting.filter((m) => !q.healthy.includes(m) && !q.running.includes(m));
+  const parts = [q.running.length ? `running without a leader: ${names(q.running)}` : "", silent.length ? `not answering: ${names(silent)}` : ""].filter(Boolean);
   return {
-    message: `etcd of ${cluster} has lost its quorum: ${q.healthy.length} of ${q.voting.length} members healthy, and a quorum needs ${q.needed} (${parts.join("; ")}); etcd accepts no write, and no member can be added or removed until it has a quorum again`,
+    message: `etcd of ${cluster} has lost its quorum: no member has a leader, ${q.voting.length - silent.length} of ${q.voting.length} members answer, and a quorum needs ${q.needed} (${parts.join("; ")}); etcd accepts no write, and no member can be added or removed until it has a quorum again`,
     hint: `bring enough of the members back, or restore etcd from a snapshot onto the control planes that are left, as ${quorumRunbook}, shows: clusterkit etcd restore --stack <stack> --snapshot <bundle> --confirm ${cluster}, then pulumi up`,
   };
 }
 
 /**
- * The members and their health, also when etcd has lost its quorum: from etcd 3.5 a plain member
- * list is linearizable and fails without a leader, so it is asked serializably (3.4's etcdctl has
- * no --consistency, and its member list is served locally anyway). Once the quorum is lost, the
- * unhealthy members are asked for their status (served without a leader) to tell a member that
- * runs from one that is gone.
+ * The members, their health, and whether etcd has lost its quorum, also when it has: from etcd 3.5
+ * a plain member list is linearizable and fails without a leader, so it is asked serializably
+ * (3.4's etcdctl has no --consistency, and its member list is served locally anyway).
  */
 export async function quorumState(cp: RemoteHost, step: string): Promise<{ members: EtcdMember[]; health: Map<string, boolean>; quorum: QuorumState }> {
   const r = await cp.run(etcdctl("member list -w simple --consistency=s"), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
   const members = r.code === 0 ? parseMemberList(r.stdout) : await listMembers(cp, step);
   const health = await memberHealth(cp, members, step);
   let quorum = quorumOf(members, health);
-  if (quorum.lost) {
-    const answers = await Promise.all(
+  if (quorum.healthy.length < quorum.needed) {
+    const seen = await Promise.all(
       quorum.voting.filter((m) => !health.get(m.id) && m.clientUrls.length).map(async (m) => {
-        const s = await cp.run(etcdctl("endpoint status", m.clientUrls.join(",")), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
-        return s.code === 0 ? m : null;
+        const s = await cp.run(etcdctl("endpoint status -w json", m.clientUrls.join(",")), { step, mutating: false, okCodes: [0, 1], timeoutMs: 30_000 });
+        return s.code === 0 ? { m, leader: /"leader":[1-9]/.test(s.stdout) } : null;
       }),
     );
-    quorum = quorumOf(members, health, answers.filter((m): m is EtcdMember => !!m));
+    const answered = seen.filter((x): x is { m: EtcdMember; leader: boolean } => !!x);
+    quorum = quorumOf(members, health, { running: answered.map((x) => x.m), leader: answered.some((x) => x.leader) });
   }
   return { members, health, quorum };
 }

@@ -80,8 +80,9 @@ export async function uncordon(admin: RemoteHost, name: string, step: string): P
 export async function drain(admin: RemoteHost, name: string, step: string, opts: { timeoutSec?: number; kubeletGone?: boolean } = {}): Promise<void> {
   const timeoutSec = opts.timeoutSec ?? 600;
   // A dead node's kubelet never confirms a deletion, so its evicted pods stay Terminating and a
-  // plain drain waits out its timeout and fails; past their grace period they are skipped.
-  const gone = opts.kubeletGone ? " --skip-wait-for-delete-timeout=1" : "";
+  // plain drain waits out its timeout and fails; with a grace period of 1 s they are skipped a
+  // moment later (a pod's own grace period could exceed the drain's timeout).
+  const gone = opts.kubeletGone ? " --grace-period=1 --skip-wait-for-delete-timeout=1" : "";
   await admin.run(`${kubectl} drain ${shellQuote(name)} --ignore-daemonsets --delete-emptydir-data --timeout=${timeoutSec}s${gone}`, { step, mutating: true, timeoutMs: (timeoutSec + 60) * 1000 });
 }
 

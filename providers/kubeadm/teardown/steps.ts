@@ -4,13 +4,23 @@
  * node object. Each step checks first, so a removal interrupted halfway resumes where it stopped.
  */
 import { isSshError } from "../../ssh";
-import { cordon, deleteNode, drain, kubeletGone } from "../cluster/kubectl";
+import { cordon, deleteNode, drain, getNode, kubeletGone } from "../cluster/kubectl";
 import { listMembers, memberAt, removeMember } from "../cluster/etcd";
 import { log } from "../context";
 import type { Phase } from "../phase";
 import { hostFacts } from "../probe";
 import type { TeardownContext } from "./context";
 import { resetHost } from "./reset";
+
+export const readNode: Phase<TeardownContext> = {
+  name: "read-node",
+  async needed(ctx) {
+    return !!ctx.admin;
+  },
+  async run(ctx) {
+    ctx.node = await getNode(ctx.admin!, ctx.inputs.name, "delete");
+  },
+};
 
 export const drainNode: Phase<TeardownContext> = {
   name: "drain",
@@ -64,4 +74,4 @@ export const deleteNodeObject: Phase<TeardownContext> = {
   },
 };
 
-export const teardownSteps = [drainNode, removeEtcdMember, resetNode, deleteNodeObject];
+export const teardownSteps = [readNode, drainNode, removeEtcdMember, resetNode, deleteNodeObject];
