@@ -95,7 +95,7 @@ if [[ -n $upstream_build_pid ]]; then
   fi
 fi
 built=() absent=()
-for t in kubeadm etcd kube-apiserver kube-controller-manager pulumi pulumi-language-nodejs pulumi-resource-kubernetes; do
+for t in kubeadm etcd kube-apiserver kube-controller-manager pulumi pulumi-language-nodejs pulumi-resource-kubernetes versitygw; do
   if [[ -n $tools_dir && -x $tools_dir/$t ]]; then built+=("$t"); else absent+=("$t"); fi
 done
 echo
