@@ -25,10 +25,18 @@ export function readSecretFile(file: string, flag: string, cwd = process.cwd()):
   }
 }
 
+/**
+ * The stdout of a Pulumi CLI command run in the project; throws (with nothing of its output, which
+ * may hold a secret) when it fails. stderr is dropped for the same reason.
+ */
+export function pulumiOutput(root: string, args: string[]): string {
+  return execFileSync("pulumi", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 512 * 1024 * 1024, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+}
+
 export function stackSecret(root: string, stack: string, source: SecretSource, file: string | undefined): string {
   if (file) return readSecretFile(file, source.flag);
   try {
-    return execFileSync("pulumi", ["config", "get", source.configKey, "--stack", stack], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+    return pulumiOutput(root, ["config", "get", source.configKey, "--stack", stack]);
   } catch {
     throw new ClusterkitError([
       {

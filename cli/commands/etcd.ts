@@ -14,7 +14,7 @@ import { stackFileName } from "../../core/load/stack-file";
 import { restoreBundle } from "../etcd/restore";
 import { assertOwnEtcd, takeSnapshot } from "../etcd/snapshot";
 import { downloadBundle, type S3Target } from "../etcd/s3-store";
-import { parseTarget, type TargetFlags } from "../etcd/targets";
+import { parseS3, parseTarget, type TargetFlags } from "../etcd/targets";
 import { stackState, vsphereAccess } from "../etcd/vsphere-access";
 import type { Io } from "../output";
 import { stackSecret } from "../stack-secret";
@@ -125,7 +125,5 @@ function s3Location(opts: RestoreOptions): { target: S3Target; name: string } {
   if (i < "s3://".length || !name.endsWith(bundleExtension)) {
     throw new ClusterkitError([{ file: "(command line)", path: "--snapshot", message: `expected s3://BUCKET/[PREFIX/]NAME${bundleExtension}`, found: JSON.stringify(opts.snapshot) }]);
   }
-  const t = parseTarget(opts.snapshot.slice(0, i), { s3Endpoint: opts.s3Endpoint, s3Region: opts.s3Region });
-  if (t.kind !== "s3") throw new Error("unreachable: an s3:// location parsed as another target");
-  return { target: t, name };
+  return { target: parseS3(opts.snapshot.slice(0, i), { s3Endpoint: opts.s3Endpoint, s3Region: opts.s3Region }), name };
 }

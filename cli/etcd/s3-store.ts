@@ -8,7 +8,9 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { ClusterkitError } from "../../core/errors";
 import type { TargetStore, Upload } from "./targets";
 
@@ -190,8 +192,6 @@ export function s3Store(t: S3Target, client: S3Client = s3Client(t)): TargetStor
 /** Fetches one bundle to a local file (mode 0600), for a restore from an s3:// location. */
 export async function downloadBundle(t: S3Target, name: string, file: string, client: S3Client = s3Client(t)): Promise<void> {
   const sdk = s3Sdk();
-  const fs = await import("node:fs");
-  const { pipeline } = await import("node:stream/promises");
   const r = await client.send(new sdk.GetObjectCommand({ Bucket: t.bucket, Key: `${t.prefix}${name}` })).catch((e: unknown) => {
     throw s3Failure(t, `fetching ${name}`, e, "--snapshot");
   });

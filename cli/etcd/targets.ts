@@ -60,7 +60,8 @@ export function parseTarget(to: string, flags: TargetFlags = {}, cwd = process.c
   return { kind: "ssh", user: decodeURIComponent(url.username), address: url.hostname.replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : 22, dir: decodeURIComponent(url.pathname), hostKey: normalizeFingerprint(hostKey) };
 }
 
-function parseS3(to: string, flags: TargetFlags, env: NodeJS.ProcessEnv): S3Target {
+/** `s3://BUCKET[/PREFIX]` with the S3 flags; the region falls back to the AWS SDK's variables. */
+export function parseS3(to: string, flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): S3Target {
   onlyFor(flags, "s3");
   // Bucket names: 3-63 lower-case letters, digits, dots and hyphens (S3's rules for new buckets).
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(to);

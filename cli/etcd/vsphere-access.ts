@@ -4,10 +4,10 @@
  * both live in the stack's state, as outputs of the VsphereCluster component, not in the stack
  * file. They are read from a `pulumi stack export` (given with --state, or run here).
  */
-import { execFileSync } from "node:child_process";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec } from "../../core/spec";
 import { loadStateExport, parseStateExport, type StateExport } from "../plan/state-file";
+import { pulumiOutput } from "../stack-secret";
 
 /** Not imported from components/: that would load the Pulumi SDK into every etcd command. */
 export const vsphereClusterType = "clusterkit:vsphere:VsphereCluster";
@@ -22,7 +22,7 @@ export function stackState(root: string, stack: string, source: string | undefin
   if (source) return loadStateExport(source, stack, cwd);
   let text: string;
   try {
-    text = execFileSync("pulumi", ["stack", "export", "--stack", stack], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 512 * 1024 * 1024, env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+    text = pulumiOutput(root, ["stack", "export", "--stack", stack]);
   } catch {
     throw new ClusterkitError([
       {
