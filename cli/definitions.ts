@@ -165,7 +165,8 @@ export function etcdCommand(program: Command, io: Io, run: Runner): void {
     .option("--state <file>", "vSphere: a `pulumi stack export` of the stack (- for stdin), where each VM's host key and address are kept (default: read with the Pulumi CLI)")
     .option("--ssh-key <file>", "SSH private key for the control planes and the backup host (default: the stack's secret clusterkit:sshPrivateKey, read with the Pulumi CLI)")
     .option("--key-file <file>", "the backup key (default: the stack's secret clusterkit:backupKey, read with the Pulumi CLI)")
-    .option("--json", "print the bundle's description as JSON (apiVersion clusterkit.dev/etcd-snapshot/v1, see docs/json-output.md)")
+    .option("--collect", "take no snapshot: copy the bundles the control planes sealed on their schedule (backup.etcd.schedule) to the target, each checked first")
+    .option("--json", "print the bundle's description as JSON (apiVersion clusterkit.dev/etcd-snapshot/v1; with --collect clusterkit.dev/etcd-collect/v1; see docs/json-output.md)")
     .action(run(async (opts: SnapshotOptions) => etcd().runSnapshot(io, opts)));
   group
     .command("restore")

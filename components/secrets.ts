@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterSpec } from "../core/spec";
 
-export type ClusterSecrets = Partial<Record<"sshPrivateKey" | "vspherePassword" | "oidcClientSecret" | "cephUserKey", pulumi.Output<string>>>;
+export type ClusterSecrets = Partial<Record<"sshPrivateKey" | "vspherePassword" | "oidcClientSecret" | "cephUserKey" | "backupKey", pulumi.Output<string>>>;
 
 export function readSecrets(spec: ClusterSpec): ClusterSecrets {
   const config = new pulumi.Config("clusterkit");

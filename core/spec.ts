@@ -3,6 +3,7 @@
  * derived value computed, so renderers and components never look anything up or guess. It holds no
  * secret values, only references to the config keys that carry them.
  */
+import type { EtcdSchedule } from "./schema/backup";
 import type { Cni } from "./schema/cni";
 import type { EksAccessEntry } from "./schema/eks-access";
 import type { Oidc } from "./schema/oidc";
@@ -215,6 +216,8 @@ export interface ClusterSpec {
   upgrades: { workerBatchSize: number; drainTimeoutSeconds: number };
   /** kubeadm platforms: certificates are renewed when fewer days than this are left. */
   certificates: { renewBeforeDays: number };
+  /** kubeadm platforms: scheduled etcd snapshots on each control plane (`none` on EKS). */
+  backup: { etcd: { schedule: EtcdSchedule } };
   /** All filled-in region variables, defaults applied. */
   variables: Record<string, unknown>;
   /** Applied to every resource that takes tags or labels. */

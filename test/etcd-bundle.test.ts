@@ -53,7 +53,7 @@ describe("etcd bundles", () => {
   it("open with the stack's key: header, MAC, and a payload that decrypts to the snapshot and files", async () => {
     const snapshot = randomBytes(300_000);
     const { file, header } = makeBundle("ok.etcd-bundle", snapshot);
-    const opened = await openBundleFile(file, key, keyIdOf(key));
+    const opened = await openBundleFile(file, key);
     assert.ok(!("kind" in opened), JSON.stringify(opened));
     assert.deepEqual(opened.header, header);
     const contents = await inspectPayload(payloadOf(file, opened, payloadPassphrase(key, header.id)));
@@ -66,24 +66,24 @@ describe("etcd bundles", () => {
   it("name a wrong key by its id, and refuse a damaged, truncated or foreign file", async () => {
     const { file, header } = makeBundle("bad.etcd-bundle", randomBytes(50_000));
     const other = "another backup key, long enough to be accepted";
-    assert.deepEqual(await openBundleFile(file, other, keyIdOf(other)), { kind: "wrong-key", keyId: header.keyId });
+    assert.deepEqual(await openBundleFile(file, other), { kind: "wrong-key", keyId: header.keyId });
     const bytes = fs.readFileSync(file);
     const flipped = Buffer.from(bytes);
     flipped[bytes.length - 1000] ^= 1;
     fs.writeFileSync(path.join(dir, "flipped"), flipped);
-    assert.deepEqual(await openBundleFile(path.join(dir, "flipped"), key, keyIdOf(key)), { kind: "damaged" });
+    assert.deepEqual(await openBundleFile(path.join(dir, "flipped"), key), { kind: "damaged" });
     fs.writeFileSync(path.join(dir, "short"), bytes.subarray(0, bytes.length - 10));
-    assert.deepEqual(await openBundleFile(path.join(dir, "short"), key, keyIdOf(key)), { kind: "damaged" });
+    assert.deepEqual(await openBundleFile(path.join(dir, "short"), key), { kind: "damaged" });
     fs.writeFileSync(path.join(dir, "foreign"), "SQLite format 3\0");
-    assert.deepEqual(await openBundleFile(path.join(dir, "foreign"), key, keyIdOf(key)), { kind: "not-a-bundle" });
+    assert.deepEqual(await openBundleFile(path.join(dir, "foreign"), key), { kind: "not-a-bundle" });
     const badHeader = parseHeader(Buffer.from('clusterkit-etcd-bundle/v1\n{"id":"nope"}\n'));
     assert.ok("kind" in badHeader && badHeader.kind === "bad-header" && /id/.test(badHeader.detail), JSON.stringify(badHeader));
-    assert.deepEqual(await openBundleFile(path.join(dir, "missing"), key, keyIdOf(key)), { kind: "unreadable", detail: "ENOENT" });
+    assert.deepEqual(await openBundleFile(path.join(dir, "missing"), key), { kind: "unreadable", detail: "ENOENT" });
   });
 
   it("a payload decrypted with the wrong passphrase fails instead of yielding garbage", async () => {
     const { file } = makeBundle("wrong-pass.etcd-bundle", randomBytes(10_000));
-    const opened = await openBundleFile(file, key, keyIdOf(key));
+    const opened = await openBundleFile(file, key);
     assert.ok(!("kind" in opened));
     await assert.rejects(inspectPayload(payloadOf(file, opened, "0".repeat(64))));
   });

@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
-import { bundleFileName, keyIdOf } from "../core/backup/bundle";
+import { bundleFileName } from "../core/backup/bundle";
 import { openBundleFile } from "../core/backup/payload";
 import { s3Store, type S3Target } from "../cli/etcd/s3-store";
 import { TestCluster } from "./baremetal/cluster";
@@ -108,7 +108,7 @@ describe("etcd bundles in S3 (a real S3 server on loopback)", skip, () => {
     const file = path.join(f.scratch, bundleName);
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `etcd/lab/${bundleName}` }));
     await pipeline(got.Body as Readable, fs.createWriteStream(file));
-    const opened = await openBundleFile(file, f.backupKey, keyIdOf(f.backupKey));
+    const opened = await openBundleFile(file, f.backupKey);
     assert.ok(!("kind" in opened), JSON.stringify(opened));
     assert.equal(opened.header.cluster, cluster);
     const caKey = (await c.fleet.host("cp-1").readFile("/etc/kubernetes/pki/ca.key")).split("\n")[1];

@@ -12,6 +12,7 @@ import { ClusterkitError, ExitCode } from "../../core/errors";
 import { findProjectRoot, loadStackAlone } from "../../core/load/project";
 import { stackFileName } from "../../core/load/stack-file";
 import { restoreBundle } from "../etcd/restore";
+import { collectSnapshots } from "../etcd/collect";
 import { assertOwnEtcd, takeSnapshot } from "../etcd/snapshot";
 import { downloadBundle, type S3Target } from "../etcd/s3-store";
 import { parseS3, parseTarget, type TargetFlags } from "../etcd/targets";
@@ -29,9 +30,11 @@ export interface SnapshotOptions extends TargetFlags {
   sshKey?: string;
   keyFile?: string;
   json?: boolean;
+  collect?: boolean;
 }
 
 export const snapshotApiVersion = "clusterkit.dev/etcd-snapshot/v1";
+export const collectApiVersion = "clusterkit.dev/etcd-collect/v1";
 
 /** The stack's backup key, at least minKeyLength characters (its value is never in a message). */
 export function backupKeyFor(root: string, stack: string, file: string | undefined): string {
@@ -75,6 +78,14 @@ export async function runSnapshot(io: Io, opts: SnapshotOptions, cwd = process.c
   if (!Number.isInteger(keep) || keep < 1) throw new ClusterkitError([{ file: "(command line)", path: "--keep", message: "expected a whole number of bundles to keep, at least 1", found: JSON.stringify(opts.keep) }]);
   const target = parseTarget(opts.to, opts, cwd);
   const { stack, spec, backupKey, sshKey, vms } = etcdStack(opts, cwd);
+  if (opts.collect) {
+    if (spec.backup.etcd.schedule.kind === "none") io.err(`note: ${spec.name} has no backup.etcd.schedule; collecting whatever bundles an earlier schedule left on the control planes`);
+    const c = await collectSnapshots({ spec, vms, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
+    if (opts.json) io.out(JSON.stringify({ apiVersion: collectApiVersion, stack, ...c }, null, 2));
+    else for (const b of c.collected) io.out(`${c.target}/${b.bundle}`);
+    // A bundle that could not be fetched or checked is a failed run: CI must see it.
+    return c.failed.length ? ExitCode.failure : ExitCode.ok;
+  }
   const r = await takeSnapshot({ spec, vms, sshKey, backupKey, target, keep, progress: (l) => io.err(l) });
   if (opts.json) {
     const { id, keyId, cluster, takenAt, node, etcdVersion, kubernetesVersion, members, snapshot, files } = r.header;

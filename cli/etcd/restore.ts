@@ -10,7 +10,7 @@
  * restarted. Each step is skipped where the host shows it done, so a cut-off run is run again.
  */
 import { PassThrough } from "node:stream";
-import { keyIdOf, payloadPassphrase, type BundleHeader } from "../../core/backup/bundle";
+import { keyIdOf, type BundleHeader } from "../../core/backup/bundle";
 import { inspectPayload, openBundleFile, payloadCiphertext, payloadOf, type OpenProblem } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec } from "../../core/spec";
@@ -69,18 +69,19 @@ export interface RestoreResult {
 export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, VmAccess> | null; sshKey: string; backupKey: string; bundleFile: string; confirm: string | undefined; progress: (line: string) => void }): Promise<RestoreResult> {
   const { spec, progress } = opts;
   registerSecret(opts.backupKey);
-  const opened = await openBundleFile(opts.bundleFile, opts.backupKey, keyIdOf(opts.backupKey));
+  const opened = await openBundleFile(opts.bundleFile, opts.backupKey);
   if ("kind" in opened) {
     throw openProblem(opened, opts.bundleFile, keyIdOf(opts.backupKey));
   }
   const h: BundleHeader = opened.header;
   if (h.cluster !== spec.name) throw flag(`the bundle is of cluster ${h.cluster}, the stack's cluster is ${spec.name}`, "restore a bundle of this cluster; a bundle moves to a new cluster only through a stack of the same name");
-  const passphrase = payloadPassphrase(opts.backupKey, h.id);
+  const passphrase = opened.seal.passphrase(h.id);
   registerSecret(passphrase);
   const contents = await inspectPayload(payloadOf(opts.bundleFile, opened, passphrase)).catch((e: Error) => {
     throw flag(`the bundle does not decrypt: ${e.message}`);
   });
   if (contents.snapshot?.sha256 !== h.snapshot.sha256) throw flag("the bundle's snapshot does not match its header's hash", "use another copy of the bundle");
+  if (contents.bundleJson !== opened.headerJson) throw flag("the bundle's sealed copy of its header differs from the header", "use another copy of the bundle");
   if (opts.confirm !== spec.name) {
     throw new ClusterkitError([
       {

@@ -57,6 +57,8 @@ export function nodeHosts(spec: ClusterSpec, privateKey: string, role: NodeSpec[
   });
 }
 
+export const storeFor = (t: Target, sshKey: string): TargetStore => (t.kind === "local" ? localStore(t.dir) : t.kind === "ssh" ? sshStore(t, sharedPool(2), sshKey) : s3Store(t));
+
 /** The first control plane whose local etcd member says it is healthy. */
 async function healthyMember(cps: RemoteHost[], progress: (l: string) => void): Promise<RemoteHost> {
   const reasons: string[] = [];
@@ -76,8 +78,7 @@ export async function takeSnapshot(opts: { spec: ClusterSpec; vms: Map<string, V
   const { spec, progress } = opts;
   registerSecret(opts.backupKey);
   const cps = nodeHosts(spec, opts.sshKey, "control-plane", opts.vms);
-  const t = opts.target;
-  const store: TargetStore = t.kind === "local" ? localStore(t.dir) : t.kind === "ssh" ? sshStore(t, sharedPool(2), opts.sshKey) : s3Store(t);
+  const store = storeFor(opts.target, opts.sshKey);
   try {
     progress(`etcd snapshot of ${spec.name} (stack ${spec.stack}) to ${store.label}`);
     await store.prepare();

@@ -33,6 +33,7 @@ export class BareMetalCluster extends pulumi.ComponentResource {
         spec,
         hosts: spec.nodes.map((n) => ({ name: n.name, role: n.role, address: n.address ?? "", ssh: { ...n.ssh }, labels: n.labels, taints: n.taints })),
         sshPrivateKey: key,
+        backupKey: args.secrets.backupKey,
         trustOnFirstUse: spec.platform.trustOnFirstUse,
         bastion: spec.platform.bastion,
         concurrency: spec.platform.concurrency,

@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { nodeKeyFile } from "../../core/backup/bundle";
 import { controlPlaneEndpoint, type EncryptionKey } from "../../core/render/kubeadm";
 import type { BastionSpec, ClusterSpec } from "../../core/spec";
 import { planNodes, secretFilesFor, specWithHosts, waitsFor, type NodePlan, type PlannedHost } from "../../providers/kubeadm/plan";
@@ -45,6 +46,8 @@ export interface KubeadmClusterArgs {
   bastion?: BastionSpec | null;
   /** Commands in flight across all hosts. Default 10. */
   concurrency?: number;
+  /** The stack's backup key (clusterkit:backupKey), a Pulumi secret: scheduled etcd snapshots are sealed with a key derived from it. */
+  backupKey?: pulumi.Input<string>;
   /** EncryptionConfiguration keys; generated (32 random bytes) when encryption at rest is on and none are given. */
   encryptionKeys?: pulumi.Input<EncryptionKey[]>;
 }
@@ -80,6 +83,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     const privateKey = pulumi.secret(args.sshPrivateKey);
     const connection: Connection = { trustOnFirstUse: args.trustOnFirstUse ?? false, bastion: args.bastion ?? null, concurrency: args.concurrency ?? 10 };
     const keys = this.encryptionKeys(name, args);
+    const snapshotKey = this.snapshotKey(args);
 
     const planOf = (n: string) => plans.apply((ps) => ps.find((p) => p.node.name === n) as NodePlan);
     this.hostPreparations = [];
@@ -92,7 +96,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       const secretFiles = keys ? pulumi.secret(pulumi.all([planned, keys]).apply(([ps, ks]) => secretFilesFor(spec, ps, h.name, ks))) : [];
       const previous = order.get(h.name);
       const after = previous ? [prep, byName.get(previous)!] : [prep];
-      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles }, { parent: this, dependsOn: after });
+      // Always a secret, so its state entry never tells which nodes hold a key.
+      const etcdSnapshotKey = h.role === "control-plane" && snapshotKey ? snapshotKey : pulumi.secret("");
+      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles, etcdSnapshotKey }, { parent: this, dependsOn: after });
       byName.set(h.name, node);
       this.hostPreparations.push(prep);
       this.nodes.push(node);
@@ -112,6 +118,13 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     this.registerOutputs({ kubeconfig: this.kubeconfig, apiServerUrl: this.apiServerUrl });
   }
 
+  /** Only with a schedule: resolve() requires clusterkit:backupKey then. */
+  private snapshotKey(args: KubeadmClusterArgs): pulumi.Output<string> | null {
+    if (args.spec.backup.etcd.schedule.kind === "none") return null;
+    if (args.backupKey === undefined) throw new pulumi.RunError(`clusterkit: stack ${args.spec.stack} schedules etcd snapshots and needs its backup key: pulumi config set --secret clusterkit:backupKey --stack ${args.spec.stack}`);
+    return pulumi.secret(pulumi.output(args.backupKey).apply((k) => nodeKeyFile(k, args.spec.name)));
+  }
+
   private encryptionKeys(name: string, args: KubeadmClusterArgs): pulumi.Output<EncryptionKey[]> | null {
     if (!args.spec.security.encryptionAtRest.enabled) return null;
     if (args.encryptionKeys) return pulumi.secret(pulumi.output(args.encryptionKeys) as pulumi.Output<EncryptionKey[]>);
@@ -121,7 +134,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
 }
 
 const prepKeys = ["name", "address", "ssh", "detectOs", "steps", "stepsHash"] as const;
-const nodeKeys = ["cluster", "name", "address", "ssh", "role", "init", "kubernetesVersion", "controlPlanes", "kubeadmCommand", "files", "configHash", "clusterConfigHash", "apiServerRestartOn", "apiServerReloadOn", "clusterConfigBase", "restartOn", "fixedSettings", "reconfigure", "upgrade", "renewCertificatesBeforeDays", "labels", "taints"] as const;
+const nodeKeys = ["cluster", "name", "address", "ssh", "role", "init", "kubernetesVersion", "controlPlanes", "kubeadmCommand", "files", "configHash", "clusterConfigHash", "apiServerRestartOn", "apiServerReloadOn", "clusterConfigBase", "restartOn", "fixedSettings", "reconfigure", "upgrade", "renewCertificatesBeforeDays", "etcdSnapshots", "labels", "taints"] as const;
 
 /** An Output of an object → one Output per field, so each input shows (and diffs) on its own. */
 function pick<T extends object, K extends keyof T>(o: pulumi.Output<T>, keys: readonly K[]): { [P in K]: pulumi.Output<T[P]> } {

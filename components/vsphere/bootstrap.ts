@@ -8,7 +8,7 @@ import type { ClusterSpec, VspherePlatformSpec } from "../../core/spec";
 import { KubeadmCluster } from "../kubeadm/kubeadm-cluster";
 import type { VmHost } from "./vsphere-cluster";
 
-export function bootstrapKubeadm(spec: ClusterSpec, platform: VspherePlatformSpec, hosts: VmHost[], sshPrivateKey: pulumi.Output<string>, parent: pulumi.Resource): KubeadmCluster {
+export function bootstrapKubeadm(spec: ClusterSpec, platform: VspherePlatformSpec, hosts: VmHost[], sshPrivateKey: pulumi.Output<string>, backupKey: pulumi.Output<string> | undefined, parent: pulumi.Resource): KubeadmCluster {
   return new KubeadmCluster(
     spec.name,
     {
@@ -24,6 +24,7 @@ export function bootstrapKubeadm(spec: ClusterSpec, platform: VspherePlatformSpe
         dependsOn: [h.vm, h.hostKeyRotation],
       })),
       sshPrivateKey,
+      backupKey,
       // Every host key is known before first contact: nothing is ever trusted on first use.
       trustOnFirstUse: false,
       bastion: null,

@@ -137,7 +137,7 @@ export class VsphereCluster extends pulumi.ComponentResource {
     this.hostKeyFingerprints = byName((h) => h.hostKeyFingerprint);
     this.folderPath = folder.path;
 
-    this.kubeadm = bootstrapKubeadm(spec, platform, this.hosts, sshPrivateKey, this);
+    this.kubeadm = bootstrapKubeadm(spec, platform, this.hosts, sshPrivateKey, secrets.backupKey, this);
     this.kubeconfig = this.kubeadm.kubeconfig;
     this.apiServerUrl = this.kubeadm.apiServerUrl;
     this.registerOutputs({

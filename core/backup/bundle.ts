@@ -13,7 +13,7 @@
  * HKDF. openssl enc has no authenticated mode, so the MAC, added by clusterkit as the bundle is
  * written, is what proves a bundle whole and sealed with this stack's key.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, timingSafeEqual, type Hmac } from "node:crypto";
 import { z } from "zod";
 
 export const bundleMagic = "clusterkit-etcd-bundle/v1\n";
@@ -64,6 +64,57 @@ export const keyIdOf = (key: string) => Buffer.from(hkdfSync("sha256", Buffer.fr
 export const payloadPassphrase = (key: string, id: string) => derive(key, id, "encryption").toString("hex");
 
 export const macKey = (key: string, id: string) => derive(key, id, "mac");
+
+/**
+ * The key a control plane seals its scheduled bundles with (hex), derived from the stack's backup
+ * key and the cluster's name: the stack key itself never reaches a node, and this one opens
+ * nothing but bundles of data that node holds anyway. Its own key id tells its bundles apart.
+ */
+export const nodeSealKey = (backupKey: string, cluster: string) =>
+  Buffer.from(hkdfSync("sha256", Buffer.from(backupKey, "utf8"), Buffer.alloc(0), `clusterkit etcd bundle v1 node seal ${cluster}`, 32)).toString("hex");
+
+/**
+ * How one bundle's payload was sealed. Bundles clusterkit writes get a passphrase and MAC key of
+ * their own (HKDF over the bundle id); a node has no HKDF in its shell, so its bundles use one
+ * passphrase and one MAC key per cluster (openssl enc still salts each payload).
+ */
+export interface Seal {
+  keyId: string;
+  sealedOn: "clusterkit" | "node";
+  passphrase(id: string): string;
+  mac(id: string): Hmac;
+}
+
+export const stackSeal = (backupKey: string): Seal => ({
+  keyId: keyIdOf(backupKey),
+  sealedOn: "clusterkit",
+  passphrase: (id) => payloadPassphrase(backupKey, id),
+  mac: (id) => bundleMac(backupKey, id),
+});
+
+export function nodeSeal(backupKey: string, cluster: string): Seal {
+  const k = nodeSealKey(backupKey, cluster);
+  return { keyId: keyIdOf(k), sealedOn: "node", passphrase: () => payloadPassphrase(k, ""), mac: () => createHmac("sha256", macKey(k, "")) };
+}
+
+/**
+ * The node's key file (0600): the payload passphrase, then HMAC-SHA256's inner and outer padded
+ * keys (base64), so the node computes the MAC with `openssl dgst -sha256` alone and no key ever
+ * appears on a command line (openssl's -hmac and -macopt would show it in /proc to every user);
+ * last the key id for the headers, kept here so the rendered script depends on no secret.
+ */
+export function nodeKeyFile(backupKey: string, cluster: string): string {
+  const k = nodeSealKey(backupKey, cluster);
+  const block = Buffer.alloc(64);
+  macKey(k, "").copy(block);
+  const pad = (byte: number) => Buffer.from(block.map((b) => b ^ byte)).toString("base64");
+  return `${payloadPassphrase(k, "")}\n${pad(0x36)}\n${pad(0x5c)}\n${keyIdOf(k)}\n`;
+}
+
+/** The seal a header names, of the two this stack's key can open. */
+export function sealOf(backupKey: string, header: Pick<BundleHeader, "keyId" | "cluster">): Seal | null {
+  return [stackSeal(backupKey), nodeSeal(backupKey, header.cluster)].find((s) => s.keyId === header.keyId) ?? null;
+}
 
 export function headerBytes(h: BundleHeader): Buffer {
   return Buffer.from(`${bundleMagic}${JSON.stringify(h)}\n`, "utf8");

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Parser, type ReadEntry } from "tar";
-import { bundleMac, cipher, macLength, macMatches, parseHeader, type BundleHeader, type HeaderProblem } from "./bundle";
+import { bundleMagic, cipher, macLength, macMatches, parseHeader, sealOf, type BundleHeader, type HeaderProblem, type Seal } from "./bundle";
 
 const salted = Buffer.from("Salted__", "ascii");
 
@@ -78,11 +78,22 @@ export async function inspectPayload(plain: Readable): Promise<PayloadContents> 
 
 export type OpenProblem = HeaderProblem | { kind: "wrong-key"; keyId: string } | { kind: "damaged" } | { kind: "unreadable"; detail: string };
 
+export interface OpenedBundle {
+  header: BundleHeader;
+  /** The header line's bytes as written (bundle.json inside the payload must equal them). */
+  headerJson: string;
+  headerLength: number;
+  size: number;
+  seal: Seal;
+}
+
 /**
- * Checks a bundle file with the stack's key: its header, that the key is the one that sealed it,
- * and the MAC over the whole file. Reads the file once (and its first and last bytes for the header and MAC); nothing is decrypted.
+ * Checks a bundle file with the stack's key: its header, that the key is the one that sealed it
+ * (by clusterkit, or on a control plane with the node key derived from it), and the MAC over the
+ * whole file. Reads the file once (and its first and last bytes for the header and MAC); nothing
+ * is decrypted.
  */
-export async function openBundleFile(file: string, key: string, keyId: string): Promise<{ header: BundleHeader; headerLength: number; size: number } | OpenProblem> {
+export async function openBundleFile(file: string, key: string): Promise<OpenedBundle | OpenProblem> {
   let size: number;
   let head: Buffer;
   const trailer = Buffer.alloc(macLength);
@@ -101,14 +112,16 @@ export async function openBundleFile(file: string, key: string, keyId: string): 
   }
   const parsed = parseHeader(head);
   if ("kind" in parsed) return parsed;
-  if (parsed.header.keyId !== keyId) return { kind: "wrong-key", keyId: parsed.header.keyId };
+  const seal = sealOf(key, parsed.header);
+  if (!seal) return { kind: "wrong-key", keyId: parsed.header.keyId };
   if (size < parsed.length + macLength) return { kind: "damaged" };
-  const mac = bundleMac(key, parsed.header.id);
+  const mac = seal.mac(parsed.header.id);
   await pipeline(fs.createReadStream(file, { start: 0, end: size - macLength - 1 }), async function* (src: AsyncIterable<Buffer>) {
     for await (const chunk of src) mac.update(chunk);
   });
   if (!macMatches(mac.digest(), trailer)) return { kind: "damaged" };
-  return { header: parsed.header, headerLength: parsed.length, size };
+  const headerJson = head.subarray(Buffer.byteLength(bundleMagic), parsed.length - 1).toString("utf8");
+  return { header: parsed.header, headerJson, headerLength: parsed.length, size, seal };
 }
 
 /** The payload of a checked bundle file as it is stored: encrypted, between the header and the MAC. */

@@ -11,6 +11,7 @@ import { Collector, hasPath, type RuleContext, type SourceFiles } from "./contex
 import { applicableOverrides, deepMerge, frozenOverrides } from "./overrides";
 import { platformVariables } from "./platform-variables";
 import { checkOidc, resolveIngress, resolveStorage } from "./rules/addons";
+import { resolveBackup } from "./rules/backup";
 import { resolveCni } from "./rules/cni";
 import { resolveControlPlane } from "./rules/control-plane";
 import { resolveKubernetes } from "./rules/kubernetes";
@@ -74,7 +75,8 @@ function secretRefs(bp: Blueprint, config: ClusterkitConfig): SecretRef[] {
     vspherePassword: bp.platform.kind === "vsphere" ? true : null,
     oidcClientSecret: bp.oidc ? false : null,
     cephUserKey: Object.values(bp.storage.classes).some((c) => c.kind === "ceph-rbd") ? true : null,
-    backupKey: bp.platform.kind === "eks" ? null : false,
+    // Scheduled snapshots are sealed on the control planes with a key derived from it.
+    backupKey: bp.platform.kind === "eks" ? null : bp.backup.etcd.schedule.kind !== "none",
   };
   return (Object.keys(needs) as SecretConfigKey[])
     .filter((k) => needs[k] !== null)
@@ -131,6 +133,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
   const ingress = resolveIngress(ctx);
   checkOidc(ctx);
   checkVsphereAddons(ctx, kubernetes?.minor ?? null);
+  const backup = resolveBackup(ctx);
 
   if (out.issues.length || !kubernetes || !platform || !controlPlane || !networking || !cni || !storage) {
     throw new ClusterkitError(out.issues);
@@ -165,6 +168,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     security: bp.security,
     upgrades: bp.upgrades,
     certificates: bp.certificates,
+    backup,
     variables: filled.values,
     tags: tagsFor(bp, name, stack, filled.values),
     secrets: secretRefs(bp, stack.config),

@@ -3,6 +3,7 @@
  * its region variables. Field names here are the user-facing vocabulary shared by all platforms.
  */
 import { z } from "zod";
+import { backupSchema } from "./backup";
 import { cniSchema } from "./cni";
 import { ingressSchema } from "./ingress";
 import { mirrorsSchema } from "./mirrors";
@@ -132,6 +133,8 @@ export const blueprintSchema = z.strictObject({
   security: securitySchema.default(securitySchema.parse({})),
   upgrades: upgradesSchema.default(upgradesSchema.parse({})),
   certificates: certificatesSchema.default(certificatesSchema.parse({})),
+  /** kubeadm platforms: scheduled etcd snapshots on the control planes. */
+  backup: backupSchema.default(backupSchema.parse({})),
   variables: z.array(variableDeclarationSchema).default([]),
 });
 

@@ -90,6 +90,9 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
     ...(moved ? (same(steadyFiles(olds), steadyFiles(news)) ? [] : ["files"]) : bootstrapKeys.filter((k) => !same(olds[k], news[k]))),
     ...(same(byName(olds.controlPlanes), byName(news.controlPlanes)) ? [] : ["controlPlanes"]),
     ...(!recorded && olds.clusterConfigHash !== news.clusterConfigHash ? ["clusterConfigHash"] : []),
+    // State from before scheduled snapshots has neither field: the same as none.
+    ...(same(olds.etcdSnapshots ?? null, news.etcdSnapshots ?? null) ? [] : ["etcdSnapshots"]),
+    ...((olds.etcdSnapshotKey ?? "") === (news.etcdSnapshotKey ?? "") ? [] : ["etcdSnapshotKey"]),
   ];
   // Every control plane keeps the admin kubeconfig, so the cluster's outlives any one of them;
   // state from before that gets it at the next update.

@@ -12,7 +12,8 @@ import { isVotingMember, listMembers, memberAt } from "./cluster/etcd";
 import { adminKubeconfigPath } from "./paths";
 import { anyAdmin, peerAdmin, type NodeContext } from "./phases/node-context";
 import { hostFacts, kubeadmDone, type HostFacts } from "./probe";
-import type { Observed } from "./types";
+import { readNodeBundles, scheduleFiles, staleness } from "./phases/etcd-snapshot-schedule";
+import type { Observed, ObservedSnapshots } from "./types";
 
 const STEP = "observe";
 
@@ -57,6 +58,7 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
     drift.push(`its certificates expire on ${expiry.date.toISOString().slice(0, 10)} (${expiry.name}, ${daysLeft(expiry.date)} days left); pulumi up renews them`);
   }
   if (done && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
+  const etcdSnapshots = isCp && done && ctx.inputs.etcdSnapshots ? await observeSnapshots(ctx, drift) : null;
   return {
     reachable: true,
     kubeletVersion: f.kubeletVersion,
@@ -67,9 +69,21 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
     readyReason: node && !node.ready ? node.reason : null,
     appliedConfigHash: f.appliedHash,
     etcdMember,
+    etcdSnapshots,
     certificatesExpire: expiry ? expiry.date.toISOString() : null,
     drift,
   };
+}
+
+/** The scheduled snapshots on this control plane: the newest one's age and size, and what an update would fix. */
+async function observeSnapshots(ctx: NodeContext, drift: string[]): Promise<ObservedSnapshots> {
+  const [b, stale] = await Promise.all([readNodeBundles(ctx, STEP), ctx.host.staleFiles(scheduleFiles(ctx.inputs), STEP)]);
+  if (stale.length) drift.push(`the etcd snapshot schedule's ${stale.map((x) => x.path.replace(/^.*\//, "")).join(", ")} differ from the rendered ones`);
+  if (!b.timer.active) drift.push("the etcd snapshot timer is not running");
+  const why = staleness(b, ctx.inputs.etcdSnapshots!.maxAgeHours);
+  if (why) drift.push(why);
+  const newest = b.bundles[b.bundles.length - 1] ?? null;
+  return { newest, onNode: b.bundles.length, lastFailure: b.failure, timerActive: b.timer.active };
 }
 
 /** The admin kubeconfig from the first control plane (a secret from here on). */

@@ -11,7 +11,8 @@ import { initDocuments } from "../../core/render/kubeadm/init-configuration";
 import { configMapData, fixedSettings, reconfigureConfig, restartOn } from "../../core/render/kubeadm/reconfigure";
 import { upgradePackagesScript } from "../../core/render/kubeadm/upgrade";
 import type { ClusterSpec, NodeSpec } from "../../core/spec";
-import type { FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
+import { schedulePaths, scheduledSnapshotScript, serviceUnit, timerUnit } from "./cluster/etcd-schedule";
+import type { EtcdSnapshotInputs, FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
 
 /** A machine to bootstrap, with its address known (on vSphere: once the VM has it). */
 export interface PlannedHost {
@@ -23,7 +24,7 @@ export interface PlannedHost {
   taints: Taint[];
 }
 
-type Deployed = "privateKey" | "connection" | "secretFiles";
+type Deployed = "privateKey" | "connection" | "secretFiles" | "etcdSnapshotKey";
 
 export interface NodePlan {
   node: NodeSpec;
@@ -114,6 +115,7 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
           drainTimeoutSeconds: spec.upgrades.drainTimeoutSeconds,
         },
         renewCertificatesBeforeDays: spec.certificates.renewBeforeDays,
+        etcdSnapshots: etcdSnapshotInputs(spec, node),
         labels: node.labels,
         taints: node.taints,
       },
@@ -129,6 +131,21 @@ export function secretFilesFor(input: ClusterSpec, hosts: PlannedHost[], nodeNam
   return apiServerFiles(spec, { encryption: { keys } })
     .filter((f) => f.path === kubeadmPaths.encryptionConfigPath)
     .map(toFileSpec);
+}
+
+/** A control plane's snapshot timer; the key it seals with travels apart, as a secret (etcdSnapshotKey). */
+export function etcdSnapshotInputs(spec: ClusterSpec, node: NodeSpec): EtcdSnapshotInputs | null {
+  const s = spec.backup.etcd.schedule;
+  if (s.kind === "none" || node.role !== "control-plane") return null;
+  return {
+    files: [
+      { path: schedulePaths.script, mode: "0700", content: scheduledSnapshotScript({ cluster: spec.name, stack: spec.stack, node: node.name, kubernetesVersion: spec.kubernetes.version, keepOnNode: s.keepOnNode }) },
+      { path: schedulePaths.service, mode: "0644", content: serviceUnit(spec.name) },
+      { path: schedulePaths.timer, mode: "0644", content: timerUnit(spec.name, s) },
+    ],
+    keepOnNode: s.keepOnNode,
+    maxAgeHours: s.maxAgeHours,
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ export const hostPreparationProvider = lazyDynamicProvider("hostPreparation", ru
 
 /** One node's kubeadm lifecycle: init or join, refresh, update, drain and reset on delete. */
 export class KubeadmNode extends pulumi.dynamic.Resource {
-  static readonly secretOutputs = ["privateKey", "secretFiles", "kubeconfig"];
+  static readonly secretOutputs = ["privateKey", "secretFiles", "etcdSnapshotKey", "kubeconfig"];
   declare readonly kubeconfig: pulumi.Output<string>;
   declare readonly observed: pulumi.Output<Record<string, unknown>>;
 

@@ -12,6 +12,7 @@ import { checkRendering } from "./phases/check-rendering";
 import { cleanHalfJoined } from "./phases/clean-half-joined";
 import { cleanPartialInit } from "./phases/clean-partial-init";
 import { detectOs } from "./phases/detect-os";
+import { etcdSnapshotSchedule } from "./phases/etcd-snapshot-schedule";
 import { finish } from "./phases/finish";
 import type { HostContext } from "./phases/host-context";
 import { hostStepPhase, pendingSteps } from "./phases/host-step";
@@ -58,6 +59,7 @@ const nodePhases: Phase<NodeContext>[] = [
   reloadAuthentication,
   renewCertificates,
   approveServingCsr,
+  etcdSnapshotSchedule,
 ];
 
 async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {

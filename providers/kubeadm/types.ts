@@ -131,8 +131,28 @@ export interface NodeInputs {
   upgrade?: UpgradeInputs;
   /** Control planes: renew kubeadm's certificates when fewer days than this are left (older state: absent). */
   renewCertificatesBeforeDays?: number;
+  /** Control planes with backup.etcd.schedule: the timer that takes their scheduled snapshots (null: none; older state: absent). */
+  etcdSnapshots?: EtcdSnapshotInputs | null;
+  /** The node key those snapshots are sealed with (core/backup/bundle.ts nodeKeyFile); a Pulumi secret, "" without a schedule. */
+  etcdSnapshotKey?: string;
   labels: Record<string, string>;
   taints: Taint[];
+}
+
+export interface EtcdSnapshotInputs {
+  /** The script, its service and its timer (no secrets). */
+  files: { path: string; content: string; mode: string }[];
+  keepOnNode: number;
+  /** A newest snapshot older than this is drift (the update takes one at once). */
+  maxAgeHours: number;
+}
+
+/** What read() saw of the scheduled snapshots on a control plane. */
+export interface ObservedSnapshots {
+  newest: { name: string; takenAt: string; bytes: number } | null;
+  onNode: number;
+  lastFailure: { at: string; what: string } | null;
+  timerActive: boolean;
 }
 
 export interface ReconfigureInputs {
@@ -173,6 +193,8 @@ export interface Observed {
   certificatesExpire?: string | null;
   /** Control planes: an etcd member with this node's peer URL is started. */
   etcdMember: boolean | null;
+  /** Control planes with a snapshot schedule (else null; older state: absent). */
+  etcdSnapshots?: ObservedSnapshots | null;
   /** What differs from the desired state, in words; empty when converged. */
   drift: string[];
 }

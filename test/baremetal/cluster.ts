@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { parseStackConfig } from "../../core/load/stack-file";
 import { resolve } from "../../core/resolve/resolve";
+import { nodeKeyFile } from "../../core/backup/bundle";
 import type { ClusterSpec } from "../../core/spec";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
 import { forgetUpgradeRun } from "../../providers/kubeadm/phases/upgrade/run-state";
@@ -54,6 +55,8 @@ export class TestCluster {
   readonly prepState = new Map<string, HostPrepOutputs>();
   readonly nodeState = new Map<string, NodeOutputs>();
   private readonly encryptionKey = randomBytes(32).toString("base64");
+  /** clusterkit:backupKey of the stack, for scheduled snapshots. */
+  readonly backupKey = randomBytes(32).toString("base64");
   private readonly specs = new Map<string, ClusterSpec>();
   /** Edits of the blueprint since start, as a user editing it between two `pulumi up`s. */
   private readonly edits: BlueprintEdit[] = [];
@@ -128,7 +131,8 @@ export class TestCluster {
     const privateKey = this.fleet.clientKey.privateKeyPem;
     const connection = this.connection();
     const secretFiles = secretFilesFor(spec, hosts, name, [{ name: "key1", secret: this.encryptionKey }]);
-    return { prep: { ...plan.prep, privateKey, connection }, node: { ...plan.kubeadm, privateKey, connection, secretFiles } };
+    const etcdSnapshotKey = plan.kubeadm.etcdSnapshots ? nodeKeyFile(this.backupKey, spec.name) : "";
+    return { prep: { ...plan.prep, privateKey, connection }, node: { ...plan.kubeadm, privateKey, connection, secretFiles, etcdSnapshotKey } };
   }
 
   /**

@@ -32,35 +32,36 @@ export const bundledFiles = [
  * the etcd container's) checks the file's integrity hash; etcd ≤ 3.5's `etcdctl snapshot status`
  * is the fallback, since etcd 3.6 dropped it from etcdctl. Prints `key value` lines for parseTaken.
  */
-export function takeScript(): string {
-  const dir = shellQuote(bundleWorkDir);
+export function takeScript(workDir = bundleWorkDir, snapshotFile = snapshotPart): string {
+  const dir = shellQuote(workDir);
+  const part = shellQuote(snapshotFile);
   return `# shellcheck disable=SC2030,SC2031 # every etcdctl call sets its ETCDCTL_* in a subshell of its own, on purpose
 set -euo pipefail
 umask 077
 for tool in tar gzip openssl sha256sum; do
   command -v "$tool" >/dev/null 2>&1 || { echo "clusterkit: $tool is not installed on this control plane; a bundle needs tar, gzip and openssl" >&2; exit 3; }
 done
-rm -rf ${dir} ${snapshotPart}
+rm -rf ${dir} ${part}
 install -d -m 0700 ${dir}
 (
-${etcdctl(`snapshot save ${snapshotPart}`, undefined, null)}
+${etcdctl(`snapshot save ${part}`, undefined, null)}
 ) >/dev/null
-chmod 0600 ${snapshotPart}
+chmod 0600 ${part}
 status=""
 if command -v etcdutl >/dev/null 2>&1; then
-  status=$(etcdutl snapshot status ${snapshotPart} -w json)
+  status=$(etcdutl snapshot status ${part} -w json)
 else
   cid=$(crictl ps -q --name '^etcd$' 2>/dev/null | head -n 1 || true)
-  if [[ -n "$cid" ]] && status=$(crictl exec "$cid" etcdutl snapshot status ${snapshotPart} -w json 2>/dev/null); then
+  if [[ -n "$cid" ]] && status=$(crictl exec "$cid" etcdutl snapshot status ${part} -w json 2>/dev/null); then
     :
-  elif command -v etcdctl >/dev/null 2>&1 && status=$(ETCDCTL_API=3 etcdctl snapshot status ${snapshotPart} -w json); then
+  elif command -v etcdctl >/dev/null 2>&1 && status=$(ETCDCTL_API=3 etcdctl snapshot status ${part} -w json); then
     :
   else
     echo "clusterkit: the snapshot could not be verified: no etcdutl on this control plane or in its etcd container, and no etcdctl that still has 'snapshot status' (etcd <= 3.5)" >&2
     exit 3
   fi
 fi
-mv -f ${snapshotPart} ${dir}/snapshot.db
+mv -f ${part} ${dir}/snapshot.db
 echo "status $(printf '%s' "$status" | tr -d '\\n')"
 echo "sha256 $(sha256sum ${dir}/snapshot.db | cut -d' ' -f1)"
 echo "bytes $(stat -c %s ${dir}/snapshot.db)"
