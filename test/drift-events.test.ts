@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
-import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, parsePropertyPath, type EngineEventLike } from "../core/fleet/drift-events";
+import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, parsePropertyPath, reportOnlyUpdates, type EngineEventLike } from "../core/fleet/drift-events";
 import { classifyFailure } from "../core/fleet/drift-errors";
 import { renderDriftMarkdown } from "../core/fleet/drift-markdown";
 import { buildReport, driftReportJsonSchema, exitCodeOf, type StackDrift } from "../core/fleet/drift-report";
@@ -96,6 +96,35 @@ describe("driftFromEvents", () => {
       { resOutputsEvent: { metadata: { op: "update", urn: `${urn}2`, type, old: { outputs: {} }, new: { outputs: { x: 1 } } } } },
     ];
     assert.deepEqual(driftFromEvents(events), [{ urn, type, name: "logs", change: "update", properties: [{ path: "tags", kind: "update", old: { a: "1" }, new: { a: "2" } }] }]);
+  });
+
+  it("a new scheduled etcd snapshot is a report, not drift; a stale one is drift through observed.drift", () => {
+    const urn = "urn:pulumi:s::clusterkit::clusterkit:kubeadm:KubeadmCluster$pulumi-nodejs:dynamic/clusterkit:KubeadmNode::cp-1";
+    const type = "pulumi-nodejs:dynamic/clusterkit:KubeadmNode";
+    const snap = (name: string) => ({ newest: { name, takenAt: "2026-12-04T10:00:00.000Z", bytes: 2048 }, onNode: 3, lastFailure: null, timerActive: true });
+    const step = (drift: string[], detailed: boolean): EngineEventLike[] => [
+      { resourcePreEvent: { metadata: { op: "refresh", urn, type } } },
+      {
+        resOutputsEvent: {
+          metadata: {
+            op: "update",
+            urn,
+            type,
+            old: { outputs: { name: "cp-1", observed: { drift: [], etcdSnapshots: snap("a") } } },
+            new: { outputs: { name: "cp-1", observed: { drift, etcdSnapshots: snap("b") } } },
+            detailedDiff: detailed ? { "observed.etcdSnapshots.newest.name": { kind: "update" }, ...(drift.length ? { "observed.drift[0]": { kind: "add" } } : {}) } : null,
+          },
+        },
+      },
+    ];
+    for (const detailed of [true, false]) {
+      assert.deepEqual(driftFromEvents(step([], detailed)), []);
+      assert.equal(reportOnlyUpdates(step([], detailed)), 1);
+      const stale = driftFromEvents(step(["the newest scheduled etcd snapshot is 5.0 h old (backup.etcd.schedule.maxAgeHours: 3)"], detailed));
+      assert.equal(stale.length, 1);
+      assert.ok(stale[0].properties.every((p) => !p.path.startsWith("observed.etcdSnapshots")), JSON.stringify(stale[0].properties));
+      assert.equal(reportOnlyUpdates(step(["x"], detailed)), 0);
+    }
   });
 
   it("parses Pulumi property paths", () => {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError, type EngineEvent } from "@pulumi/pulumi/automation";
-import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics } from "../../core/fleet/drift-events";
+import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, reportOnlyUpdates } from "../../core/fleet/drift-events";
 import { classifyFailure } from "../../core/fleet/drift-errors";
 import type { StackDrift, StackError } from "../../core/fleet/drift-report";
 
@@ -99,7 +99,8 @@ export async function checkStack(cli: PulumiCli, name: string, timeoutSeconds: n
   }
   const resources = driftFromEvents(events);
   const changeSummary = changeSummaryFromEvents(events);
-  // Pulumi's own count is the backstop: if it saw changes the events did not detail, still say drifted.
-  const drifted = resources.length > 0 || (changeSummary.update ?? 0) > 0 || (changeSummary.delete ?? 0) > 0;
+  // Pulumi's own count is the backstop: if it saw changes the events did not detail, still say
+  // drifted; updates of report values alone (the newest scheduled snapshot) are not drift.
+  const drifted = resources.length > 0 || (changeSummary.update ?? 0) - reportOnlyUpdates(events) > 0 || (changeSummary.delete ?? 0) > 0;
   return { stack: name, status: drifted ? "drifted" : "clean", durationSeconds: elapsed(), changeSummary, resources, error: null };
 }

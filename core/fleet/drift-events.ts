@@ -5,6 +5,7 @@
  * (gone), with `diffs`/`detailedDiff` and the `old` (state) and `new` (read from the cloud)
  * resource states. Only the shapes used here are declared: core/ does not import @pulumi/*.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { PropertyDrift, ResourceDrift } from "./drift-report";
 import { containsSecret, isSecretName, redact, REDACTED } from "./redact";
 
@@ -87,18 +88,53 @@ function resourceName(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
+/**
+ * What a refresh records that changes on its own while all is well: a control plane's newest
+ * scheduled etcd snapshot (name, time, size). A report, not drift; a stale or failing schedule is
+ * drift through `observed.drift`.
+ */
+const reportPaths: readonly Seg[][] = [["observed", "etcdSnapshots"]];
+
+const isReportPath = (path: string) => {
+  const segs = parsePropertyPath(path);
+  return reportPaths.some((r) => r.every((seg, i) => segs[i] === seg));
+};
+
+function withoutReports(outputs: Record<string, unknown> | undefined): unknown {
+  if (!outputs) return outputs;
+  const copy = structuredClone(outputs) as Record<Seg, unknown>;
+  for (const r of reportPaths) {
+    const parent = valueAt(copy, r.slice(0, -1));
+    if (parent.found && parent.value && typeof parent.value === "object") delete (parent.value as Record<Seg, unknown>)[r[r.length - 1]];
+  }
+  return copy;
+}
+
+/** An update the refresh would make only to report values. */
+function reportOnly(m: StepMetadata): boolean {
+  return m.op === "update" && isDeepStrictEqual(withoutReports(m.old?.outputs), withoutReports(m.new?.outputs));
+}
+
+/** Refresh updates that change report values only: the engine counts them, drift does not. */
+export function reportOnlyUpdates(events: readonly EngineEventLike[]): number {
+  return events.filter((e) => e.resOutputsEvent && reportOnly(e.resOutputsEvent.metadata)).length;
+}
+
 /** Every resource the refresh would change, in URN order with properties in path order. */
 export function driftFromEvents(events: readonly EngineEventLike[]): ResourceDrift[] {
   const refreshed = new Set(events.filter((e) => e.resourcePreEvent?.metadata.op === "refresh").map((e) => e.resourcePreEvent!.metadata.urn));
   const byUrn = new Map<string, ResourceDrift>();
   for (const e of events) {
     const m = e.resOutputsEvent?.metadata;
-    if (!m || !refreshed.has(m.urn) || (m.op !== "update" && m.op !== "delete")) continue;
+    if (!m || !refreshed.has(m.urn) || (m.op !== "update" && m.op !== "delete") || reportOnly(m)) continue;
     let properties: PropertyDrift[] = [];
     if (m.op === "update") {
       const detailed = m.detailedDiff ?? null;
       const paths = detailed && Object.keys(detailed).length ? Object.keys(detailed) : m.diffs?.length ? m.diffs : changedKeys(m.old, m.new);
-      properties = paths.map((p) => propertyDrift(m, p, detailed?.[p]?.diffKind ?? detailed?.[p]?.kind)).sort((a, b) => a.path.localeCompare(b.path));
+      properties = paths
+        .filter((p) => !isReportPath(p))
+        .map((p) => propertyDrift(m, p, detailed?.[p]?.diffKind ?? detailed?.[p]?.kind))
+        .sort((a, b) => a.path.localeCompare(b.path));
     }
     byUrn.set(m.urn, { urn: m.urn, type: m.type, name: resourceName(m.urn), change: m.op, properties });
   }
