@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { inspectPayload, openBundleFile, payloadOf } from "../../core/backup/payload";
 import type { ClusterSpec } from "../../core/spec";
-import { listNodeBundlesScript, parseNodeBundles, schedulePaths } from "../../providers/kubeadm/cluster/etcd-schedule";
+import { failureSinceNewest, listNodeBundlesScript, parseNodeBundles, schedulePaths } from "../../providers/kubeadm/cluster/etcd-schedule";
 import { closeConnections } from "../../providers/kubeadm/context";
 import { registerSecret, shellQuote } from "../../providers/ssh";
 import { nodeHosts, storeFor } from "./snapshot";
@@ -60,7 +60,8 @@ export async function collectSnapshots(opts: { spec: ClusterSpec; vms: Map<strin
         progress(`  ${cp.name}: ${out.failed[out.failed.length - 1].reason}`);
         continue;
       }
-      progress(`  ${cp.name}: ${listed.bundles.length} bundle(s) on the node${listed.failure && (!listed.bundles.length || listed.failure.at > listed.bundles[listed.bundles.length - 1].takenAt) ? `; its last run failed at ${listed.failure.at}: ${listed.failure.what}` : ""}`);
+      const failure = failureSinceNewest(listed);
+      progress(`  ${cp.name}: ${listed.bundles.length} bundle(s) on the node${failure ? `; its last run failed at ${failure.at}: ${failure.what}` : ""}`);
       for (const b of listed.bundles) {
         if (stored.has(b.name)) {
           out.present.push(b.name);

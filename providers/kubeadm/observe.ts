@@ -12,6 +12,7 @@ import { isVotingMember, listMembers, memberAt } from "./cluster/etcd";
 import { adminKubeconfigPath } from "./paths";
 import { anyAdmin, peerAdmin, type NodeContext } from "./phases/node-context";
 import { hostFacts, kubeadmDone, type HostFacts } from "./probe";
+import { newestBundle } from "./cluster/etcd-schedule";
 import { readNodeBundles, scheduleFiles, staleness } from "./phases/etcd-snapshot-schedule";
 import type { Observed, ObservedSnapshots } from "./types";
 
@@ -82,8 +83,7 @@ async function observeSnapshots(ctx: NodeContext, drift: string[]): Promise<Obse
   if (!b.timer.active) drift.push("the etcd snapshot timer is not running");
   const why = staleness(b, ctx.inputs.etcdSnapshots!.maxAgeHours);
   if (why) drift.push(why);
-  const newest = b.bundles[b.bundles.length - 1] ?? null;
-  return { newest, onNode: b.bundles.length, lastFailure: b.failure, timerActive: b.timer.active };
+  return { newest: newestBundle(b), onNode: b.bundles.length, lastFailure: b.failure, timerActive: b.timer.active };
 }
 
 /** The admin kubeconfig from the first control plane (a secret from here on). */

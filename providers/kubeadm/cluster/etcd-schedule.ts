@@ -217,6 +217,14 @@ export interface NodeBundles {
   timer: { enabled: boolean; active: boolean };
 }
 
+export const newestBundle = (b: NodeBundles): NodeBundle | null => b.bundles[b.bundles.length - 1] ?? null;
+
+/** The last run's failure, unless a bundle was written after it. */
+export function failureSinceNewest(b: NodeBundles): NodeBundles["failure"] {
+  const newest = newestBundle(b);
+  return b.failure && (!newest || b.failure.at > newest.takenAt) ? b.failure : null;
+}
+
 /** The takenAt a bundle's file name carries (bundleFileName), or null for a name not of this cluster. */
 export function takenAtOf(name: string, cluster: string): string | null {
   const m = new RegExp(`^${cluster}-(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})\\.(\\d{3})Z-[0-9a-f]{8}\\${bundleExtension}$`).exec(name);

@@ -7,7 +7,7 @@
  * run's failure is reported, not fatal: a full backup disk must not stop an upgrade or a repair.
  */
 import { log } from "../context";
-import { listNodeBundlesScript, parseNodeBundles, scheduleUnit, schedulePaths, type NodeBundles } from "../cluster/etcd-schedule";
+import { failureSinceNewest, listNodeBundlesScript, newestBundle, parseNodeBundles, scheduleUnit, schedulePaths, type NodeBundles } from "../cluster/etcd-schedule";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
 import type { RemoteFile } from "../../ssh";
@@ -31,8 +31,9 @@ export async function readNodeBundles(ctx: NodeContext, step: string): Promise<N
 
 /** Why the newest scheduled snapshot is not good enough, or null. */
 export function staleness(b: NodeBundles, maxAgeHours: number, now = new Date()): string | null {
-  const newest = b.bundles[b.bundles.length - 1];
-  const failed = b.failure && (!newest || b.failure.at > newest.takenAt) ? `; the last run failed at ${b.failure.at}: ${b.failure.what}` : "";
+  const newest = newestBundle(b);
+  const failure = failureSinceNewest(b);
+  const failed = failure ? `; the last run failed at ${failure.at}: ${failure.what}` : "";
   if (!newest) return `no scheduled etcd snapshot on the node yet${failed}`;
   const hours = (now.getTime() - Date.parse(newest.takenAt)) / 3_600_000;
   if (hours > maxAgeHours) return `the newest scheduled etcd snapshot is ${hours.toFixed(1)} h old (backup.etcd.schedule.maxAgeHours: ${maxAgeHours})${failed}`;
