@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { bundleFileName, bundleMac, cipher, expiredBundles, headerBytes, keyIdOf, parseHeader, payloadPassphrase, type BundleHeader } from "../core/backup/bundle";
-import { inspectPayload, openBundleFile, payloadOf } from "../core/backup/payload";
+import { inspectPayload, openBundleFile, payloadOf, verifyPayload } from "../core/backup/payload";
 import { parseTaken, streamScript, takeScript } from "../providers/kubeadm/cluster/etcd-bundle";
 import { inspectScript, restartComponentsScript, restoreScript, startScript, stopScript, uploadScript, waitRunningScript } from "../providers/kubeadm/cluster/etcd-restore";
 
@@ -20,7 +20,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const key = randomBytes(32).toString("base64");
 
 /** A bundle as `clusterkit etcd snapshot` writes one: the payload made by tar and openssl with streamScript's flags. */
-function makeBundle(name: string, snapshot: Buffer): { file: string; header: BundleHeader } {
+function makeBundle(name: string, snapshot: Buffer, tamper?: "snapshot" | "header"): { file: string; header: BundleHeader } {
   const work = fs.mkdtempSync(path.join(dir, "work-"));
   fs.writeFileSync(path.join(work, "snapshot.db"), snapshot);
   fs.mkdirSync(path.join(work, "etc/kubernetes/pki"), { recursive: true });
@@ -36,11 +36,11 @@ function makeBundle(name: string, snapshot: Buffer): { file: string; header: Bun
     etcdVersion: "3.6.4",
     kubernetesVersion: "1.34.1",
     members: [{ name: "cp-1", peerUrls: ["https://10.0.0.11:2380"] }],
-    snapshot: { sha256: createHash("sha256").update(snapshot).digest("hex"), bytes: snapshot.length, revision: 7, totalKeys: 3, hash: 1 },
+    snapshot: { sha256: createHash("sha256").update(tamper === "snapshot" ? Buffer.from("another snapshot") : snapshot).digest("hex"), bytes: snapshot.length, revision: 7, totalKeys: 3, hash: 1 },
     files: ["etc/kubernetes/pki/ca.key"],
     cipher: { ...cipher },
   };
-  fs.writeFileSync(path.join(work, "bundle.json"), `${JSON.stringify(header)}\n`);
+  fs.writeFileSync(path.join(work, "bundle.json"), `${JSON.stringify(tamper === "header" ? { ...header, node: "cp-2" } : header)}\n`);
   const payload = execFileSync("bash", ["-c", `tar -C ${work} -czf - bundle.json snapshot.db etc | openssl enc -${cipher.name} -${cipher.kdf} -iter ${cipher.iter} -md ${cipher.md} -salt -pass env:P`], { env: { ...process.env, P: payloadPassphrase(key, id) }, maxBuffer: 1 << 26 });
   const head = headerBytes(header);
   const mac = bundleMac(key, id).update(head).update(payload).digest();
@@ -61,6 +61,19 @@ describe("etcd bundles", () => {
     assert.equal(contents.bundleJson, JSON.stringify(header));
     assert.ok(contents.entries.includes("etc/kubernetes/pki/ca.key"), contents.entries.join(", "));
     assert.equal(fs.readFileSync(file).includes(Buffer.from("PRIVATE KEY")), false, "the CA key is not in clear");
+  });
+
+  it("a payload is checked against its header: the snapshot's hash and the sealed copy of the header", async () => {
+    const check = async (tamper: "snapshot" | "header" | undefined, passphrase?: string) => {
+      const { file, header } = makeBundle(`payload-${tamper ?? "ok"}.etcd-bundle`, randomBytes(2000), tamper);
+      const opened = await openBundleFile(file, key);
+      assert.ok(!("kind" in opened), JSON.stringify(opened));
+      return (await verifyPayload(file, opened, passphrase ?? payloadPassphrase(key, header.id))).kind;
+    };
+    assert.equal(await check(undefined), "ok");
+    assert.equal(await check("snapshot"), "snapshot-mismatch");
+    assert.equal(await check("header"), "header-mismatch");
+    assert.equal(await check(undefined, "not the passphrase"), "undecryptable");
   });
 
   it("name a wrong key by its id, and refuse a damaged, truncated or foreign file", async () => {

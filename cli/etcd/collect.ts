@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { inspectPayload, openBundleFile, payloadOf } from "../../core/backup/payload";
+import { openBundleFile, verifyPayload } from "../../core/backup/payload";
 import type { ClusterSpec } from "../../core/spec";
 import { failureSinceNewest, listNodeBundlesScript, parseNodeBundles, schedulePaths } from "../../providers/kubeadm/cluster/etcd-schedule";
 import { closeConnections } from "../../providers/kubeadm/context";
@@ -34,10 +34,10 @@ async function check(file: string, backupKey: string, cluster: string): Promise<
   const opened = await openBundleFile(file, backupKey);
   if ("kind" in opened) return opened.kind === "wrong-key" ? `sealed with another key (key id ${opened.keyId})` : `not a whole bundle (${opened.kind})`;
   if (opened.header.cluster !== cluster) return `a bundle of cluster ${opened.header.cluster}`;
-  const c = await inspectPayload(payloadOf(file, opened, opened.seal.passphrase(opened.header.id))).catch((e: Error) => e);
-  if (c instanceof Error) return `its payload does not decrypt: ${c.message}`;
-  if (c.snapshot?.sha256 !== opened.header.snapshot.sha256) return "its snapshot does not match its header's hash";
-  if (c.bundleJson !== opened.headerJson) return "its sealed copy of the header differs";
+  const checked = await verifyPayload(file, opened, opened.seal.passphrase(opened.header.id));
+  if (checked.kind === "undecryptable") return `its payload does not decrypt: ${checked.detail}`;
+  if (checked.kind === "snapshot-mismatch") return "its snapshot does not match its header's hash";
+  if (checked.kind === "header-mismatch") return "its sealed copy of the header differs";
   return null;
 }
 

@@ -11,7 +11,7 @@
  */
 import { PassThrough } from "node:stream";
 import { keyIdOf, type BundleHeader } from "../../core/backup/bundle";
-import { inspectPayload, openBundleFile, payloadCiphertext, payloadOf, type OpenProblem } from "../../core/backup/payload";
+import { openBundleFile, payloadCiphertext, verifyPayload, type OpenProblem } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec } from "../../core/spec";
 import { etcdctl, hostOf, listMembers } from "../../providers/kubeadm/cluster/etcd";
@@ -77,11 +77,10 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
   if (h.cluster !== spec.name) throw flag(`the bundle is of cluster ${h.cluster}, the stack's cluster is ${spec.name}`, "restore a bundle of this cluster; a bundle moves to a new cluster only through a stack of the same name");
   const passphrase = opened.seal.passphrase(h.id);
   registerSecret(passphrase);
-  const contents = await inspectPayload(payloadOf(opts.bundleFile, opened, passphrase)).catch((e: Error) => {
-    throw flag(`the bundle does not decrypt: ${e.message}`);
-  });
-  if (contents.snapshot?.sha256 !== h.snapshot.sha256) throw flag("the bundle's snapshot does not match its header's hash", "use another copy of the bundle");
-  if (contents.bundleJson !== opened.headerJson) throw flag("the bundle's sealed copy of its header differs from the header", "use another copy of the bundle");
+  const checked = await verifyPayload(opts.bundleFile, opened, passphrase);
+  if (checked.kind === "undecryptable") throw flag(`the bundle does not decrypt: ${checked.detail}`);
+  if (checked.kind === "snapshot-mismatch") throw flag("the bundle's snapshot does not match its header's hash", "use another copy of the bundle");
+  if (checked.kind === "header-mismatch") throw flag("the bundle's sealed copy of its header differs from the header", "use another copy of the bundle");
   if (opts.confirm !== spec.name) {
     throw new ClusterkitError([
       {

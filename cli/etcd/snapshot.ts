@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { PassThrough, Transform } from "node:stream";
 import { bundleFileName, bundleMac, cipher, headerBytes, keyIdOf, payloadPassphrase, type BundleHeader } from "../../core/backup/bundle";
-import { decrypting, inspectPayload } from "../../core/backup/payload";
+import { decrypting, inspectPayload, payloadProblem } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec, NodeSpec } from "../../core/spec";
 import { etcdctl } from "../../providers/kubeadm/cluster/etcd";
@@ -140,9 +140,10 @@ export async function takeSnapshot(opts: { spec: ClusterSpec; vms: Map<string, V
       await upload.done;
       progress(`  [3/4] checking what was written: it decrypts with the stack's backup key and holds that snapshot`);
       const c = await contents;
+      const problem = payloadProblem(c, { sha256: taken.snapshot.sha256, headerJson: JSON.stringify(header) });
       const problems = [
-        c.snapshot?.sha256 === taken.snapshot.sha256 ? null : `snapshot.db hashes to ${c.snapshot?.sha256 ?? "(missing)"}, the control plane printed ${taken.snapshot.sha256}`,
-        c.bundleJson === JSON.stringify(header) ? null : "its sealed copy of the header differs",
+        problem?.kind === "snapshot-mismatch" ? `snapshot.db hashes to ${problem.found ?? "(missing)"}, the control plane printed ${taken.snapshot.sha256}` : null,
+        problem?.kind === "header-mismatch" ? "its sealed copy of the header differs" : null,
         ...taken.files.filter((f) => !c.entries.includes(f)).map((f) => `${f} is missing`),
       ].filter(Boolean);
       if (problems.length) throw ClusterkitError.failure("(bundle)", name, `the bundle written does not check out: ${problems.join("; ")}`, "nothing was kept; run the snapshot again");

@@ -133,3 +133,24 @@ export function payloadCiphertext(file: string, opened: { headerLength: number; 
 export function payloadOf(file: string, opened: { headerLength: number; size: number }, passphrase: string): Readable {
   return payloadCiphertext(file, opened).pipe(decrypting(passphrase));
 }
+
+/** How a decrypted payload fails what its header promises; each caller words it for its own command. */
+export type PayloadProblem = { kind: "undecryptable"; detail: string } | { kind: "snapshot-mismatch"; found: string | null } | { kind: "header-mismatch" };
+
+/** The payload against its header: the snapshot's hash, and the sealed copy of the header (byte for byte). */
+export function payloadProblem(c: PayloadContents, expected: { sha256: string; headerJson: string }): PayloadProblem | null {
+  if (c.snapshot?.sha256 !== expected.sha256) return { kind: "snapshot-mismatch", found: c.snapshot?.sha256 ?? null };
+  if (c.bundleJson !== expected.headerJson) return { kind: "header-mismatch" };
+  return null;
+}
+
+/** Decrypts an opened bundle file's payload and checks it against its header. */
+export async function verifyPayload(file: string, opened: OpenedBundle, passphrase: string): Promise<{ kind: "ok"; contents: PayloadContents } | PayloadProblem> {
+  let contents: PayloadContents;
+  try {
+    contents = await inspectPayload(payloadOf(file, opened, passphrase));
+  } catch (e) {
+    return { kind: "undecryptable", detail: (e as Error).message };
+  }
+  return payloadProblem(contents, { sha256: opened.header.snapshot.sha256, headerJson: opened.headerJson }) ?? { kind: "ok", contents };
+}
