@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import Ajv2020 from "ajv/dist/2020";
-import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, parsePropertyPath, reportOnlyUpdates, type EngineEventLike } from "../core/fleet/drift-events";
+import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, parsePropertyPath, reportOnlyUpdates, snapshotReports, type EngineEventLike } from "../core/fleet/drift-events";
 import { classifyFailure } from "../core/fleet/drift-errors";
-import { renderDriftMarkdown } from "../core/fleet/drift-markdown";
+import { renderDriftMarkdown, snapshotLines } from "../core/fleet/drift-markdown";
 import { buildReport, driftReportJsonSchema, exitCodeOf, type StackDrift } from "../core/fleet/drift-report";
 import { redact, SECRET_SIG, SIG_KEY } from "../core/fleet/redact";
 import { repoRoot } from "./support/temp-project";
@@ -125,6 +125,19 @@ describe("driftFromEvents", () => {
       assert.ok(stale[0].properties.every((p) => !p.path.startsWith("observed.etcdSnapshots")), JSON.stringify(stale[0].properties));
       assert.equal(reportOnlyUpdates(step(["x"], detailed)), 0);
     }
+    // The report carries each newest snapshot's age and size, from the refreshed outputs.
+    const same: EngineEventLike = { resOutputsEvent: { metadata: { op: "same", urn: urn.replace("cp-1", "cp-2"), type, new: { outputs: { name: "cp-2", observed: { drift: [], etcdSnapshots: { newest: null, onNode: 0, lastFailure: { at: "2026-12-04T10:30:00Z", what: "no space" }, timerActive: false } } } } } } };
+    assert.deepEqual(snapshotReports([...step([], true), same], new Date("2026-12-04T10:42:00.000Z")), [
+      { node: "cp-1", newest: { name: "b", takenAt: "2026-12-04T10:00:00.000Z", ageSeconds: 2520, bytes: 2048 }, onNode: 3, lastFailure: null, timerActive: true },
+      { node: "cp-2", newest: null, onNode: 0, lastFailure: { at: "2026-12-04T10:30:00Z", what: "no space" }, timerActive: false },
+    ]);
+    const st: StackDrift = { stack: "metal-ber1", status: "clean", durationSeconds: 2, changeSummary: { same: 2 }, resources: [], error: null, etcdSnapshots: snapshotReports([...step([], true), same], new Date("2026-12-04T10:42:00.000Z")) };
+    assert.deepEqual(snapshotLines(st), [
+      "etcd snapshots on cp-1: newest 2026-12-04T10:00:00.000Z (42 min old, 2.0 KiB), 3 on the node",
+      "etcd snapshots on cp-2: no snapshot yet, 0 on the node, timer not active; last run failed at 2026-12-04T10:30:00Z: no space",
+    ]);
+    const md = renderDriftMarkdown(buildReport([st], { generatedAt: "2026-12-04T10:42:00.000Z", pulumiVersion: null, shard: null }));
+    assert.match(md, /^\| metal-ber1 \| cp-1 \| `2026-12-04T10:00:00\.000Z` \| 42 min \| 2\.0 KiB \| 3 \|$/m);
   });
 
   it("parses Pulumi property paths", () => {
@@ -152,9 +165,9 @@ describe("failures", () => {
 });
 
 describe("the report", () => {
-  const clean: StackDrift = { stack: "b", status: "clean", durationSeconds: 3, changeSummary: { same: 4 }, resources: [], error: null };
-  const drifted: StackDrift = { stack: "a", status: "drifted", durationSeconds: 4, changeSummary: { update: 1 }, resources: driftFromEvents(fixture("eks-drift", "a")), error: null };
-  const failed: StackDrift = { stack: "c", status: "error", durationSeconds: 1, changeSummary: {}, resources: [], error: { kind: "timeout", message: "no result after 5s" } };
+  const clean: StackDrift = { stack: "b", status: "clean", durationSeconds: 3, changeSummary: { same: 4 }, resources: [], error: null, etcdSnapshots: [] };
+  const drifted: StackDrift = { stack: "a", status: "drifted", durationSeconds: 4, changeSummary: { update: 1 }, resources: driftFromEvents(fixture("eks-drift", "a")), error: null, etcdSnapshots: [] };
+  const failed: StackDrift = { stack: "c", status: "error", durationSeconds: 1, changeSummary: {}, resources: [], error: { kind: "timeout", message: "no result after 5s" }, etcdSnapshots: [] };
 
   it("exits 0 without drift, 1 with drift and 2 when a stack could not be checked", () => {
     assert.equal(exitCodeOf([clean]), 0);

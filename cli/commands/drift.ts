@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import pLimit from "p-limit";
 import { ClusterkitError } from "../../core/errors";
-import { renderDriftMarkdown } from "../../core/fleet/drift-markdown";
+import { renderDriftMarkdown, snapshotLines } from "../../core/fleet/drift-markdown";
 import { buildReport, type DriftReport, type StackDrift } from "../../core/fleet/drift-report";
 import { parseShard, selectStacks } from "../../core/fleet/shard";
 import { findProjectRoot, listStacks } from "../../core/load/project";
@@ -42,6 +42,7 @@ function printReport(io: Io, report: DriftReport): void {
     const head = `${s.status.padEnd(8)} ${s.stack}  (${s.durationSeconds}s)`;
     if (s.status === "error") io.out(`${head}: ${s.error!.kind}: ${s.error!.message}`);
     else io.out(`${head}${s.resources.length ? `: ${s.resources.length} resource(s) changed outside Pulumi` : ""}`);
+    for (const line of snapshotLines(s)) io.out(`  ${line}`);
     for (const r of s.resources) {
       io.out(`  ${r.change === "delete" ? "-" : "~"} ${r.type} ${r.name}${r.change === "delete" ? " (deleted outside Pulumi)" : ""}`);
       for (const p of r.properties) io.out(`      ${p.path}: ${"old" in p ? JSON.stringify(p.old) : "(none)"} -> ${"new" in p ? JSON.stringify(p.new) : "(none)"}`);
@@ -95,7 +96,7 @@ export async function runDrift(io: Io, opts: Options, cwd = process.cwd()): Prom
           const pulumi = cli;
           const result = pulumi
             ? await withApiTunnel({ root, cli: pulumi, keyFromFile, log: (line) => io.err(line) }, name, () => checkStack(pulumi, name, timeout))
-            : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! } };
+            : { stack: name, status: "error" as const, durationSeconds: 0, changeSummary: {}, resources: [], error: { kind: "cli" as const, message: cliError! }, etcdSnapshots: [] };
           io.err(`  ${name}: ${result.status}${result.error ? ` (${result.error.kind})` : ""}`);
           return result;
         }),

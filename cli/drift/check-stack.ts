@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError, type EngineEvent } from "@pulumi/pulumi/automation";
-import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, reportOnlyUpdates } from "../../core/fleet/drift-events";
+import { changeSummaryFromEvents, driftFromEvents, errorDiagnostics, reportOnlyUpdates, snapshotReports } from "../../core/fleet/drift-events";
 import { classifyFailure } from "../../core/fleet/drift-errors";
 import type { StackDrift, StackError } from "../../core/fleet/drift-report";
 
@@ -87,7 +87,7 @@ export async function checkStack(cli: PulumiCli, name: string, timeoutSeconds: n
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([settled, new Promise((r) => (grace = setTimeout(r, CANCEL_GRACE_MS)))]);
     clearTimeout(grace);
-    return { stack: name, status: "error", durationSeconds: elapsed(), changeSummary: {}, resources: [], error: classifyFailure("", [], timeoutSeconds) };
+    return { stack: name, status: "error", durationSeconds: elapsed(), changeSummary: {}, resources: [], error: classifyFailure("", [], timeoutSeconds), etcdSnapshots: [] };
   }
   if (!first.ok) {
     const diagnostics = errorDiagnostics(events);
@@ -95,12 +95,12 @@ export async function checkStack(cli: PulumiCli, name: string, timeoutSeconds: n
       first.error instanceof StackNotFoundError
         ? stackNotFound(name)
         : classifyFailure(failureText(first.error), diagnostics, null);
-    return { stack: name, status: "error", durationSeconds: elapsed(), changeSummary: changeSummaryFromEvents(events), resources: [], error };
+    return { stack: name, status: "error", durationSeconds: elapsed(), changeSummary: changeSummaryFromEvents(events), resources: [], error, etcdSnapshots: [] };
   }
   const resources = driftFromEvents(events);
   const changeSummary = changeSummaryFromEvents(events);
   // Pulumi's own count is the backstop: if it saw changes the events did not detail, still say
   // drifted; updates of report values alone (the newest scheduled snapshot) are not drift.
   const drifted = resources.length > 0 || (changeSummary.update ?? 0) - reportOnlyUpdates(events) > 0 || (changeSummary.delete ?? 0) > 0;
-  return { stack: name, status: drifted ? "drifted" : "clean", durationSeconds: elapsed(), changeSummary, resources, error: null };
+  return { stack: name, status: drifted ? "drifted" : "clean", durationSeconds: elapsed(), changeSummary, resources, error: null, etcdSnapshots: snapshotReports(events, new Date()) };
 }

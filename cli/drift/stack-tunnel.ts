@@ -72,7 +72,7 @@ function tunnelError(plan: ApiTunnelPlan, e: unknown): StackError {
 /** Runs `check` with the stack's API tunnel open when it has a bastion, and closes it afterwards. */
 export async function withApiTunnel(ctx: TunnelContext, name: string, check: () => Promise<StackDrift>): Promise<StackDrift> {
   const started = Date.now();
-  const failed = (error: StackError): StackDrift => ({ stack: name, status: "error", durationSeconds: Math.round((Date.now() - started) / 100) / 10, changeSummary: {}, resources: [], error });
+  const failed = (error: StackError): StackDrift => ({ stack: name, status: "error", durationSeconds: Math.round((Date.now() - started) / 100) / 10, changeSummary: {}, resources: [], error, etcdSnapshots: [] });
 
   let plan: ApiTunnelPlan | null;
   try {

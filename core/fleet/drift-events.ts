@@ -6,7 +6,7 @@
  * resource states. Only the shapes used here are declared: core/ does not import @pulumi/*.
  */
 import { isDeepStrictEqual } from "node:util";
-import type { PropertyDrift, ResourceDrift } from "./drift-report";
+import type { PropertyDrift, ResourceDrift, SnapshotReport } from "./drift-report";
 import { containsSecret, isSecretName, redact, REDACTED } from "./redact";
 
 interface StateMetadata {
@@ -149,4 +149,27 @@ export function changeSummaryFromEvents(events: readonly EngineEventLike[]): Rec
 /** Error diagnostics, the engine's own account of why a run failed. */
 export function errorDiagnostics(events: readonly EngineEventLike[]): string[] {
   return events.filter((e) => e.diagnosticEvent?.severity === "error").map((e) => e.diagnosticEvent!.message.trim());
+}
+
+interface ObservedSnapshotsLike {
+  newest: { name: string; takenAt: string; bytes: number } | null;
+  onNode: number;
+  lastFailure: { at: string; what: string } | null;
+  timerActive: boolean;
+}
+
+/** What the refresh read of each control plane's scheduled snapshots (observed.etcdSnapshots), with each newest one's age at `now`. */
+export function snapshotReports(events: readonly EngineEventLike[], now: Date): SnapshotReport[] {
+  const byNode = new Map<string, SnapshotReport>();
+  for (const e of events) {
+    const m = e.resOutputsEvent?.metadata;
+    if (!m || m.op === "delete") continue;
+    const outputs = m.new?.outputs ?? m.old?.outputs;
+    const snaps = valueAt(outputs, ["observed", "etcdSnapshots"]).value as ObservedSnapshotsLike | null | undefined;
+    const node = outputs?.name;
+    if (!snaps || typeof snaps !== "object" || typeof node !== "string") continue;
+    const newest = snaps.newest ? { name: snaps.newest.name, takenAt: snaps.newest.takenAt, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(snaps.newest.takenAt)) / 1000)), bytes: snaps.newest.bytes } : null;
+    byNode.set(node, { node, newest, onNode: snaps.onNode, lastFailure: snaps.lastFailure ?? null, timerActive: snaps.timerActive });
+  }
+  return [...byNode.values()].sort((a, b) => a.node.localeCompare(b.node));
 }

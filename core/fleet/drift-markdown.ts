@@ -3,7 +3,7 @@
  * Values are shortened and the resource list capped per stack, so a noisy stack cannot push the
  * summary past GitHub's 1 MiB limit; the JSON report keeps everything.
  */
-import type { DriftReport, ResourceDrift, StackDrift } from "./drift-report";
+import type { DriftReport, ResourceDrift, SnapshotReport, StackDrift } from "./drift-report";
 
 const MAX_VALUE = 120;
 const MAX_RESOURCES = 50;
@@ -20,6 +20,30 @@ function show(value: unknown, present: boolean): string {
 }
 
 const badge: Record<StackDrift["status"], string> = { clean: "✅ clean", drifted: "⚠️ drifted", error: "❌ not checked" };
+
+/** 90 s, 42 min, 5.0 h, 3.2 d. */
+export function age(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+export function size(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function snapshotLine(r: SnapshotReport): string {
+  const newest = r.newest ? `newest ${r.newest.takenAt} (${age(r.newest.ageSeconds)} old, ${size(r.newest.bytes)})` : "no snapshot yet";
+  const failure = r.lastFailure ? `; last run failed at ${r.lastFailure.at}: ${r.lastFailure.what}` : "";
+  return `etcd snapshots on ${r.node}: ${newest}, ${r.onNode} on the node${r.timerActive ? "" : ", timer not active"}${failure}`;
+}
+
+/** One line per control plane with a snapshot schedule, for the text report. */
+export function snapshotLines(s: StackDrift): string[] {
+  return s.etcdSnapshots.map(snapshotLine);
+}
 
 function resourceSection(r: ResourceDrift): string {
   const lines = [`<details><summary><code>${r.type}</code> <b>${r.name}</b>: ${r.change === "delete" ? "deleted outside Pulumi" : `${r.properties.length} propert${r.properties.length === 1 ? "y" : "ies"} changed`}</summary>`, ""];
@@ -41,6 +65,14 @@ export function renderDriftMarkdown(report: DriftReport): string {
   out.push("| Stack | Result | Drifted resources | Time |", "|---|---|---|---|");
   for (const st of report.stacks) out.push(`| ${st.stack} | ${badge[st.status]} | ${st.status === "error" ? "–" : st.resources.length} | ${Math.round(st.durationSeconds)}s |`);
   out.push("");
+  const withSnapshots = report.stacks.filter((x) => x.etcdSnapshots.length);
+  if (withSnapshots.length) {
+    out.push("| Stack | Control plane | Newest etcd snapshot | Age | Size | On the node |", "|---|---|---|---|---|---|");
+    for (const st of withSnapshots) {
+      for (const r of st.etcdSnapshots) out.push(`| ${st.stack} | ${cell(r.node)} | ${r.newest ? `\`${cell(r.newest.takenAt)}\`` : "_none_"} | ${r.newest ? age(r.newest.ageSeconds) : "–"} | ${r.newest ? size(r.newest.bytes) : "–"} | ${r.onNode} |`);
+    }
+    out.push("");
+  }
   for (const st of report.stacks.filter((x) => x.status !== "clean")) {
     out.push(`### ${st.stack}`, "");
     if (st.error) out.push(`**${st.error.kind}**: ${cell(st.error.message)}`, "");

@@ -30,6 +30,22 @@ export const stackErrorSchema = z.strictObject({
   message: z.string().describe("The CLI's own error lines (Pulumi filters secrets out of them)"),
 });
 
+export const snapshotReportSchema = z.strictObject({
+  node: z.string().describe("The control plane's node name"),
+  newest: z
+    .strictObject({
+      name: z.string().describe("The bundle's file name on the node"),
+      takenAt: z.string().describe("ISO 8601 time the snapshot was taken"),
+      ageSeconds: z.number().int().describe("Its age when the report was written"),
+      bytes: z.number().int().describe("The bundle's size"),
+    })
+    .nullable()
+    .describe("The newest scheduled snapshot on the node; null when it holds none"),
+  onNode: z.number().int().describe("Bundles kept on the node"),
+  lastFailure: z.strictObject({ at: z.string(), what: z.string() }).nullable().describe("The last failed run not followed by a newer bundle; null otherwise"),
+  timerActive: z.boolean().describe("Whether the node's snapshot timer is active"),
+});
+
 export const stackDriftSchema = z.strictObject({
   stack: z.string(),
   status: z.enum(["clean", "drifted", "error"]).describe("clean: checked, no drift; drifted: checked, drift found; error: could not be checked"),
@@ -37,6 +53,9 @@ export const stackDriftSchema = z.strictObject({
   changeSummary: z.record(z.string(), z.number()).describe("Pulumi's own count of refresh outcomes by operation: same, update, delete"),
   resources: z.array(resourceDriftSchema).describe("Drifted resources, sorted by URN"),
   error: stackErrorSchema.nullable().describe("Why the stack could not be checked; null otherwise"),
+  etcdSnapshots: z
+    .array(snapshotReportSchema)
+    .describe("Scheduled etcd snapshots (backup.etcd.schedule) as the refresh read them from each control plane, sorted by node; a report, not drift (a stale or failing schedule shows as drift of its node); empty without a schedule or when the stack could not be checked"),
 });
 
 export const driftReportSchema = z.strictObject({
@@ -62,6 +81,7 @@ export type PropertyDrift = z.output<typeof propertyDriftSchema>;
 export type ResourceDrift = z.output<typeof resourceDriftSchema>;
 export type StackDrift = z.output<typeof stackDriftSchema>;
 export type StackError = z.output<typeof stackErrorSchema>;
+export type SnapshotReport = z.output<typeof snapshotReportSchema>;
 export type DriftReport = z.output<typeof driftReportSchema>;
 
 export function driftReportJsonSchema(): Record<string, unknown> {
