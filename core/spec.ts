@@ -4,6 +4,7 @@
  * secret values, only references to the config keys that carry them.
  */
 import type { EtcdSchedule } from "./schema/backup";
+import type { OsPatches } from "./schema/os-patches";
 import type { Cni } from "./schema/cni";
 import type { EksAccessEntry } from "./schema/eks-access";
 import type { Oidc } from "./schema/oidc";
@@ -218,6 +219,8 @@ export interface ClusterSpec {
   certificates: { renewBeforeDays: number };
   /** kubeadm platforms: scheduled etcd snapshots on each control plane (`none` on EKS). */
   backup: { etcd: { schedule: EtcdSchedule } };
+  /** kubeadm platforms: rolling OS package updates (`none` on EKS). */
+  osPatches: OsPatches;
   /** All filled-in region variables, defaults applied. */
   variables: Record<string, unknown>;
   /** Applied to every resource that takes tags or labels. */

@@ -165,7 +165,7 @@ describe("parsing what the hosts print", () => {
   });
 
   it("the facts probe", () => {
-    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nrestart_pending=1\nreload_pending=0\nkubeadm_config=1\nreconfigure_pending=kube-scheduler kubelet \napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
+    const f = parseFacts("admin=1\nkubelet_conf=1\napiserver=0\ntraces=1\npending=0\ninit_started=1\ninit_complete=0\nrestart_pending=1\nreload_pending=0\nkubeadm_config=1\nreconfigure_pending=kube-scheduler kubelet \nos_patch_done=2026-12\napplied=abc\nkubelet=v1.34.1\nkubeadm=v1.34.1\nactive=active\n");
     assert.deepEqual(f, {
       adminConf: true,
       kubeletConf: true,
@@ -181,6 +181,7 @@ describe("parsing what the hosts print", () => {
       upgradeKubeadmDone: null,
       upgradeCordoned: false,
       reconfigurePending: ["kube-scheduler", "kubelet"],
+      osPatchDone: "2026-12",
       appliedHash: "abc",
       kubeletVersion: "v1.34.1",
       kubeadmVersion: "v1.34.1",

@@ -48,6 +48,7 @@ describe("host scripts pass shellcheck", () => {
       ...kubeadmStacks.map((s): [string, ClusterSpec] => [s, stackSpec(s)]),
       ["metal-ber1-proxy", withProxy(stackSpec("metal-ber1"))],
       ["vsphere-fra1-proxy-no-mirror", withProxy(stackSpec("vsphere-fra1"), null)],
+      ["metal-ber1-os-patches", { ...withProxy(stackSpec("metal-ber1")), osPatches: { kind: "rolling", round: "2026-12", reboot: "if-required", rebootTimeoutSeconds: 900 } }],
       ["metal-ber1-1.35-air-gapped", { ...withVersion(stackSpec("metal-ber1"), "1.35.0"), mirrors: { images: "registry.example.internal:5000/mirror", charts: null } }],
     ];
     const { dir, files } = writeScripts(specs);

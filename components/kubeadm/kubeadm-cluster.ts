@@ -134,7 +134,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
 }
 
 const prepKeys = ["name", "address", "ssh", "detectOs", "steps", "stepsHash"] as const;
-const nodeKeys = ["cluster", "name", "address", "ssh", "role", "init", "kubernetesVersion", "controlPlanes", "kubeadmCommand", "files", "configHash", "clusterConfigHash", "apiServerRestartOn", "apiServerReloadOn", "clusterConfigBase", "restartOn", "fixedSettings", "reconfigure", "upgrade", "renewCertificatesBeforeDays", "etcdSnapshots", "labels", "taints"] as const;
+const nodeKeys = ["cluster", "name", "address", "ssh", "role", "init", "kubernetesVersion", "controlPlanes", "kubeadmCommand", "files", "configHash", "clusterConfigHash", "apiServerRestartOn", "apiServerReloadOn", "clusterConfigBase", "restartOn", "fixedSettings", "reconfigure", "upgrade", "renewCertificatesBeforeDays", "etcdSnapshots", "osPatches", "labels", "taints"] as const;
 
 /** An Output of an object → one Output per field, so each input shows (and diffs) on its own. */
 function pick<T extends object, K extends keyof T>(o: pulumi.Output<T>, keys: readonly K[]): { [P in K]: pulumi.Output<T[P]> } {

@@ -12,6 +12,7 @@ import { applicableOverrides, deepMerge, frozenOverrides } from "./overrides";
 import { platformVariables } from "./platform-variables";
 import { checkOidc, resolveIngress, resolveStorage } from "./rules/addons";
 import { resolveBackup } from "./rules/backup";
+import { resolveOsPatches } from "./rules/os-patches";
 import { resolveCni } from "./rules/cni";
 import { resolveControlPlane } from "./rules/control-plane";
 import { resolveKubernetes } from "./rules/kubernetes";
@@ -134,6 +135,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
   checkOidc(ctx);
   checkVsphereAddons(ctx, kubernetes?.minor ?? null);
   const backup = resolveBackup(ctx);
+  const osPatches = resolveOsPatches(ctx);
 
   if (out.issues.length || !kubernetes || !platform || !controlPlane || !networking || !cni || !storage) {
     throw new ClusterkitError(out.issues);
@@ -169,6 +171,7 @@ export function resolve(bpSource: BlueprintSource, stack: StackSource): Resolved
     upgrades: bp.upgrades,
     certificates: bp.certificates,
     backup,
+    osPatches,
     variables: filled.values,
     tags: tagsFor(bp, name, stack, filled.values),
     secrets: secretRefs(bp, stack.config),

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { backupSchema } from "./backup";
+import { osPatchesSchema } from "./os-patches";
 import { cniSchema } from "./cni";
 import { ingressSchema } from "./ingress";
 import { mirrorsSchema } from "./mirrors";
@@ -135,6 +136,8 @@ export const blueprintSchema = z.strictObject({
   certificates: certificatesSchema.default(certificatesSchema.parse({})),
   /** kubeadm platforms: scheduled etcd snapshots on the control planes. */
   backup: backupSchema.default(backupSchema.parse({})),
+  /** kubeadm platforms: rolling OS package updates and reboots, one node at a time. */
+  osPatches: osPatchesSchema.default({ kind: "none" }),
   variables: z.array(variableDeclarationSchema).default([]),
 });
 

@@ -93,6 +93,7 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
     // State from before scheduled snapshots has neither field: the same as none.
     ...(same(olds.etcdSnapshots ?? null, news.etcdSnapshots ?? null) ? [] : ["etcdSnapshots"]),
     ...((olds.etcdSnapshotKey ?? "") === (news.etcdSnapshotKey ?? "") ? [] : ["etcdSnapshotKey"]),
+    ...(same(olds.osPatches ?? null, news.osPatches ?? null) ? [] : ["osPatches"]),
   ];
   // Every control plane keeps the admin kubeconfig, so the cluster's outlives any one of them;
   // state from before that gets it at the next update.

@@ -59,6 +59,8 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
     drift.push(`its certificates expire on ${expiry.date.toISOString().slice(0, 10)} (${expiry.name}, ${daysLeft(expiry.date)} days left); pulumi up renews them`);
   }
   if (done && f.appliedHash !== ctx.inputs.configHash) drift.push(f.appliedHash ? "the applied kubeadm configuration differs from the rendered one" : "no applied configuration recorded");
+  const round = ctx.inputs.osPatches?.round;
+  if (done && round && f.osPatchDone !== round) drift.push(`OS patch round ${round} has not finished here (last finished: ${f.osPatchDone ?? "none"}); pulumi up resumes it`);
   const etcdSnapshots = isCp && done && ctx.inputs.etcdSnapshots ? await observeSnapshots(ctx, drift) : null;
   return {
     reachable: true,
@@ -71,6 +73,7 @@ export async function observe(ctx: NodeContext): Promise<Observed> {
     appliedConfigHash: f.appliedHash,
     etcdMember,
     etcdSnapshots,
+    osPatchRound: f.osPatchDone,
     certificatesExpire: expiry ? expiry.date.toISOString() : null,
     drift,
   };

@@ -31,6 +31,12 @@ export const authnReloadPendingPath = `${kubeadmPaths.clusterkitDir}/authn-reloa
 export const upgradeTargetPath = `${kubeadmPaths.clusterkitDir}/upgrade-target`;
 export const upgradeKubeadmDonePath = `${kubeadmPaths.clusterkitDir}/upgrade-kubeadm-done`;
 export const upgradeCordonedPath = `${kubeadmPaths.clusterkitDir}/upgrade-cordoned`;
+/** A node's OS patch round (see phases/os-patch/markers.ts). */
+export const osPatchDonePath = `${kubeadmPaths.clusterkitDir}/os-patch-done`;
+export const osPatchRoundPath = `${kubeadmPaths.clusterkitDir}/os-patch-round`;
+export const osPatchPackagesPath = `${kubeadmPaths.clusterkitDir}/os-patch-packages`;
+export const osPatchCordonedPath = `${kubeadmPaths.clusterkitDir}/os-patch-cordoned`;
+export const osPatchBootPath = `${kubeadmPaths.clusterkitDir}/os-patch-boot`;
 /** Serialises kubeadm runs on a host: a command orphaned by a dropped connection finishes first. */
 export const lockPath = "/run/clusterkit-kubeadm.lock";
 

@@ -10,9 +10,10 @@ import { apiServerFileEffect, apiServerFiles, kubeadmCommand, kubeadmPaths, node
 import { initDocuments } from "../../core/render/kubeadm/init-configuration";
 import { configMapData, fixedSettings, reconfigureConfig, restartOn } from "../../core/render/kubeadm/reconfigure";
 import { upgradePackagesScript } from "../../core/render/kubeadm/upgrade";
+import { osPatchScripts } from "../../core/render/host/os-patch";
 import type { ClusterSpec, NodeSpec } from "../../core/spec";
 import { schedulePaths, scheduledSnapshotScript, serviceUnit, timerUnit } from "./cluster/etcd-schedule";
-import type { EtcdSnapshotInputs, FileSpec, HostAccess, HostPrepInputs, NodeInputs, SshSettings, Taint } from "./types";
+import type { EtcdSnapshotInputs, FileSpec, HostAccess, HostPrepInputs, NodeInputs, OsPatchInputs, SshSettings, Taint } from "./types";
 
 /** A machine to bootstrap, with its address known (on vSphere: once the VM has it). */
 export interface PlannedHost {
@@ -80,6 +81,7 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
   const detectOs = detectOsScript(spec);
   const fixed = fixedSettings(spec);
   const configMaps = configMapData(spec);
+  const osPatches = osPatchInputs(spec);
   const upgradeScripts = { kubeadm: upgradePackagesScript(spec, ["kubeadm"]), kubelet: upgradePackagesScript(spec, ["kubelet", "kubectl"]) };
   return spec.nodes.map((node, i) => {
     // Only which node would initialise a cluster that does not exist yet: a node keeps, in its
@@ -116,6 +118,7 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
         },
         renewCertificatesBeforeDays: spec.certificates.renewBeforeDays,
         etcdSnapshots: etcdSnapshotInputs(spec, node),
+        osPatches,
         labels: node.labels,
         taints: node.taints,
       },
@@ -131,6 +134,14 @@ export function secretFilesFor(input: ClusterSpec, hosts: PlannedHost[], nodeNam
   return apiServerFiles(spec, { encryption: { keys } })
     .filter((f) => f.path === kubeadmPaths.encryptionConfigPath)
     .map(toFileSpec);
+}
+
+/** Every node's part of an OS patch round (the same on each), or null without one. */
+export function osPatchInputs(spec: ClusterSpec): OsPatchInputs | null {
+  const p = spec.osPatches;
+  const scripts = osPatchScripts(spec);
+  if (p.kind === "none" || !scripts) return null;
+  return { round: p.round, reboot: p.reboot, rebootTimeoutSeconds: p.rebootTimeoutSeconds, patchScript: scripts.patch, rebootRequiredScript: scripts.rebootRequired };
 }
 
 /** A control plane's snapshot timer; the key it seals with travels apart, as a secret (etcdSnapshotKey). */

@@ -16,6 +16,7 @@ import {
   kubeadmConfigPath,
   kubeadmTraces,
   kubeletKubeconfigPath,
+  osPatchDonePath,
   upgradeCordonedPath,
   upgradeKubeadmDonePath,
   upgradeTargetPath,
@@ -50,6 +51,8 @@ export interface HostFacts {
   upgradeCordoned: boolean;
   /** Components a reconfiguration started here and has not seen back healthy (see phases/reconfigure/marker.ts). */
   reconfigurePending: string[];
+  /** The OS patch round this node finished last (see phases/os-patch/markers.ts). */
+  osPatchDone: string | null;
   appliedHash: string | null;
   kubeletVersion: string | null;
   kubeadmVersion: string | null;
@@ -78,6 +81,7 @@ export function factsScript(init: boolean): string {
     `echo "upgrade_kubeadm=$(cat ${upgradeKubeadmDonePath} 2>/dev/null || true)"`,
     flag("upgrade_cordoned", `[ -f ${upgradeCordonedPath} ]`),
     `echo "reconfigure_pending=$(cat ${reconfigurePendingPath} 2>/dev/null | tr '\n' ' ')"`,
+    `echo "os_patch_done=$(cat ${osPatchDonePath} 2>/dev/null || true)"`,
     `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
     `echo "kubeadm=$(kubeadm version -o short 2>/dev/null || true)"`,
     `echo "active=$(systemctl is-active kubelet 2>/dev/null || true)"`,
@@ -108,6 +112,7 @@ export function parseFacts(out: string): HostFacts {
     upgradeKubeadmDone: opt(kv.upgrade_kubeadm),
     upgradeCordoned: kv.upgrade_cordoned === "1",
     reconfigurePending: (kv.reconfigure_pending ?? "").split(/\s+/).filter(Boolean),
+    osPatchDone: opt(kv.os_patch_done),
     appliedHash: opt(kv.applied),
     kubeletVersion: opt(kv.kubelet),
     kubeadmVersion: opt(kv.kubeadm),

@@ -19,6 +19,7 @@ import { hostStepPhase, pendingSteps } from "./phases/host-step";
 import { joinControlPlane, joinWorker } from "./phases/join";
 import { kubeadmInit } from "./phases/kubeadm-init";
 import { nodeMetadataPhase } from "./phases/node-metadata";
+import { osPatch } from "./phases/os-patch";
 import { peerAdmin, type NodeContext } from "./phases/node-context";
 import { reloadAuthentication } from "./phases/reload-authentication";
 import { renewCertificates } from "./phases/renew-certificates";
@@ -59,6 +60,7 @@ const nodePhases: Phase<NodeContext>[] = [
   reloadAuthentication,
   renewCertificates,
   approveServingCsr,
+  osPatch,
   etcdSnapshotSchedule,
 ];
 

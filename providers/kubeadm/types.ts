@@ -135,6 +135,8 @@ export interface NodeInputs {
   etcdSnapshots?: EtcdSnapshotInputs | null;
   /** The node key those snapshots are sealed with (core/backup/bundle.ts nodeKeyFile); a Pulumi secret, "" without a schedule. */
   etcdSnapshotKey?: string;
+  /** osPatches: the round of OS updates this node must have finished (null: none; older state: absent). */
+  osPatches?: OsPatchInputs | null;
   labels: Record<string, string>;
   taints: Taint[];
 }
@@ -145,6 +147,17 @@ export interface EtcdSnapshotInputs {
   keepOnNode: number;
   /** A newest snapshot older than this is drift (the update takes one at once). */
   maxAgeHours: number;
+}
+
+export interface OsPatchInputs {
+  /** A node that finished this round has nothing to do; a new name rolls the updates again. */
+  round: string;
+  reboot: "if-required" | "always" | "never";
+  rebootTimeoutSeconds: number;
+  /** core/render/host/os-patch.ts: updates the packages. */
+  patchScript: string;
+  /** The same: exit 1 when the updates need a reboot. */
+  rebootRequiredScript: string;
 }
 
 /** What read() saw of the scheduled snapshots on a control plane. */
@@ -195,6 +208,8 @@ export interface Observed {
   etcdMember: boolean | null;
   /** Control planes with a snapshot schedule (else null; older state: absent). */
   etcdSnapshots?: ObservedSnapshots | null;
+  /** The OS patch round this node finished last (null: none; older state: absent). */
+  osPatchRound?: string | null;
   /** What differs from the desired state, in words; empty when converged. */
   drift: string[];
 }

@@ -36,6 +36,8 @@ export interface ClusterShape {
   spareControlPlanes?: number;
   /** Worker hosts started but left out of the first inventory (w-<n+1>...), to add later. */
   spareWorkers?: number;
+  /** Every host's OS (default debian). */
+  osRelease?: HostSpec["osRelease"];
 }
 
 export interface UpResult {
@@ -70,8 +72,8 @@ export class TestCluster {
 
   static async start(shape: ClusterShape): Promise<TestCluster> {
     const specs: HostSpec[] = [
-      ...Array.from({ length: shape.controlPlanes + (shape.spareControlPlanes ?? 0) }, (_, i) => ({ name: `cp-${i + 1}`, role: "control-plane" as const, users: shape.users })),
-      ...Array.from({ length: shape.workers + (shape.spareWorkers ?? 0) }, (_, i) => ({ name: `w-${i + 1}`, role: "worker" as const, users: shape.users })),
+      ...Array.from({ length: shape.controlPlanes + (shape.spareControlPlanes ?? 0) }, (_, i) => ({ name: `cp-${i + 1}`, role: "control-plane" as const, users: shape.users, osRelease: shape.osRelease })),
+      ...Array.from({ length: shape.workers + (shape.spareWorkers ?? 0) }, (_, i) => ({ name: `w-${i + 1}`, role: "worker" as const, users: shape.users, osRelease: shape.osRelease })),
     ];
     const fleet = await startFleet(specs, shape.fleet);
     const hosts: PlannedHost[] = fleet.hosts.map((h) => ({

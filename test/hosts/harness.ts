@@ -38,7 +38,8 @@ export type StepName =
   | "upgrade"
   | "disk-space"
   | "component-start"
-  | "etcd-restore";
+  | "etcd-restore"
+  | "reboot";
 
 export interface HostUser {
   name: string;
@@ -119,6 +120,12 @@ export interface Fleet {
    * posting status (at once, not after the grace period).
    */
   powerOff(hostName: string): Promise<void>;
+  /**
+   * What the fleet's package archive offers from now on (the apt-get and dnf stand-ins' upgrade):
+   * a host that never installed `name` runs `base`; `reboot` marks an update that needs a reboot
+   * (a kernel), `newPackage` one that pulls in a new package (plain `apt-get upgrade` keeps it back).
+   */
+  publishOsUpdates(updates: { name: string; base: string; version: string; reboot?: boolean; newPackage?: boolean }[]): Promise<void>;
   /** Resolves while a step delayed with setStepDuration is sleeping on that host (polled every 50 ms). */
   inStep(hostName: string, step: StepName, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -327,6 +334,10 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
     startupMs: Date.now() - t0,
     async setStepDuration(step, ms) {
       fs.writeFileSync(path.join(harnessDir, "step-ms", step), String(ms));
+    },
+    async publishOsUpdates(updates) {
+      const lines = updates.map((u) => [u.name, u.base, u.version, [u.reboot ? "reboot" : "", u.newPackage ? "new" : ""].filter(Boolean).join(",") || "-"].join(" "));
+      fs.writeFileSync(path.join(harnessDir, "os-updates"), lines.map((l) => `${l}\n`).join(""));
     },
     async inStep(hostName, step, timeoutMs) {
       const mark = path.join(harnessDir, "hosts", hostName, "in-step", step);

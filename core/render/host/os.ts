@@ -38,6 +38,10 @@ export interface OsFamily {
   installContainerd(dockerBase: string): string;
   /** Package manager proxy: exit-0 test that it is configured, and the commands that configure it. */
   packageProxy(url: string): { check: string; apply: string };
+  /** Updates every installed package that is not held (the Kubernetes packages stay where they are). */
+  patchPackages: string;
+  /** Exits 0 when no reboot is needed for the updates installed since boot, 1 when one is, 3 when it cannot tell. */
+  rebootRequired: string;
 }
 
 const apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300";
@@ -89,6 +93,19 @@ apt-mark hold ${pkgs.join(" ")} >/dev/null`,
   holdKubernetes: `apt-mark hold ${names} >/dev/null`,
   kubernetesHeld: `[[ "$(apt-mark showhold | grep -cxE 'kubelet|kubeadm|kubectl')" -eq 3 ]]`,
   installContainerd: () => `${apt} update\n${apt} install --no-install-recommends containerd`,
+  // `upgrade --with-new-pkgs` installs what an update newly needs (a new kernel's image) and never
+  // removes a package, which dist-upgrade may; held packages stay. A run cut off mid-way leaves
+  // dpkg half-configured, and apt refuses to go on until that is finished.
+  patchPackages: `if [[ -n "$(dpkg --audit 2>/dev/null || true)" ]]; then
+  DEBIAN_FRONTEND=noninteractive dpkg --force-confdef --force-confold --configure -a
+fi
+${apt} update
+${apt} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold upgrade --with-new-pkgs`,
+  // Written by the packages that need one (a kernel, libc, systemd); /run is emptied at boot.
+  rebootRequired: `if [[ -e /var/run/reboot-required ]]; then
+  echo "clusterkit: /var/run/reboot-required: $(tr '\\n' ' ' </var/run/reboot-required.pkgs 2>/dev/null || true)"
+  exit 1
+fi`,
   packageProxy: (url) => {
     const content = `Acquire::http::Proxy "${url}";\nAcquire::https::Proxy "${url}";\n`;
     return { check: heredoc(`file_is ${aptProxyConf} 0644`, content), apply: heredoc(`write_file ${aptProxyConf} 0644`, content) };
@@ -115,6 +132,17 @@ export const rhel: OsFamily = {
   installKubernetes: (src) => `${dnf} install --disableexcludes=kubernetes ${kubernetesPackageNames.map((p) => shQuote(`${p}-${src.version}`)).join(" ")}`,
   upgradeKubernetes: (src, pkgs) => `${dnf} install --disableexcludes=kubernetes ${pkgs.map((p) => shQuote(`${p}-${src.version}`)).join(" ")}`,
   holdKubernetes: `: # held by the exclude= line of ${rpmRepo}`,
+  // The exclude= line of the Kubernetes repository keeps kubelet, kubeadm and kubectl out of it.
+  patchPackages: `${dnf} upgrade --refresh`,
+  // dnf-plugins-core: exit 1 and "Reboot is required" when a core package (kernel, glibc, systemd, ...) changed since boot.
+  rebootRequired: `set +e
+out="$(dnf -q needs-restarting -r 2>&1)"
+rc=$?
+set -e
+if [[ $rc -eq 0 ]]; then exit 0; fi
+printf '%s\\n' "$out"
+if [[ $rc -eq 1 ]] && grep -q 'Reboot is required' <<<"$out"; then exit 1; fi
+exit 3`,
   kubernetesHeld: `grep -qxF ${shQuote(rpmExclude)} ${rpmRepo}`,
   installContainerd: (dockerBase) => `docker_os=rhel
 # shellcheck source=/dev/null

@@ -131,5 +131,11 @@ mkdir -m 755 /run/sshd /run/clusterkit-standin
 for v in HOST_NAME HOST_IP HOST_OS HOST_ROLE MACHINE_ID FLEET_SLOT STANDIN_NODE; do
   printf '%s=%q\n' "$v" "${!v}"
 done >/run/clusterkit-standin/host.env
+# The kernel's boot id, as this host sees it: a file the reboot stand-in (lib/boot.sh) rewrites,
+# so a reboot shows as a new boot id as on a real machine. Its listener's pid, so the reboot
+# stand-in can end every session and spare the listener (sshd -D keeps this pid).
+cat /proc/sys/kernel/random/uuid >/var/lib/clusterkit-standin/boot_id
+mount --bind /var/lib/clusterkit-standin/boot_id /proc/sys/kernel/random/boot_id
+echo $$ >/var/lib/clusterkit-standin/sshd.pid
 
 exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config

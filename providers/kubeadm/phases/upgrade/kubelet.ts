@@ -1,24 +1,18 @@
 /**
- * The node's kubelet to the target: drained first through the eviction API, so
- * PodDisruptionBudgets hold (a drain that does not finish in time uncordons the node and stops the
- * upgrade there, naming the pods it could not evict); then kubelet and kubectl past their holds,
- * the kubelet restarted, and the node Ready at the target. Uncordoning is the finish phase's.
+ * The node's kubelet to the target: drained first (drain-node.ts: PodDisruptionBudgets hold, and a
+ * drain that does not finish in time uncordons the node and stops the upgrade there); then kubelet
+ * and kubectl past their holds, the kubelet restarted, and the node Ready at the target.
+ * Uncordoning is the finish phase's.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
-import { isSshError } from "../../../ssh";
-import { cordon, drain, getNode, uncordon } from "../../cluster/kubectl";
+import { getNode, uncordon } from "../../cluster/kubectl";
+import { cordonAndDrain } from "../drain-node";
 import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
-import { clearMarkers, upgradeCordonedPath, writeMarker } from "./markers";
+import { clearMarkers, upgradeCordonedPath } from "./markers";
 import { targetOf, upgradeWait } from "./target";
-
-/** The pods kubectl drain names as not evictable, from its output. */
-export function blockingPods(output: string): string[] {
-  const pods = [...output.matchAll(/error when evicting pods\/"([^"]+)" -n "([^"]+)"/g)].map((m) => `${m[2]}/${m[1]}`);
-  return [...new Set(pods)];
-}
 
 export const upgradeKubelet: Phase<NodeContext> = {
   name: "upgrade-kubelet",
@@ -34,30 +28,9 @@ export const upgradeKubelet: Phase<NodeContext> = {
   async run(ctx) {
     const step = this.name;
     const target = targetOf(ctx);
-    const name = ctx.inputs.name;
     const admin = await anyAdmin(ctx, step);
     if (!admin) throw ClusterkitError.failure(where(ctx), step, "no control plane answers with the admin kubeconfig, so the node cannot be drained", "bring a control plane back, then run pulumi up again");
-    const node = await getNode(admin, name, step);
-    if (node && !node.unschedulable) {
-      await writeMarker(ctx.host, upgradeCordonedPath, target, step);
-      invalidate(ctx);
-      await cordon(admin, name, step);
-    }
-    const timeout = ctx.inputs.upgrade!.drainTimeoutSeconds;
-    try {
-      await drain(admin, name, step, { timeoutSec: timeout });
-    } catch (e) {
-      if (!isSshError(e, "command")) throw e;
-      if ((await facts(ctx, step)).upgradeCordoned) await uncordon(admin, name, step);
-      await ctx.host.run(`rm -f ${upgradeCordonedPath}`, { step, mutating: true });
-      const pods = blockingPods(e.failure.stderr ?? "");
-      throw ClusterkitError.failure(
-        where(ctx),
-        step,
-        `draining ${name} for its upgrade to ${target} did not finish within ${timeout} s${pods.length ? `: ${pods.join(", ")} could not be evicted (a PodDisruptionBudget allows no disruption now)` : ""}; the node was uncordoned and the upgrade stops here`,
-        pods.length ? `see \`kubectl get pdb -A\`: scale those workloads up or relax their PodDisruptionBudget, then run pulumi up again (it resumes on this node)` : "see why the pods did not leave (`kubectl get pods -A -o wide`), then run pulumi up again (it resumes on this node)",
-      );
-    }
+    await cordonAndDrain(ctx, admin, step, { cordonedPath: upgradeCordonedPath, marker: target, purpose: `its upgrade to ${target}`, work: "the upgrade", timeoutSec: ctx.inputs.upgrade!.drainTimeoutSeconds });
     log(`${ctx.label}: drained; upgrading kubelet and kubectl to ${target}`);
     const packages = (await facts(ctx, step)).kubeletVersion === target ? "" : `${ctx.inputs.upgrade!.kubeletScript}\n`;
     await ctx.host.run(`${packages}systemctl daemon-reload\nsystemctl restart kubelet`, { step, mutating: true, timeoutMs: 15 * 60_000 });

@@ -16,13 +16,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
 import { versionStep } from "../../../../core/render/kubeadm/upgrade";
 import { certificateExpiries } from "../../cluster/certs";
-import { isVotingMember, listAlarms, listMembers, memberHealth } from "../../cluster/etcd";
 import { isControlPlaneNode, listNodes } from "../../cluster/kubectl";
 import { apiServerVersions, backupSpace, clusterVersion, etcdSnapshot, etcdSnapshotDir, keptUpgradeSnapshots } from "../../cluster/upgrade";
 import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, facts, invalidate, where, type NodeContext } from "../node-context";
-import { apiServerVersionsProblem, backupSpaceProblem, certificateProblem, etcdAlarmProblem, kubeletSkewProblem, type Refusal } from "./checks";
+import { etcdGateProblem } from "../etcd-gate";
+import { apiServerVersionsProblem, backupSpaceProblem, certificateProblem, kubeletSkewProblem, type Refusal } from "./checks";
 import { upgradeTargetPath, writeMarker } from "./markers";
 import { failedControlPlane } from "./run-state";
 import { targetOf, upgradePending, upgradeWait } from "./target";
@@ -86,16 +86,14 @@ async function checkControlPlane(ctx: NodeContext, controlPlanes: number, applie
 }
 
 async function checkEtcd(ctx: NodeContext, controlPlanes: number): Promise<void> {
-  const step = "upgrade-preflight";
-  const members = await listMembers(ctx.host, step);
-  const learners = members.filter((m) => m.learner);
-  if (learners.length) throw refuse(ctx, `etcd has learner member(s) ${learners.map((m) => m.name || m.id).join(", ")}: a join did not finish`, "run pulumi up without the version change first, so the half-joined control plane joins again");
-  const health = await memberHealth(ctx.host, members, step);
-  const sick = members.filter((m) => !health.get(m.id));
-  if (sick.length) throw refuse(ctx, `etcd member(s) not healthy: ${sick.map((m) => m.name || m.id).join(", ")}`, "bring them back (or remove their control planes from the inventory), then upgrade");
-  const voting = members.filter(isVotingMember).length;
-  if (voting !== controlPlanes) throw refuse(ctx, `etcd has ${voting} voting member(s) but the cluster has ${controlPlanes} control plane(s)`, "remove stale etcd members (a control plane removed outside clusterkit) before upgrading");
-  refuseIf(ctx, etcdAlarmProblem(await listAlarms(ctx.host, step), members));
+  refuseIf(
+    ctx,
+    await etcdGateProblem(ctx.host, controlPlanes, "upgrade-preflight", {
+      learnerHint: "run pulumi up without the version change first, so the half-joined control plane joins again",
+      verb: "upgrade",
+      gerund: "upgrading",
+    }),
+  );
 }
 
 async function waitForControlPlanes(ctx: NodeContext, target: string): Promise<void> {

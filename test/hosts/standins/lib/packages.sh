@@ -137,3 +137,47 @@ pkg_unset() {
 }
 
 is_held() { [[ -e $STATE/holds/$1 ]]; }
+
+# OS updates the fleet's archive offers (harness Fleet.publishOsUpdates): lines
+# "NAME BASE NEW FLAGS" in $CLUSTER/harness/os-updates. A host without NAME in the
+# stand-in db runs BASE (its base system). FLAGS, comma-separated or "-":
+# reboot (a kernel, libc: the update needs a reboot), new (it pulls in a new
+# package, as a kernel's meta package does, so plain `apt-get upgrade` keeps it back).
+OS_UPDATES=$CLUSTER/harness/os-updates
+
+# os_upgradable FLAVOR(deb|rpm) WITH_NEW(0|1): "NAME NEW FLAGS" for each update this host would
+# take, "kept NAME" for each it keeps back; the held (apt-mark hold, dnf versionlock or the
+# Kubernetes repo's exclude=) never move.
+os_upgradable() {
+  local flavor=$1 with_new=$2 name base new flags cur latest p
+  if [[ -r $OS_UPDATES ]]; then
+    while read -r name base new flags; do
+      [[ -n $name ]] || continue
+      cur=$(pkg_version "$name") || cur=$base
+      [[ $cur == "$new" ]] && continue
+      if is_held "$name"; then echo "kept $name"; continue; fi
+      if [[ $flavor == deb && $with_new -eq 0 && ,$flags, == *,new,* ]]; then echo "kept $name"; continue; fi
+      echo "$name $new $flags"
+    done <"$OS_UPDATES"
+  fi
+  # An installed Kubernetes package that is not held moves to the newest patch its repository has.
+  for p in kubeadm kubelet kubectl; do
+    cur=$(pkg_version "$p") || continue
+    if is_held "$p" || { [[ $flavor == rpm ]] && excluded "$p"; }; then echo "kept $p"; continue; fi
+    latest=$(resolve_version "$p" "" "$flavor" 2>/dev/null) || continue
+    [[ $latest != "$cur" ]] && echo "$p $latest -"
+  done
+  return 0
+}
+
+# A core package changed: Debian-family packages say so in /var/run/reboot-required (kured's
+# sentinel); on RHEL `dnf needs-restarting -r` compares with the boot (lib/boot.sh's boot id).
+os_note_reboot() { # os_note_reboot FLAVOR NAME
+  if [[ $1 == deb ]]; then
+    echo '*** System restart required ***' >/run/reboot-required
+    echo "$2" >>/run/reboot-required.pkgs
+  else
+    cat "$STATE/boot_id" >"$STATE/core-updated-boot"
+    echo "$2" >>"$STATE/core-updated"
+  fi
+}

@@ -1,0 +1,35 @@
+/**
+ * A node's OS patch round (osPatches: rolling), as one phase of its update: preflight, drain and
+ * packages, reboot, finish. Each part reads the node's own markers, so a run that stopped anywhere
+ * resumes where it stopped. Control planes go one at a time (each waits for the one before it);
+ * workers wait for every control plane, then go at most `upgrades.workerBatchSize` at a time.
+ */
+import { runPhases, type Phase } from "../../phase";
+import type { NodeContext } from "../node-context";
+import { controlPlaneFailed, workerSlot } from "../upgrade/run-state";
+import { osPatchFinish } from "./finish";
+import { patchOf, patchState } from "./markers";
+import { osPatchPackages } from "./packages";
+import { osPatchPreflight } from "./preflight";
+import { osPatchReboot } from "./reboot";
+
+const steps: Phase<NodeContext>[] = [osPatchPreflight, osPatchPackages, osPatchReboot, osPatchFinish];
+
+export const osPatch: Phase<NodeContext> = {
+  name: "os-patch",
+  async needed(ctx) {
+    return !!ctx.inputs.osPatches && (await patchState(ctx.host, this.name)).done !== patchOf(ctx).round;
+  },
+  async run(ctx) {
+    if (ctx.inputs.role === "worker") {
+      await workerSlot(ctx.inputs.cluster, ctx.inputs.upgrade?.workerBatchSize ?? 1)(() => runPhases(steps, ctx));
+      return;
+    }
+    try {
+      await runPhases(steps, ctx);
+    } catch (e) {
+      controlPlaneFailed(ctx.inputs.cluster, ctx.inputs.name);
+      throw e;
+    }
+  },
+};
