@@ -12,7 +12,7 @@ import { after, describe, it } from "node:test";
 import { bundleFileName, bundleMac, cipher, expiredBundles, headerBytes, keyIdOf, parseHeader, payloadPassphrase, type BundleHeader } from "../core/backup/bundle";
 import { inspectPayload, openBundleFile, payloadOf, verifyPayload } from "../core/backup/payload";
 import { parseTaken, streamScript, takeScript } from "../providers/kubeadm/cluster/etcd-bundle";
-import { inspectScript, restartComponentsScript, restoreScript, startScript, stopScript, uploadScript, waitRunningScript } from "../providers/kubeadm/cluster/etcd-restore";
+import { inspectScript, restartComponentsScript, restoreScript, seedScript, seedUploadScript, startScript, stopScript, uploadScript, waitRunningScript } from "../providers/kubeadm/cluster/etcd-restore";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clusterkit-bundle-test-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -158,7 +158,8 @@ describe("etcd bundles", () => {
 
   it("node scripts pass shellcheck", () => {
     const m = { name: "cp-1", peerUrl: "https://10.0.0.11:2380" };
-    const restore = [inspectScript("abc"), uploadScript("abc", "00"), stopScript("abc", "etcd"), restoreScript("abc", m, [m]), startScript("abc", "kube-apiserver"), waitRunningScript("etcd"), restartComponentsScript("abc", true)];
+    const files = ["etc/kubernetes/pki/ca.crt", "etc/kubernetes/pki/ca.key", "etc/kubernetes/clusterkit/apiserver/encryption-config.yaml"];
+    const restore = [inspectScript("abc"), uploadScript("abc", "00"), stopScript("abc", "etcd"), restoreScript("abc", m, [m]), startScript("abc", "kube-apiserver"), waitRunningScript("etcd"), restartComponentsScript("abc", true), seedUploadScript("abc", "00", files), seedScript("abc", m, files)];
     for (const [name, script] of [["take", takeScript()], ["stream", streamScript()], ...restore.map((r, i) => [`restore ${i}`, r])]) {
       const r = spawnSync("shellcheck", ["-s", "bash", "-"], { input: script, encoding: "utf8" });
       if (r.error) assert.fail(`shellcheck is not installed (${r.error.message}); install it: apt-get update && apt-get install -y shellcheck`);

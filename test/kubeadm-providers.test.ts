@@ -182,6 +182,7 @@ describe("parsing what the hosts print", () => {
       upgradeCordoned: false,
       reconfigurePending: ["kube-scheduler", "kubelet"],
       osPatchDone: "2026-12",
+      restoreSeeded: false,
       appliedHash: "abc",
       kubeletVersion: "v1.34.1",
       kubeadmVersion: "v1.34.1",
@@ -316,6 +317,12 @@ describe("kubeadm init completion", () => {
     assert.equal(partialInit(f({ adminConf: true, traces: true, initStarted: true, initComplete: true })), "none");
     assert.equal(partialInit(f({ adminConf: true, traces: true, kubeadmConfigMap: true })), "none");
     assert.equal(partialInit(f({})), "none");
+  });
+
+  it("a restore's seed is not a failed init until one started over it, and then it is never reset", () => {
+    assert.equal(partialInit(f({ traces: true, restoreSeeded: true })), "none");
+    assert.equal(partialInit(f({ traces: true, restoreSeeded: true, initStarted: true, adminConf: true })), "seeded");
+    assert.equal(partialInit(f({ traces: true, restoreSeeded: true, initComplete: true })), "none");
   });
 });
 

@@ -122,7 +122,8 @@ export async function runRestore(io: Io, opts: RestoreOptions, cwd = process.cwd
       await downloadBundle(remote.target, remote.name, bundleFile);
     }
     const r = await restoreBundle({ spec, vms, sshKey, backupKey, bundleFile, confirm: opts.confirm, progress: (l) => io.err(l) });
-    io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
+    if (r.seeded) io.out(`etcd of ${spec.name} seeded on ${r.seeded} from the bundle (revision ${r.revision}): run pulumi up --stack ${spec.stack} to bring the cluster up on it`);
+    else io.out(`etcd cluster ${r.clusterId} restored: ${r.members.map((m) => m.name).join(", ")} at revision ${r.revision}`);
     return ExitCode.ok;
   } finally {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });

@@ -8,14 +8,16 @@
  * data dir, as a member of a new cluster whose members come from the stack; etcd started and
  * checked healthy; the API servers started; the controller-manager, scheduler and kubelets
  * restarted. Each step is skipped where the host shows it done, so a cut-off run is run again.
+ * When every control plane of the stack is a new machine (all of the cluster's were lost), the
+ * first is seeded for the next pulumi up's kubeadm init instead (seedNewMachines).
  */
 import { PassThrough } from "node:stream";
 import { keyIdOf, type BundleHeader } from "../../core/backup/bundle";
-import { openBundleFile, payloadCiphertext, verifyPayload, type OpenProblem } from "../../core/backup/payload";
+import { openBundleFile, payloadCiphertext, verifyPayload, type OpenedBundle, type OpenProblem } from "../../core/backup/payload";
 import { ClusterkitError } from "../../core/errors";
 import type { ClusterSpec } from "../../core/spec";
 import { etcdctl, hostOf, listMembers } from "../../providers/kubeadm/cluster/etcd";
-import { inspectScript, restartComponentsScript, restoreId, restoreScript, startScript, stopScript, uploadScript, waitRunningScript, type Member } from "../../providers/kubeadm/cluster/etcd-restore";
+import { inspectScript, restartComponentsScript, restoreId, restoreScript, restoreSeedPath, seedScript, seedUploadScript, startScript, stopScript, uploadScript, waitRunningScript, type Member } from "../../providers/kubeadm/cluster/etcd-restore";
 import { closeConnections } from "../../providers/kubeadm/context";
 import { registerSecret, type RemoteHost } from "../../providers/ssh";
 import { nodeHosts } from "./snapshot";
@@ -46,6 +48,8 @@ interface Facts {
   peer: string;
   tool: string | null;
   joined: boolean;
+  /** The restore that seeded this new machine for kubeadm init, if one did. */
+  seeded: string | null;
   done: Set<string>;
   other: string[];
 }
@@ -54,7 +58,7 @@ function parseFacts(out: string): Facts {
   const lines = out.split("\n").map((l) => l.trim()).filter(Boolean);
   const one = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1) ?? null;
   const all = (k: string) => lines.filter((l) => l.startsWith(`${k} `)).map((l) => l.slice(k.length + 1));
-  return { manifest: one("manifest"), image: one("image") ?? "", name: one("name") ?? "", peer: one("peer") ?? "", tool: one("tool"), joined: one("joined") === "yes", done: new Set(all("done")), other: all("other") };
+  return { manifest: one("manifest"), image: one("image") ?? "", name: one("name") ?? "", peer: one("peer") ?? "", tool: one("tool"), joined: one("joined") === "yes", seeded: one("seeded"), done: new Set(all("done")), other: all("other") };
 }
 
 const minorOf = (v: string) => /^v?(\d+\.\d+)/.exec(v)?.[1] ?? v;
@@ -64,6 +68,8 @@ export interface RestoreResult {
   revision: string;
   members: Member[];
   keptOldData: string;
+  /** Every control plane new: the one seeded for the next pulumi up's kubeadm init (no etcd runs yet); null otherwise. */
+  seeded: string | null;
 }
 
 export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, VmAccess> | null; sshKey: string; backupKey: string; bundleFile: string; confirm: string | undefined; progress: (line: string) => void }): Promise<RestoreResult> {
@@ -110,6 +116,13 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
         }
       }),
     );
+    // Every control plane of the stack a new machine: nothing to restore in place. The first is
+    // seeded instead, and the next pulumi up initialises the cluster on it (kubeadm init over the
+    // restored data and CAs); the others join it.
+    const isNew = (f: Facts | undefined) => !!f && !f.manifest && !f.joined;
+    if (!problems.length && cps.every((cp) => isNew(facts.get(cp.name)))) {
+      return await seedNewMachines({ spec, cps, facts, h, rid, passphrase, bundleFile: opts.bundleFile, opened, progress });
+    }
     const members: Member[] = [];
     const fresh: RemoteHost[] = [];
     for (const cp of cps) {
@@ -132,17 +145,10 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
       for (const o of f.other) problems.push(`${cp.name}: an unfinished restore ${o} (another bundle) is in /var/lib/clusterkit/etcd-restore/${o}: finish it with its bundle, or remove that folder`);
       members.push({ name: cp.name, peerUrl: f.peer || `https://${cp.address}:2380` });
     }
-    if (fresh.length === cps.length && !problems.length) {
-      problems.push("no control plane of the stack has an etcd member to restore (all are new machines): restoring onto machines that are all new is not supported; keep at least one control plane of the cluster in the stack");
-    }
     if (problems.length) {
       throw ClusterkitError.failure("(cluster)", "etcd", `the restore was refused before any change:\n  ${problems.join("\n  ")}`, "nothing was changed on any host");
     }
-    for (const m of h.members) {
-      const now = members.find((x) => x.name === m.name);
-      if (!now) progress(`  note: ${m.name} was a member when the snapshot was taken and is not in the stack now: the restored cluster leaves it out`);
-      else if (!m.peerUrls.includes(now.peerUrl)) progress(`  note: ${m.name} was at ${m.peerUrls.join(",")} in the snapshot, now at ${now.peerUrl}: restored with the stack's address`);
-    }
+    notes(h, members, progress);
     for (const m of members) if (!h.members.some((x) => x.name === m.name)) progress(`  note: ${m.name} was not a member when the snapshot was taken: it is one in the restored cluster`);
     for (const cp of fresh) progress(`  note: ${cp.name} has not joined the cluster (no etcd manifest, no kubelet.conf: a new machine): the restored cluster leaves it out, and it joins on the next pulumi up`);
     const restoreOn = cps.filter((cp) => !fresh.includes(cp));
@@ -150,7 +156,7 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
     if (restoreOn.every((cp) => done(cp, "finish"))) {
       progress(`  this bundle was restored already (restore ${rid} finished on every control plane): nothing to do. To restore it once more, remove /var/lib/clusterkit/etcd-restore/${rid} on the control planes first.`);
       const { clusterId, revision } = await waitHealthy(restoreOn, members, 30_000);
-      return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
+      return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}`, seeded: null };
     }
     const each = (what: string, fn: (cp: RemoteHost) => Promise<unknown>) =>
       Promise.all(
@@ -189,10 +195,66 @@ export async function restoreBundle(opts: { spec: ClusterSpec; vms: Map<string, 
     await each("controller-manager, scheduler and kubelet restarted", (cp) => cp.run(restartComponentsScript(rid, true), { step: `${step}/restart`, mutating: true, timeoutMs: 120_000 }));
     await restartWorkers(nodeHosts(spec, opts.sshKey, "worker", opts.vms), rid, progress);
     progress(`Restored. The old etcd data stays on each control plane in /var/lib/etcd.before-restore-${rid}: remove it once the cluster is checked.`);
-    return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}` };
+    return { clusterId, revision, members, keptOldData: `/var/lib/etcd.before-restore-${rid}`, seeded: null };
   } finally {
     closeConnections();
   }
+}
+
+const notes = (h: BundleHeader, members: Member[], progress: (l: string) => void) => {
+  for (const m of h.members) {
+    const now = members.find((x) => x.name === m.name);
+    if (!now) progress(`  note: ${m.name} was a member when the snapshot was taken and is not in the stack now: the restored cluster leaves it out`);
+    else if (!m.peerUrls.includes(now.peerUrl)) progress(`  note: ${m.name} was at ${m.peerUrls.join(",")} in the snapshot, now at ${now.peerUrl}: restored with the stack's address`);
+  }
+};
+
+/**
+ * Every control plane new (all of the cluster's machines were lost): the first one listed, the one
+ * the next pulumi up runs kubeadm init on, gets the bundle's CAs, service-account keys and
+ * encryption configuration and etcd restored as a one-member cluster; kubeadm init then keeps
+ * them (it uses CAs it finds, and is told to accept the data dir). Nothing runs yet, so nothing
+ * needs stopping.
+ */
+async function seedNewMachines(o: {
+  spec: ClusterSpec;
+  cps: RemoteHost[];
+  facts: Map<string, Facts>;
+  h: BundleHeader;
+  rid: string;
+  passphrase: string;
+  bundleFile: string;
+  opened: OpenedBundle;
+  progress: (l: string) => void;
+}): Promise<RestoreResult> {
+  const { h, rid, progress } = o;
+  const seed = o.cps[0];
+  const f = o.facts.get(seed.name)!;
+  // The peer URL as kubeadm writes it into this cluster's etcd manifests: the snapshot's members show the scheme and port.
+  const sample = h.members.flatMap((m) => m.peerUrls)[0];
+  const at = seed.address.includes(":") ? `[${seed.address}]` : seed.address;
+  const me: Member = { name: seed.name, peerUrl: sample ? `${new URL(sample).protocol}//${at}:${new URL(sample).port || "2380"}` : `https://${at}:2380` };
+  const problems: string[] = [];
+  if (minorOf(h.kubernetesVersion) !== o.spec.kubernetes.minor) problems.push(`the bundle was taken at Kubernetes ${h.kubernetesVersion}, the stack runs ${o.spec.kubernetes.version}: kubeadm init brings the etcd of its own minor, so set kubernetesVersion to ${minorOf(h.kubernetesVersion)} for the restore and upgrade after`);
+  if (!f.tool) problems.push(`${seed.name}: no etcdutl, and no etcdctl with 'snapshot restore' (etcd ≤ 3.5): install etcdutl of etcd ${minorOf(h.etcdVersion)} on it`);
+  if (f.seeded && f.seeded !== rid) problems.push(`${seed.name}: seeded already by restore ${f.seeded} (another bundle): reset it (kubeadm reset -f, or remove ${restoreSeedPath} and /var/lib/etcd) to seed it from this one`);
+  for (const x of f.other) problems.push(`${seed.name}: an unfinished restore ${x} (another bundle) is in /var/lib/clusterkit/etcd-restore/${x}: finish it with its bundle, or remove that folder`);
+  if (problems.length) throw ClusterkitError.failure("(cluster)", "etcd", `the restore was refused before any change:\n  ${problems.join("\n  ")}`, "nothing was changed on any host");
+  progress(`  every control plane of the stack is a new machine (none has joined the cluster): ${seed.name}, listed first, is seeded, and the next pulumi up runs kubeadm init there over the restored data; ${o.cps.length > 1 ? `${o.cps.slice(1).map((c) => c.name).join(", ")} join it then` : "no other control plane to join"}`);
+  notes(h, [me], progress);
+  if (f.seeded === rid && f.done.has("finish")) {
+    progress(`  ${seed.name} is seeded from this bundle already (restore ${rid}): nothing to do`);
+  } else {
+    progress(`  [1/2] the snapshot and the CAs, service-account keys and encryption configuration onto ${seed.name} (decrypted there, checked against the bundle's hash)`);
+    const stdin = new PassThrough();
+    stdin.write(`${o.passphrase}\n`);
+    payloadCiphertext(o.bundleFile, o.opened).pipe(stdin);
+    await seed.run(seedUploadScript(rid, h.snapshot.sha256, h.files), { step: `${step}/seed-upload`, mutating: true, stdin, timeoutMs: 60 * 60_000, secrets: [o.passphrase] });
+    progress(`  [2/2] etcd restored on ${seed.name} as the one member ${me.name}=${me.peerUrl} of a new cluster (token clusterkit-restore-${rid}), the files in place, the seed recorded in ${restoreSeedPath}`);
+    await seed.run(seedScript(rid, me, h.files), { step: `${step}/seed`, mutating: true, timeoutMs: 30 * 60_000 });
+  }
+  progress(`Seeded. Now run pulumi up --stack ${o.spec.stack}: kubeadm init on ${seed.name} keeps the restored data and CAs, the other control planes join, and the dead ones are removed from the stack's state.`);
+  return { clusterId: "", revision: String(h.snapshot.revision), members: [me], keptOldData: "", seeded: seed.name };
 }
 
 /** Every member started, voting, healthy, in one cluster: the stack's members exactly. */

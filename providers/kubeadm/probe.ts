@@ -22,6 +22,7 @@ import {
   upgradeTargetPath,
 } from "./paths";
 import { reconfigurePendingPath } from "./phases/reconfigure/marker";
+import { restoreSeedPath } from "./cluster/etcd-restore";
 
 export interface HostFacts {
   adminConf: boolean;
@@ -53,6 +54,8 @@ export interface HostFacts {
   reconfigurePending: string[];
   /** The OS patch round this node finished last (see phases/os-patch/markers.ts). */
   osPatchDone: string | null;
+  /** `clusterkit etcd restore` seeded this new machine for kubeadm init (see cluster/etcd-restore.ts restoreSeedPath). */
+  restoreSeeded: boolean;
   appliedHash: string | null;
   kubeletVersion: string | null;
   kubeadmVersion: string | null;
@@ -80,6 +83,7 @@ export function factsScript(init: boolean): string {
     `echo "upgrade_target=$(cat ${upgradeTargetPath} 2>/dev/null || true)"`,
     `echo "upgrade_kubeadm=$(cat ${upgradeKubeadmDonePath} 2>/dev/null || true)"`,
     flag("upgrade_cordoned", `[ -f ${upgradeCordonedPath} ]`),
+    flag("restore_seeded", `[ -f ${restoreSeedPath} ]`),
     `echo "reconfigure_pending=$(cat ${reconfigurePendingPath} 2>/dev/null | tr '\n' ' ')"`,
     `echo "os_patch_done=$(cat ${osPatchDonePath} 2>/dev/null || true)"`,
     `echo "kubelet=$( (kubelet --version 2>/dev/null || true) | awk '{print $2}')"`,
@@ -113,6 +117,7 @@ export function parseFacts(out: string): HostFacts {
     upgradeCordoned: kv.upgrade_cordoned === "1",
     reconfigurePending: (kv.reconfigure_pending ?? "").split(/\s+/).filter(Boolean),
     osPatchDone: opt(kv.os_patch_done),
+    restoreSeeded: kv.restore_seeded === "1",
     appliedHash: opt(kv.applied),
     kubeletVersion: opt(kv.kubelet),
     kubeadmVersion: opt(kv.kubeadm),
@@ -139,7 +144,9 @@ export function kubeadmDone(f: HostFacts, init: boolean): boolean {
  * init and never saw it exit 0. admin.conf without either marker is ambiguous (an older
  * clusterkit's cluster whose API does not answer right now) and is never reset on a guess.
  */
-export function partialInit(f: HostFacts): "none" | "partial" | "ambiguous" {
+export function partialInit(f: HostFacts): "none" | "partial" | "ambiguous" | "seeded" {
   if (kubeadmDone(f, true) || !f.traces) return "none";
+  // A restore's CAs and etcd data, put there for kubeadm init: not a failed init until one started.
+  if (f.restoreSeeded) return f.initStarted ? "seeded" : "none";
   return !f.adminConf || f.initStarted ? "partial" : "ambiguous";
 }

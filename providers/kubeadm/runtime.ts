@@ -30,6 +30,9 @@ import { writeFiles } from "./phases/write-files";
 import type { TeardownContext } from "./teardown/context";
 import { guardRemoval } from "./teardown/guard";
 import { teardownSteps } from "./teardown/steps";
+import { findAdminHost } from "./cluster/admin-host";
+import { noteControlPlanes, notedControlPlanes } from "./run-control-planes";
+import type { RemoteHost } from "../ssh";
 import { accessOf, type HostPrepInputs, type HostPrepOutputs, type NodeInputs, type NodeOutputs } from "./types";
 
 const nodeId = (i: NodeInputs) => `${i.cluster}/${i.name}`;
@@ -75,6 +78,7 @@ async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): P
 
 export const kubeadmNode = {
   async create(inputs: NodeInputs): Promise<{ id: string; outs: NodeOutputs }> {
+    noteControlPlanes(inputs.cluster, inputs.controlPlanes ?? []);
     return { id: nodeId(inputs), outs: await converge(inputs) };
   },
 
@@ -86,6 +90,7 @@ export const kubeadmNode = {
   },
 
   async diff(_id: string, olds: NodeOutputs, news: NodeInputs): Promise<DiffResult> {
+    noteControlPlanes(news.cluster, news.controlPlanes ?? []);
     return diffNode(olds, news);
   },
 
@@ -97,7 +102,7 @@ export const kubeadmNode = {
 
   async delete(_id: string, props: NodeOutputs): Promise<void> {
     const base = nodeContext(props);
-    const admin = await peerAdmin(base, "delete");
+    const admin = (await peerAdmin(base, "delete")) ?? (await nowListedAdmin(props));
     const ctx: TeardownContext = {
       label: base.label,
       inputs: props,
@@ -111,6 +116,15 @@ export const kubeadmNode = {
     await runPhases([guardRemoval, ...teardownSteps], ctx);
   },
 };
+
+/** A control plane the stack names now that holds the admin kubeconfig, other than the node and the ones its record names. */
+async function nowListedAdmin(props: NodeOutputs): Promise<RemoteHost | null> {
+  const known = new Set([props.name, ...props.controlPlanes.map((c) => c.name)]);
+  const now = notedControlPlanes(props.cluster).filter((c) => !known.has(c.name));
+  const admin = now.length ? await findAdminHost(now.map((c) => remoteHost(c, props.privateKey, props.connection)), "delete") : null;
+  if (admin) log(`${props.cluster}/${props.name}: none of the control planes it was recorded with answers; removing it through ${admin.name}, which the stack names now`);
+  return admin;
+}
 
 function hostContext(inputs: HostPrepInputs): HostContext {
   return { label: `${inputs.name}`, inputs, host: remoteHost(accessOf(inputs), inputs.privateKey, inputs.connection), os: null };

@@ -13,6 +13,7 @@ import { nodeKeyFile } from "../../core/backup/bundle";
 import type { ClusterSpec } from "../../core/spec";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
 import { forgetUpgradeRun } from "../../providers/kubeadm/phases/upgrade/run-state";
+import { forgetControlPlanes } from "../../providers/kubeadm/run-control-planes";
 import { planNodes, secretFilesFor, specWithHosts, waitsFor, type PlannedHost } from "../../providers/kubeadm/plan";
 import { hostPreparation, kubeadmNode } from "../../providers/kubeadm/runtime";
 import type { Connection, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "../../providers/kubeadm/types";
@@ -144,6 +145,7 @@ export class TestCluster {
    */
   async up(only?: string[], hosts = this.hosts): Promise<UpResult> {
     forgetUpgradeRun(); // each `pulumi up` is a new provider process
+    forgetControlPlanes();
     const errors = new Map<string, Error>();
     const skipped: string[] = [];
     const updated: string[] = [];

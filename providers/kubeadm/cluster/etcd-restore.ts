@@ -11,6 +11,12 @@ import { cipher } from "../../../core/backup/bundle";
 import { shellQuote } from "../../ssh";
 
 export const restoreRoot = "/var/lib/clusterkit/etcd-restore";
+/**
+ * Where a machine that never joined was seeded for `kubeadm init` over a restore (every control
+ * plane of the stack new): the restore's id. kubeadm-init reads it; a reset removes it with the
+ * rest of /etc/kubernetes.
+ */
+export const restoreSeedPath = "/etc/kubernetes/clusterkit/restore-seed";
 const manifests = "/etc/kubernetes/manifests";
 
 /** A restore's id: the bundle's, so running again with the same bundle resumes it. */
@@ -37,6 +43,7 @@ elif command -v etcdctl >/dev/null 2>&1; then
   case $v in 3.[0-5].*) echo "tool etcdctl" ;; esac
 fi
 [[ -f /etc/kubernetes/kubelet.conf ]] && echo "joined yes"
+[[ -f ${restoreSeedPath} ]] && echo "seeded $(cat ${restoreSeedPath})"
 for f in ${d}/*.done; do [[ -e $f ]] && echo "done $(basename "$f" .done)"; done
 for f in ${restoreRoot}/*/started; do
   [[ -e $f ]] || continue
@@ -162,4 +169,66 @@ ${cp}systemctl restart kubelet
 install -d -m 0700 ${d}
 : > ${d}/finish.done
 rm -f ${d}/snapshot.db`;
+}
+
+/**
+ * Seeding, step 1: the snapshot and the files a restore needs besides the data (the CAs, the
+ * service-account keys, the encryption configuration) onto the new machine, into the restore's
+ * folder; kept only when the snapshot's hash is the bundle's. stdin as for uploadScript.
+ */
+export function seedUploadScript(rid: string, sha256: string, files: string[]): string {
+  const d = shellQuote(dirOf(rid));
+  return `set -euo pipefail
+umask 077
+install -d -m 0700 ${d}
+: > ${d}/started
+IFS= read -r CLUSTERKIT_BUNDLE_PASS
+export CLUSTERKIT_BUNDLE_PASS
+if [[ -e ${d}/seed-upload.done ]]; then cat >/dev/null; exit 0; fi
+rm -rf ${d}/unpack
+install -d -m 0700 ${d}/unpack
+openssl enc -d -${cipher.name} -${cipher.kdf} -iter ${cipher.iter} -md ${cipher.md} -pass env:CLUSTERKIT_BUNDLE_PASS | tar -xzf - -C ${d}/unpack snapshot.db ${files.map(shellQuote).join(" ")}
+got=$(sha256sum ${d}/unpack/snapshot.db | cut -d' ' -f1)
+if [[ $got != ${shellQuote(sha256)} ]]; then echo "clusterkit: the snapshot arrived with sha256 $got, the bundle says ${sha256}" >&2; exit 1; fi
+mv -f ${d}/unpack/snapshot.db ${d}/snapshot.db
+rm -rf ${d}/files
+mv ${d}/unpack ${d}/files
+: > ${d}/seed-upload.done`;
+}
+
+/**
+ * Seeding, step 2: etcd restored as the one member of a new cluster into /var/lib/etcd (which must
+ * not hold data: a machine that never joined has none), then the files into place, keys 0600, and
+ * the seed recorded for kubeadm-init. Each part is skipped once done.
+ */
+export function seedScript(rid: string, me: Member, files: string[]): string {
+  const d = shellQuote(dirOf(rid));
+  const fresh = shellQuote(`/var/lib/etcd.restore-${rid}`);
+  const args = `--name ${shellQuote(me.name)} --initial-cluster ${shellQuote(`${me.name}=${me.peerUrl}`)} --initial-cluster-token ${shellQuote(`clusterkit-restore-${rid}`)} --initial-advertise-peer-urls ${shellQuote(me.peerUrl)}`;
+  const install = files.map((f) => `install -D -m ${/\.(key)$|encryption/.test(f) ? "0600" : "0644"} ${d}/files/${shellQuote(f)} ${shellQuote(`/${f}`)}`).join("\n");
+  return `set -euo pipefail
+if [[ ! -e ${d}/seed-etcd.done ]]; then
+  if [[ -n "$(ls -A /var/lib/etcd 2>/dev/null)" ]]; then echo "clusterkit: /var/lib/etcd on this machine already holds data; a machine seeded for a restore must hold none" >&2; exit 1; fi
+  rm -rf ${fresh}
+  if command -v etcdutl >/dev/null 2>&1; then
+    extra=()
+    if etcdutl snapshot restore --help 2>&1 | grep -q -- --bump-revision; then extra=(--bump-revision 1000000000 --mark-compacted); fi
+    etcdutl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} "\${extra[@]}" >/dev/null
+  else
+    ETCDCTL_API=3 etcdctl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} >/dev/null
+  fi
+  chmod 0700 ${fresh}
+  rm -rf /var/lib/etcd
+  mv ${fresh} /var/lib/etcd
+  : > ${d}/seed-etcd.done
+fi
+if [[ ! -e ${d}/seed-files.done ]]; then
+${install}
+  : > ${d}/seed-files.done
+fi
+install -d -m 0700 "$(dirname ${restoreSeedPath})"
+printf '%s\\n' ${shellQuote(rid)} > ${restoreSeedPath}
+rm -f ${d}/snapshot.db
+rm -rf ${d}/files
+: > ${d}/finish.done`;
 }

@@ -33,7 +33,16 @@ export const cleanPartialInit: Phase<NodeContext> = {
   },
   async run(ctx) {
     await refuseIfClusterExists(ctx, this.name);
-    if (partialInit(await facts(ctx, this.name)) === "ambiguous") {
+    const verdict = partialInit(await facts(ctx, this.name));
+    if (verdict === "seeded") {
+      throw ClusterkitError.failure(
+        where(ctx),
+        this.name,
+        "kubeadm init over the etcd data and CAs `clusterkit etcd restore` put here started and did not complete; clusterkit never resets a host holding restored data",
+        "see why in the output above (`journalctl -u kubelet`, `crictl ps -a`), fix it and run pulumi up again; to start over, run `kubeadm reset -f` on this host, then `clusterkit etcd restore` with the same bundle (it seeds the host again), then pulumi up",
+      );
+    }
+    if (verdict === "ambiguous") {
       throw ClusterkitError.failure(
         where(ctx),
         this.name,

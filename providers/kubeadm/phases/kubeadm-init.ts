@@ -7,9 +7,11 @@
  * when kubeadm exits 0, that it completed, so the record survives a dropped connection.
  */
 import { deleteJoinToken, rememberCertificateKey, randomBootstrapToken, randomCertificateKey } from "../cluster/tokens";
+import { restoreSeedPath } from "../cluster/etcd-restore";
 import { initCompletePath, initStartedPath, underLock } from "../paths";
 import type { Phase } from "../phase";
 import { kubeadmDone } from "../probe";
+import { log } from "../context";
 import { kubeadmConfig } from "./files";
 import { refuseIfClusterExists } from "./clean-partial-init";
 import { facts, invalidate, type NodeContext } from "./node-context";
@@ -27,12 +29,16 @@ export const kubeadmInit: Phase<NodeContext> = {
     const certificateKey = randomCertificateKey();
     const config = kubeadmConfig(ctx.inputs, { bootstrapToken, certificateKey });
     await ctx.host.writeFile(config, this.name);
-    const cmd = ctx.inputs.kubeadmCommand.join(" ");
+    // Over a restore's seed (every control plane was new): kubeadm uses the CAs it finds, and its
+    // preflight must accept the restored etcd data dir, which its etcd then serves.
+    const seeded = (await facts(ctx, this.name)).restoreSeeded;
+    if (seeded) log(`${ctx.label}: kubeadm init over the etcd data and CAs restored here by clusterkit etcd restore`);
+    const cmd = [...ctx.inputs.kubeadmCommand, ...(seeded ? ["--ignore-preflight-errors=DirAvailable--var-lib-etcd"] : [])].join(" ");
     const stamp = `date -u +%Y-%m-%dT%H:%M:%SZ`;
     const script = [
       `if [ -f ${initCompletePath} ]; then echo "clusterkit: already initialised"; exit 0; fi`,
       `mkdir -p "$(dirname ${initStartedPath})" && ${stamp} > ${initStartedPath}`,
-      `${cmd} && ${stamp} > ${initCompletePath}`,
+      `${cmd} && ${stamp} > ${initCompletePath} && rm -f ${restoreSeedPath}`,
     ].join("\n");
     await ctx.host.run(underLock(script), {
       step: this.name,

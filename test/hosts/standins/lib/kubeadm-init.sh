@@ -2,6 +2,11 @@
 # `kubeadm init` for the kubeadm stand-in. A successful init creates a new
 # cluster identity: fresh shared state (CAs, tokens, Node registry — those live
 # in etcd for real, and init starts a new etcd) and a real single-member etcd.
+# As the real one, it uses CA files it finds in /etc/kubernetes/pki ("Using
+# existing ... certificate authority") and, with DirAvailable--var-lib-etcd
+# ignored, starts etcd on the data it finds there: then the API's objects are
+# what that etcd holds, which here means the shared state is kept (a restore
+# onto a new machine; the objects of the stand-in API do not live in etcd).
 
 kubeadm_init() {
   local config="" upload_certs=0 cert_key="" skip_phases="" node_name="" cpe="" adv="" token="" ttl=86400
@@ -70,10 +75,15 @@ kubeadm_init() {
   echo "[preflight] This might take a minute or two, depending on the speed of your internet connection"
 
   standin_delay init
-  # A fresh cluster identity: everything the API (etcd) held is gone. Until
-  # wait-control-plane passes, nothing answers on the API (see api_serving).
+  local existing_ca=1 f kept_data=0
+  for f in ca.crt ca.key front-proxy-ca.crt front-proxy-ca.key etcd/ca.crt etcd/ca.key sa.key sa.pub; do
+    [[ -s /etc/kubernetes/pki/$f ]] || existing_ca=0
+  done
+  [[ -n $(ls -A /var/lib/etcd 2>/dev/null) ]] && kept_data=1
+  # A fresh cluster identity: everything the API (etcd) held is gone, unless etcd starts on data
+  # it had. Until wait-control-plane passes, nothing answers on the API (see api_serving).
   with_cluster_lock _init_cluster_state "$endpoint" "$k8s_version" "$cluster_name" "$node_name" "$pod_subnet" \
-    "$service_subnet" "$cpe"
+    "$service_subnet" "$cpe" "$existing_ca" "$kept_data"
   # The ClusterConfiguration's apiServer.extraArgs, which joining control planes
   # take from the cluster (kubeadm reads them from the kubeadm-config ConfigMap).
   printf '%s' "${APISERVER_EXTRA_ARGS:-}" | write_atomic "$CLUSTER/apiserver-args"
@@ -83,9 +93,13 @@ kubeadm_init() {
   local c
   for c in ca apiserver apiserver-kubelet-client front-proxy-ca front-proxy-client etcd/ca etcd/server etcd/peer \
     etcd/healthcheck-client apiserver-etcd-client; do
-    echo "[certs] Generating \"$c\" certificate and key"
+    if [[ $existing_ca -eq 1 && ($c == ca || $c == front-proxy-ca || $c == etcd/ca) ]]; then
+      echo "[certs] Using existing $c certificate authority"
+    else
+      echo "[certs] Generating \"$c\" certificate and key"
+    fi
   done
-  echo '[certs] Generating "sa" key and public key'
+  if [[ $existing_ca -eq 1 ]]; then echo '[certs] Using the existing "sa" key'; else echo '[certs] Generating "sa" key and public key'; fi
   pki_control_plane "$node_name"
   echo '[kubeconfig] Using kubeconfig folder "/etc/kubernetes"'
   write_control_plane_kubeconfigs "$endpoint" "$adv"
@@ -151,11 +165,13 @@ kubeadm_init() {
   print_init_success "$endpoint" "$token" "$cert_key" "$cpe"
 }
 
-_init_cluster_state() { # ENDPOINT VERSION NAME INIT_NODE POD_SUBNET SERVICE_SUBNET CONTROL_PLANE_ENDPOINT
-  rm -f "$CLUSTER"/nodes/*.json "$CLUSTER"/tokens/*.json "$CLUSTER"/csrs/*.json "$CLUSTER/certificate-key.json"
-  rm -rf "$CLUSTER/configmaps"
+_init_cluster_state() { # ENDPOINT VERSION NAME INIT_NODE POD_SUBNET SERVICE_SUBNET CONTROL_PLANE_ENDPOINT EXISTING_CA KEPT_DATA
+  if [[ ${9:-0} -eq 0 ]]; then
+    rm -f "$CLUSTER"/nodes/*.json "$CLUSTER"/tokens/*.json "$CLUSTER"/csrs/*.json "$CLUSTER/certificate-key.json"
+    rm -rf "$CLUSTER/configmaps"
+  fi
   : >"$CLUSTER/api-down"
-  pki_init_cluster
+  if [[ ${8:-0} -eq 1 ]]; then pki_adopt_cluster; else pki_init_cluster; fi
   jq -n --arg ep "$1" --arg v "$2" --arg n "$3" --arg node "$4" --arg pod "$5" --arg svc "$6" --arg cpe "$7" \
     --arg hash "$(pki_ca_hash "$CLUSTER/pki/ca.crt")" --arg at "$(iso_time)" \
     '{clusterName: $n, endpoint: $ep, controlPlaneEndpoint: $cpe, kubernetesVersion: $v, caCertHash: $hash, initNode: $node,

@@ -38,6 +38,17 @@ pki_init_cluster() {
   chmod -R a+rX "$d"
 }
 
+# The cluster-wide CAs and service-account key that kubeadm init found on the node.
+pki_adopt_cluster() {
+  local d=$CLUSTER/pki p=/etc/kubernetes/pki
+  rm -rf "$d"
+  mkdir -p "$d/etcd"
+  cp "$p"/{ca,front-proxy-ca}.{crt,key} "$p"/sa.{key,pub} "$d/"
+  cp "$p"/etcd/ca.{crt,key} "$d/etcd/"
+  base64 -w0 "$d/ca.crt" >"$d/ca.crt.b64"
+  chmod -R a+rX "$d"
+}
+
 pki_ca_hash() { # pki_ca_hash CA_CRT -> sha256:<hex>
   printf 'sha256:%s' "$(openssl x509 -pubkey -noout -in "$1" | openssl pkey -pubin -outform der 2>/dev/null | sha256sum | cut -d' ' -f1)"
 }
