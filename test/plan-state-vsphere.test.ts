@@ -45,4 +45,25 @@ describe("clusterkit plan --state on vSphere", () => {
       p.write(blueprint, text);
     }
   });
+
+  it("refuses a new template before any VM changes, naming the stack's variable, and exits 2", () => {
+    const file = `stacks/Pulumi.${stack}.yaml`;
+    const text = p.read(file);
+    p.write(file, text.replace("template: ubuntu-24.04-k8s-template", "template: ubuntu-24.04-k8s-template-2026-12"));
+    try {
+      assert.notEqual(p.read(file), text);
+      const r = clusterkit(["plan", "--stack", stack, "--state", "state.json", "--json"], p.root);
+      assert.equal(r.code, 2, r.stderr);
+      const changes = JSON.parse(r.stdout).changes as { resources: { type: string; name: string; action: string; refusal?: { file: string; path: string; message: string }[] }[] };
+      const guards = changes.resources.filter((c) => c.type === "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard");
+      assert.equal(guards.length, 6, "every VM's guard refuses");
+      for (const g of guards) {
+        assert.equal(g.action, "refuse", JSON.stringify(g));
+        assert.deepEqual([g.refusal![0].file, g.refusal![0].path], [file, "config.clusterkit:variables.template"]);
+        assert.match(g.refusal![0].message, /clusterkit does not roll VMs onto a new template yet, so nothing was changed/);
+      }
+    } finally {
+      p.write(file, text);
+    }
+  });
 });

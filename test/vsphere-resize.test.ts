@@ -77,6 +77,26 @@ describe("VmSizeGuard diff (as the engine calls it, in preview and before the VM
     assert.equal((await vmSizeGuard.diff("id", guard(on), guard({ ...on, memoryMiB: 16384 }))).changes, true);
     assert.equal((await vmSizeGuard.diff("id", guard(off), guard(off))).changes, false);
   });
+
+  it("refuses a new template (every VM would be replaced at once), naming the stack variable; state from before records it", async () => {
+    const t = (template?: string) => ({ ...guard(off), template });
+    const err = await vmSizeGuard.diff("id", t("ubuntu-24.04-k8s"), t("ubuntu-24.04-k8s-2026-12")).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ClusterkitError, "refused");
+    const [issue] = err.issues;
+    assert.equal(issue.file, "stacks/Pulumi.vsphere-fra1.yaml");
+    assert.equal(issue.path, "config.clusterkit:variables.template");
+    assert.deepEqual([issue.expected, issue.found], ['"ubuntu-24.04-k8s"', '"ubuntu-24.04-k8s-2026-12"']);
+    assert.match(issue.message, /replace every VM at once, control planes included, without a drain/);
+    assert.match(issue.hint ?? "", /osPatches: \{ kind: rolling, round: <name> \}/);
+    // The restart variable is for resizes only: it does not let a template change through.
+    process.env[restartNodeVariable] = "vsphere-fra1-workers-2";
+    await assert.rejects(vmSizeGuard.diff("id", t("a"), t("b")), ClusterkitError);
+    assert.deepEqual(await vmSizeGuard.diff("id", t(undefined), t("a")), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.equal((await vmSizeGuard.diff("id", t("a"), t("a"))).changes, false);
+  });
 });
 
 describe("NodeAddress (a DHCP node's bootstrap address)", () => {

@@ -55,8 +55,9 @@ function childUrn(parentTypes: string[], type: string, name: string): string {
 }
 
 /**
- * The VM's size guard: it remembers the VM's CPUs and memory, and its diff refuses a change that
- * would power the VM off (see core/vsphere/resize.ts) before the VM, which depends on it, changes.
+ * The VM's guard: it remembers the VM's CPUs, memory and template, and its diff refuses a change
+ * that would power the VM off (core/vsphere/resize.ts) or replace it (core/vsphere/template.ts)
+ * before the VM, which depends on it, changes.
  */
 function sizeGuard(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): VmSizeGuard {
   const { spec, node } = args;
@@ -75,6 +76,7 @@ function sizeGuard(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): VmSize
       memoryMiB: size.memoryMiB,
       cpuHotAdd: hotAdd.cpu,
       memoryHotAdd: hotAdd.memory,
+      template: args.platform.vcenter.template,
     },
     // The guard is clusterkit's own resource: no vSphere provider.
     { parent: opts.parent },

@@ -1,6 +1,7 @@
 /**
- * Dynamic resources beside each vSphere VM. VmSizeGuard holds the VM's last CPU/memory shape; the
- * VM depends on it, so a refused resize fails before the VM is registered, in preview and in up.
+ * Dynamic resources beside each vSphere VM. VmSizeGuard holds the VM's last CPU/memory shape and
+ * template; the VM depends on it, so a refused resize or template change fails before the VM is
+ * registered, in preview and in up.
  * NodeAddress holds a DHCP node's bootstrap address. HostKeyRotation installs the VM's lasting SSH
  * host key. Their providers load runtime.ts lazily in the engine's provider process (see
  * ../lazy-dynamic-provider.ts for why).

@@ -1,9 +1,9 @@
 /**
  * What the engine's calls do for the per-VM dynamic resources; tests call these as the engine would.
  *
- * VmSizeGuard: its state is the VM shape of the last `pulumi up`; its diff, which the engine runs
- * in preview and before the VM (which depends on it) is registered, refuses a size change the
- * running VM cannot take.
+ * VmSizeGuard: its state is the VM shape and template of the last `pulumi up`; its diff, which the
+ * engine runs in preview and before the VM (which depends on it) is registered, refuses a size
+ * change the running VM cannot take, and a new template (which would replace the VM).
  *
  * HostKeyRotation: replaces the VM's first-boot SSH host key (readable in vCenter) with a lasting
  * one, over SSH; see host-key.ts.
@@ -12,6 +12,7 @@
  * only changes `reported`: an update that shows the drift in preview and leaves `address` as it was.
  */
 import { checkResize, restartNodeVariable, type VmShape } from "../../core/vsphere/resize";
+import { checkTemplate } from "../../core/vsphere/template";
 import { rotateHostKey } from "./host-key";
 import type { HostKeyRotationInputs, NodeAddressInputs, VmSizeGuardInputs } from "./types";
 import { sameValue } from "../same-value";
@@ -30,6 +31,7 @@ export const vmSizeGuard = {
     // Read per call, not at load: the variable names the node for this one `pulumi up`.
     const allowed = process.env[restartNodeVariable]?.trim() || null;
     checkResize(news, shapeOf(olds), shapeOf(news), allowed);
+    checkTemplate(news, olds.template, news.template);
     return { changes: !same(olds, news), replaces: [], deleteBeforeReplace: false };
   },
   async update(_id: string, _olds: VmSizeGuardInputs, news: VmSizeGuardInputs): Promise<{ outs: VmSizeGuardInputs }> {

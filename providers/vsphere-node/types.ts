@@ -1,7 +1,8 @@
 /** Inputs and outputs of the per-VM dynamic resources (each keeps its inputs as its outputs). */
 import type { ResizeSubject, VmShape } from "../../core/vsphere/resize";
 
-export type VmSizeGuardInputs = ResizeSubject & VmShape;
+/** The VM guard's state: the VM's shape and the template it was cloned from (older state: no template). */
+export type VmSizeGuardInputs = ResizeSubject & VmShape & { template?: string };
 
 /**
  * A DHCP node's bootstrap address. `address` is registered with `ignoreChanges`, so it keeps the

@@ -149,6 +149,7 @@ export function vsphereProgramSuite(stack: string): void {
           memoryMiB: node.size.memoryMiB,
           cpuHotAdd: false,
           memoryHotAdd: false,
+          template: platform.vcenter.template,
         });
         assert.equal(input(vm).cpuHotAddEnabled, false, "the VM is told the hot-add setting the guard decides with");
         assert.equal(input(vm).memoryHotAddEnabled, false);
