@@ -7,21 +7,16 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parseMemberList } from "../providers/kubeadm/cluster/etcd";
 import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { EtcdCliFixture } from "./baremetal/cli-project";
+import { etcdMembers, run } from "./baremetal/nodes";
 import { describeCall } from "./baremetal/standin-log";
 
 describe("bare metal over SSH: replacing dead machines, and a lost quorum", () => {
   let f: EtcdCliFixture;
   let c: TestCluster;
-  const exec = async (host: string, cmd: string) => {
-    const r = await c.fleet.host(host).exec(cmd);
-    assert.equal(r.code, 0, `${host}: ${cmd}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const members = async (from: string) =>
-    Object.fromEntries(parseMemberList(await exec(from, "etcdctl member list -w simple")).map((m) => [m.name, m.learner ? "learner" : m.started ? "voting" : "unstarted"]));
+  const exec = (host: string, cmd: string) => run(c.fleet.host(host), cmd);
+  const members = (from: string) => etcdMembers(c.fleet.host(from));
   const nodeNames = async (from: string) =>
     (await exec(from, "kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name")).trim().split("\n").map((l) => l.replace("node/", "")).sort();
   const keys = async (host: string) => (await exec(host, "etcdctl get --prefix --keys-only /dr/")).split("\n").filter(Boolean).sort();

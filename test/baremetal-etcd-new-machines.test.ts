@@ -9,21 +9,16 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parseMemberList } from "../providers/kubeadm/cluster/etcd";
 import { restoreSeedPath } from "../providers/kubeadm/cluster/etcd-restore";
 import { errorsOf, TestCluster } from "./baremetal/cluster";
 import { EtcdCliFixture } from "./baremetal/cli-project";
+import { etcdMembers, run } from "./baremetal/nodes";
 
 describe("bare metal over SSH: every control plane lost, restored onto new machines", () => {
   let f: EtcdCliFixture;
   let c: TestCluster;
-  const exec = async (host: string, cmd: string) => {
-    const r = await c.fleet.host(host).exec(cmd);
-    assert.equal(r.code, 0, `${host}: ${cmd}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const members = async (from: string) =>
-    Object.fromEntries(parseMemberList(await exec(from, "etcdctl member list -w simple")).map((m) => [m.name, m.learner ? "learner" : m.started ? "voting" : "unstarted"]));
+  const exec = (host: string, cmd: string) => run(c.fleet.host(host), cmd);
+  const members = (from: string) => etcdMembers(c.fleet.host(from));
   const keys = async (host: string) => (await exec(host, "etcdctl get --prefix --keys-only /nm/")).split("\n").filter(Boolean).sort();
 
   before(async () => {

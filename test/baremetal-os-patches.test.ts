@@ -7,7 +7,8 @@
 // round at their node, and the next up resumes it; an etcd member down refuses the round before any
 // node changes. The reboot stand-in (test/hosts/standins/lib/boot.sh) ends every process of the
 // host, takes it off the network, and boots it with a new boot id, an empty /run and its enabled
-// units and static pods started again. Needs root (test/hosts/setup-deps.sh).
+// units and static pods started again. A cluster created with a round set takes it on each machine
+// before kubeadm, without a drain (RHEL family). Needs root (test/hosts/setup-deps.sh).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -175,17 +176,34 @@ describe("bare metal over SSH: rolling OS patches on the RHEL family", () => {
   before(async () => {
     osPatchWait.intervalMs = 200;
     c = await TestCluster.start({ controlPlanes: 1, workers: 1, osRelease: "rhel" });
-    const r = await c.up();
-    assert.deepEqual(errorsOf(r), []);
   });
 
   after(async () => {
     await c?.stop();
   });
 
+  const hosts = ["cp-1", "w-1"];
+  const pkg = async (n: string, name: string) => (await c.fleet.host(n).exec(`cat ${standinState}/packages/${name} 2>/dev/null || true`)).stdout.trim();
+
+  it("a cluster created with a round set is created on patched machines: each takes the round before kubeadm, without a drain", async () => {
+    await c.fleet.publishOsUpdates([{ name: "kernel", base: "5.14.0-503.11.1.el9_5", version: "5.14.0-503.12.1.el9_5", reboot: true }]);
+    c.editBlueprint((b) => (b.osPatches = { kind: "rolling", round: "r0" }));
+    const before = await Promise.all(hosts.map(bootId));
+    const r = await c.up();
+    assert.deepEqual(errorsOf(r), [], c.logs.slice(-30).join("\n"));
+    for (const [i, n] of hosts.entries()) {
+      assert.equal(await pkg(n, "kernel"), "5.14.0-503.12.1.el9_5", n);
+      assert.notEqual(await bootId(n), before[i], `${n} rebooted`);
+      assert.equal((await c.fleet.host(n).exec(`cat ${osPatchDonePath}`)).stdout.trim(), "r0", n);
+    }
+    const calls = [...(await c.calls()).values()].flat();
+    assert.ok(!calls.some((x) => x.tool === "kubectl" && (x.argv.includes("drain") || x.argv.includes("cordon"))), "nothing to drain before kubeadm");
+    for (const n of hosts) assert.ok(c.logs.some((l) => l.includes(`${n}: OS patch round r0 before kubeadm`)), n);
+    await c.refresh();
+    for (const [n, st] of c.nodeState) assert.deepEqual(st.observed.drift, [], n);
+  });
+
   it("dnf upgrades past nothing the Kubernetes repository excludes, and `dnf needs-restarting -r` decides the reboot", async () => {
-    const hosts = ["cp-1", "w-1"];
-    const pkg = async (n: string, name: string) => (await c.fleet.host(n).exec(`cat ${standinState}/packages/${name} 2>/dev/null || true`)).stdout.trim();
     const kubelet = await Promise.all(hosts.map((n) => pkg(n, "kubelet")));
     const before1 = await Promise.all(hosts.map(bootId));
     await c.fleet.publishOsUpdates([{ name: "kernel", base: "5.14.0-503.11.1.el9_5", version: "5.14.0-503.14.1.el9_5", reboot: true }]);

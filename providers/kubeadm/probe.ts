@@ -92,15 +92,23 @@ export function factsScript(init: boolean): string {
   ].join("\n");
 }
 
-export function parseFacts(out: string): HostFacts {
-  const kv = Object.fromEntries(
+/** `key=value` lines, as the probes print them; other lines are left out. */
+export function keyValues(out: string): Record<string, string> {
+  return Object.fromEntries(
     out
       .split("\n")
       .map((l) => /^(\w+)=(.*)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => !!m)
       .map((m) => [m[1], m[2].trim()]),
   );
-  const opt = (v: string | undefined) => (v ? v : null);
+}
+
+/** An empty value as null. */
+export const orNull = (v: string | undefined) => (v ? v : null);
+
+export function parseFacts(out: string): HostFacts {
+  const kv = keyValues(out);
+  const opt = orNull;
   return {
     adminConf: kv.admin === "1",
     kubeletConf: kv.kubelet_conf === "1",

@@ -53,6 +53,8 @@ const nodePhases: Phase<NodeContext>[] = [
   checkRendering,
   cleanPartialInit,
   cleanHalfJoined,
+  // Before kubeadm: a machine that has not joined takes the round first (phases/os-patch).
+  osPatch,
   writeFiles,
   kubeadmInit,
   joinControlPlane,
@@ -63,7 +65,6 @@ const nodePhases: Phase<NodeContext>[] = [
   reloadAuthentication,
   renewCertificates,
   approveServingCsr,
-  osPatch,
   etcdSnapshotSchedule,
 ];
 

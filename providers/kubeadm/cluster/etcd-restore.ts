@@ -104,28 +104,17 @@ export interface Member {
 
 /**
  * Step 4: the snapshot restored into a new data dir beside the old one, as this member of the new
- * cluster (the stack's members, a new cluster token), then swapped in; the old data is kept as
- * /var/lib/etcd.before-restore-<rid>. etcdutl ≥ 3.5.? bumps the revision and marks it compacted, so
- * the API servers' watchers start over instead of missing what changed (etcd's Kubernetes advice).
+ * cluster (the stack's members, a new cluster token; restoreInto), then swapped in; the old data is
+ * kept as /var/lib/etcd.before-restore-<rid>.
  */
 export function restoreScript(rid: string, me: Member, members: Member[]): string {
   const d = shellQuote(dirOf(rid));
   const fresh = shellQuote(`/var/lib/etcd.restore-${rid}`);
   const before = shellQuote(`/var/lib/etcd.before-restore-${rid}`);
-  const initial = shellQuote(members.map((m) => `${m.name}=${m.peerUrl}`).join(","));
-  const args = `--name ${shellQuote(me.name)} --initial-cluster ${initial} --initial-cluster-token ${shellQuote(`clusterkit-restore-${rid}`)} --initial-advertise-peer-urls ${shellQuote(me.peerUrl)}`;
   return `set -euo pipefail
 if [[ ! -e ${d}/restore.done ]]; then
   [[ -n "$(${running("etcd")})" ]] && { echo "clusterkit: etcd is still running on this control plane" >&2; exit 1; }
-  rm -rf ${fresh}
-  if command -v etcdutl >/dev/null 2>&1; then
-    extra=()
-    if etcdutl snapshot restore --help 2>&1 | grep -q -- --bump-revision; then extra=(--bump-revision 1000000000 --mark-compacted); fi
-    etcdutl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} "\${extra[@]}" >/dev/null
-  else
-    ETCDCTL_API=3 etcdctl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} >/dev/null
-  fi
-  chmod 0700 ${fresh}
+${restoreInto(rid, me, members, fresh)}
   : > ${d}/restore.done
 fi
 if [[ ! -e ${d}/swap.done ]]; then
@@ -133,6 +122,27 @@ if [[ ! -e ${d}/swap.done ]]; then
   if [[ -d ${fresh} ]]; then mv ${fresh} /var/lib/etcd; fi
   : > ${d}/swap.done
 fi`;
+}
+
+/**
+ * The snapshot in the restore's folder restored into `fresh` (shell-quoted) as member `me` of a new
+ * cluster of `members` with a new cluster token: etcdutl where there is one (with --bump-revision
+ * and --mark-compacted where it has them, so the API servers' watchers start over instead of
+ * missing what changed, etcd's Kubernetes advice), else etcdctl (etcd ≤ 3.5).
+ */
+function restoreInto(rid: string, me: Member, members: Member[], fresh: string): string {
+  const d = shellQuote(dirOf(rid));
+  const initial = shellQuote(members.map((m) => `${m.name}=${m.peerUrl}`).join(","));
+  const args = `--name ${shellQuote(me.name)} --initial-cluster ${initial} --initial-cluster-token ${shellQuote(`clusterkit-restore-${rid}`)} --initial-advertise-peer-urls ${shellQuote(me.peerUrl)}`;
+  return `  rm -rf ${fresh}
+  if command -v etcdutl >/dev/null 2>&1; then
+    extra=()
+    if etcdutl snapshot restore --help 2>&1 | grep -q -- --bump-revision; then extra=(--bump-revision 1000000000 --mark-compacted); fi
+    etcdutl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} "\${extra[@]}" >/dev/null
+  else
+    ETCDCTL_API=3 etcdctl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} >/dev/null
+  fi
+  chmod 0700 ${fresh}`;
 }
 
 /** Steps 5 and 6: a static pod's manifest back into the kubelet's folder. */
@@ -204,20 +214,11 @@ mv ${d}/unpack ${d}/files
 export function seedScript(rid: string, me: Member, files: string[]): string {
   const d = shellQuote(dirOf(rid));
   const fresh = shellQuote(`/var/lib/etcd.restore-${rid}`);
-  const args = `--name ${shellQuote(me.name)} --initial-cluster ${shellQuote(`${me.name}=${me.peerUrl}`)} --initial-cluster-token ${shellQuote(`clusterkit-restore-${rid}`)} --initial-advertise-peer-urls ${shellQuote(me.peerUrl)}`;
   const install = files.map((f) => `install -D -m ${/\.(key)$|encryption/.test(f) ? "0600" : "0644"} ${d}/files/${shellQuote(f)} ${shellQuote(`/${f}`)}`).join("\n");
   return `set -euo pipefail
 if [[ ! -e ${d}/seed-etcd.done ]]; then
   if [[ -n "$(ls -A /var/lib/etcd 2>/dev/null)" ]]; then echo "clusterkit: /var/lib/etcd on this machine already holds data; a machine seeded for a restore must hold none" >&2; exit 1; fi
-  rm -rf ${fresh}
-  if command -v etcdutl >/dev/null 2>&1; then
-    extra=()
-    if etcdutl snapshot restore --help 2>&1 | grep -q -- --bump-revision; then extra=(--bump-revision 1000000000 --mark-compacted); fi
-    etcdutl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} "\${extra[@]}" >/dev/null
-  else
-    ETCDCTL_API=3 etcdctl snapshot restore ${d}/snapshot.db --data-dir ${fresh} ${args} >/dev/null
-  fi
-  chmod 0700 ${fresh}
+${restoreInto(rid, me, [me], fresh)}
   rm -rf /var/lib/etcd
   mv ${fresh} /var/lib/etcd
   : > ${d}/seed-etcd.done

@@ -14,7 +14,7 @@ import { log } from "../../context";
 import type { Phase } from "../../phase";
 import { anyAdmin, invalidate, where, type NodeContext } from "../node-context";
 import { markerScript } from "../upgrade/markers";
-import { osPatchBootPath, osPatchCordonedPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath, osPatchWait, patchOf, patchState, rebootedFor } from "./markers";
+import { joined, osPatchBootPath, osPatchCordonedPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath, osPatchWait, patchOf, patchState, rebootedFor } from "./markers";
 
 const STEP = "os-patch-finish";
 
@@ -45,7 +45,9 @@ export const osPatchFinish: Phase<NodeContext> = {
   async run(ctx) {
     const { round } = patchOf(ctx);
     const deadline = Date.now() + osPatchWait.healthyMs;
-    for (let why = await unhealthy(ctx); why; why = await unhealthy(ctx)) {
+    // A machine kubeadm has not joined runs no kubelet, API server or etcd member to wait for.
+    const inCluster = await joined(ctx, STEP);
+    for (let why = inCluster ? await unhealthy(ctx) : null; why; why = await unhealthy(ctx)) {
       if (Date.now() >= deadline) {
         throw ClusterkitError.failure(where(ctx), STEP, `the node is not healthy ${osPatchWait.healthyMs / 1000} s after its OS update: ${why}; it stays cordoned and the round stops here`, "see `journalctl -u kubelet` (and, on a control plane, `crictl ps -a`) on the host, then run pulumi up again (it resumes here)");
       }

@@ -2,13 +2,15 @@
  * A node's OS patch round (osPatches: rolling), as one phase of its update: preflight, drain and
  * packages, reboot, finish. Each part reads the node's own markers, so a run that stopped anywhere
  * resumes where it stopped. Control planes go one at a time (each waits for the one before it);
- * workers wait for every control plane, then go at most `upgrades.workerBatchSize` at a time.
+ * workers wait for every control plane, then go at most `upgrades.workerBatchSize` at a time. A
+ * machine kubeadm has not joined yet (a new node, or every node of a new cluster) takes the round
+ * first, before kubeadm, without drain or gates.
  */
 import { runPhases, type Phase } from "../../phase";
 import type { NodeContext } from "../node-context";
-import { controlPlaneFailed, workerSlot } from "../upgrade/run-state";
+import { rollNode } from "../upgrade/run-state";
 import { osPatchFinish } from "./finish";
-import { patchOf, patchState } from "./markers";
+import { joined, patchOf, patchState } from "./markers";
 import { osPatchPackages } from "./packages";
 import { osPatchPreflight } from "./preflight";
 import { osPatchReboot } from "./reboot";
@@ -21,15 +23,8 @@ export const osPatch: Phase<NodeContext> = {
     return !!ctx.inputs.osPatches && (await patchState(ctx.host, this.name)).done !== patchOf(ctx).round;
   },
   async run(ctx) {
-    if (ctx.inputs.role === "worker") {
-      await workerSlot(ctx.inputs.cluster, ctx.inputs.upgrade?.workerBatchSize ?? 1)(() => runPhases(steps, ctx));
-      return;
-    }
-    try {
-      await runPhases(steps, ctx);
-    } catch (e) {
-      controlPlaneFailed(ctx.inputs.cluster, ctx.inputs.name);
-      throw e;
-    }
+    // Machines not joined yet disrupt nothing: they go at once, before kubeadm.
+    if (!(await joined(ctx, this.name))) return void (await runPhases(steps, ctx));
+    await rollNode(ctx.inputs, ctx.inputs.upgrade?.workerBatchSize ?? 1, () => runPhases(steps, ctx));
   },
 };

@@ -7,9 +7,11 @@
  * go when it finishes; the done marker stays. A reset removes them all.
  */
 import type { RemoteHost } from "../../../ssh";
+import { keyValues, orNull } from "../../probe";
 import { osPatchBootPath, osPatchCordonedPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath } from "../../paths";
 import type { OsPatchInputs } from "../../types";
-import type { NodeContext } from "../node-context";
+import { kubeadmDone } from "../../probe";
+import { facts, type NodeContext } from "../node-context";
 
 export { osPatchBootPath, osPatchCordonedPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath };
 
@@ -37,14 +39,8 @@ export const patchStateScript = [
 ].join("\n");
 
 export function parsePatchState(out: string): PatchState {
-  const kv = Object.fromEntries(
-    out
-      .split("\n")
-      .map((l) => /^(\w+)=(.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => !!m)
-      .map((m) => [m[1], m[2].trim()]),
-  );
-  const opt = (v: string | undefined) => (v ? v : null);
+  const kv = keyValues(out);
+  const opt = orNull;
   const [bootRound, bootId] = (kv.boot ?? "").split(/\s+/);
   return {
     done: opt(kv.done),
@@ -61,6 +57,14 @@ export async function patchState(host: RemoteHost, step: string): Promise<PatchS
 }
 
 export const patchOf = (ctx: NodeContext): OsPatchInputs => ctx.inputs.osPatches!;
+
+/**
+ * Whether kubeadm has joined the node (or initialised the cluster on it). A machine that has not
+ * runs nothing of the cluster yet: its round needs no drain and no health gate, and it goes before
+ * kubeadm, so a cluster is created on patched machines (its nodes are not Ready before the CNI
+ * runs, so a gate there could never pass).
+ */
+export const joined = async (ctx: NodeContext, step: string) => kubeadmDone(await facts(ctx, step), ctx.inputs.init);
 
 /** The reboot this round asked for happened: the node runs another boot than the one it asked from. */
 export const rebootedFor = (s: PatchState, round: string) => s.boot?.round === round && s.boot.bootId !== s.bootId;

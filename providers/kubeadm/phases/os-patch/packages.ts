@@ -1,5 +1,6 @@
 /**
- * The node drained (drain-node.ts), then its packages updated by the rendered script. A failed
+ * The node drained (drain-node.ts; a machine not joined yet has nothing to drain), then its
+ * packages updated by the rendered script. A failed
  * update leaves the node cordoned: what the package manager left half-done is finished by the
  * next run (the script completes an interrupted dpkg first) before workloads come back.
  */
@@ -10,7 +11,7 @@ import type { Phase } from "../../phase";
 import { cordonAndDrain } from "../drain-node";
 import { anyAdmin, invalidate, where, type NodeContext } from "../node-context";
 import { markerScript } from "../upgrade/markers";
-import { osPatchCordonedPath, osPatchPackagesPath, patchOf, patchState } from "./markers";
+import { joined, osPatchCordonedPath, osPatchPackagesPath, patchOf, patchState } from "./markers";
 
 const STEP = "os-patch-packages";
 
@@ -25,11 +26,13 @@ export const osPatchPackages: Phase<NodeContext> = {
   },
   async run(ctx) {
     const { round, patchScript } = patchOf(ctx);
-    const admin = await anyAdmin(ctx, STEP);
-    if (!admin) throw ClusterkitError.failure(where(ctx), STEP, "no control plane answers with the admin kubeconfig, so the node cannot be drained", "bring a control plane back, then run pulumi up again");
-    const timeoutSec = ctx.inputs.upgrade?.drainTimeoutSeconds ?? 600;
-    await cordonAndDrain(ctx, admin, STEP, { cordonedPath: osPatchCordonedPath, marker: round, purpose: `OS patch round ${round}`, work: "the round", timeoutSec });
-    log(`${ctx.label}: drained; updating the OS packages`);
+    if (await joined(ctx, STEP)) {
+      const admin = await anyAdmin(ctx, STEP);
+      if (!admin) throw ClusterkitError.failure(where(ctx), STEP, "no control plane answers with the admin kubeconfig, so the node cannot be drained", "bring a control plane back, then run pulumi up again");
+      const timeoutSec = ctx.inputs.upgrade?.drainTimeoutSeconds ?? 600;
+      await cordonAndDrain(ctx, admin, STEP, { cordonedPath: osPatchCordonedPath, marker: round, purpose: `OS patch round ${round}`, work: "the round", timeoutSec });
+      log(`${ctx.label}: drained; updating the OS packages`);
+    }
     try {
       await ctx.host.run(patchScript, { step: STEP, mutating: true, timeoutMs: 45 * 60_000 });
     } catch (e) {

@@ -2,7 +2,8 @@
  * Before a node's round changes anything: every node Ready (a cordoned one is being worked on or
  * out of service on purpose), and on a control plane a healthy etcd that keeps its quorum while
  * this member is down. A worker starts once every control plane finished the round. Then the
- * round is recorded on the node: from here the run can stop anywhere and resume.
+ * round is recorded on the node: from here the run can stop anywhere and resume. A machine kubeadm
+ * has not joined yet is not checked (markers.ts joined).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterkitError } from "../../../../core/errors";
@@ -13,7 +14,7 @@ import { etcdGateProblem } from "../etcd-gate";
 import { anyAdmin, where, type NodeContext } from "../node-context";
 import { failedControlPlane } from "../upgrade/run-state";
 import { markerScript } from "../upgrade/markers";
-import { osPatchBootPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath, osPatchWait, patchOf, patchState } from "./markers";
+import { joined, osPatchBootPath, osPatchDonePath, osPatchPackagesPath, osPatchRoundPath, osPatchWait, patchOf, patchState } from "./markers";
 
 const STEP = "os-patch-preflight";
 const refuse = (ctx: NodeContext, message: string, hint: string) => ClusterkitError.failure(where(ctx), STEP, message, hint);
@@ -27,6 +28,12 @@ export const osPatchPreflight: Phase<NodeContext> = {
     const { round } = patchOf(ctx);
     const st = await patchState(ctx.host, STEP);
     if (st.round) log(`${ctx.label}: OS patch round ${st.round} did not finish here; round ${round} takes over`);
+    const start = `rm -f ${osPatchPackagesPath} ${osPatchBootPath}\n${markerScript(osPatchRoundPath, [round])}`;
+    if (!(await joined(ctx, STEP))) {
+      await ctx.host.run(start, { step: STEP, mutating: true });
+      log(`${ctx.label}: OS patch round ${round} before kubeadm (the machine runs nothing of the cluster yet: no drain, no health gate)`);
+      return;
+    }
     if (ctx.inputs.role === "worker") await waitForControlPlanes(ctx, round);
     const admin = await anyAdmin(ctx, STEP);
     if (!admin) throw refuse(ctx, "no control plane answers with the admin kubeconfig, so the cluster's health cannot be checked", "bring a control plane back, then run pulumi up again");
@@ -43,7 +50,7 @@ export const osPatchPreflight: Phase<NodeContext> = {
       });
       if (problem) throw refuse(ctx, problem.message, problem.hint);
     }
-    await ctx.host.run(`rm -f ${osPatchPackagesPath} ${osPatchBootPath}\n${markerScript(osPatchRoundPath, [round])}`, { step: STEP, mutating: true });
+    await ctx.host.run(start, { step: STEP, mutating: true });
     log(`${ctx.label}: OS patch round ${round} starts`);
   },
 };

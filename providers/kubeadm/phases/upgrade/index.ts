@@ -11,7 +11,7 @@ import { kubeadmUpgrade } from "./kubeadm-upgrade";
 import { upgradeKubeadmPackage } from "./kubeadm-package";
 import { upgradeFinish, upgradeKubelet } from "./kubelet";
 import { upgradePreflight } from "./preflight";
-import { controlPlaneFailed, workerSlot } from "./run-state";
+import { rollNode } from "./run-state";
 import { upgradePending } from "./target";
 
 const steps: Phase<NodeContext>[] = [upgradePreflight, upgradeKubeadmPackage, kubeadmUpgrade, upgradeKubelet, upgradeFinish];
@@ -22,15 +22,6 @@ export const upgrade: Phase<NodeContext> = {
     return !!ctx.inputs.upgrade && upgradePending(ctx, await facts(ctx, this.name));
   },
   async run(ctx) {
-    if (ctx.inputs.role === "worker") {
-      await workerSlot(ctx.inputs.cluster, ctx.inputs.upgrade!.workerBatchSize)(() => runPhases(steps, ctx));
-      return;
-    }
-    try {
-      await runPhases(steps, ctx);
-    } catch (e) {
-      controlPlaneFailed(ctx.inputs.cluster, ctx.inputs.name);
-      throw e;
-    }
+    await rollNode(ctx.inputs, ctx.inputs.upgrade!.workerBatchSize, () => runPhases(steps, ctx));
   },
 };

@@ -25,6 +25,24 @@ export function failedControlPlane(cluster: string): string | null {
   return failedControlPlanes.get(cluster) ?? null;
 }
 
+/**
+ * One node's part of a rolling change (an upgrade, an OS patch round): a worker waits for one of
+ * the run's `batchSize` worker slots; a control plane's failure is noted, so the workers waiting
+ * for the control planes stop at once rather than time out.
+ */
+export async function rollNode(node: { cluster: string; name: string; role: "control-plane" | "worker" }, batchSize: number, body: () => Promise<unknown>): Promise<void> {
+  if (node.role === "worker") {
+    await workerSlot(node.cluster, batchSize)(body);
+    return;
+  }
+  try {
+    await body();
+  } catch (e) {
+    controlPlaneFailed(node.cluster, node.name);
+    throw e;
+  }
+}
+
 /** Tests that run several `pulumi up`s in one process call this between them. */
 export function forgetUpgradeRun(): void {
   failedControlPlanes.clear();
