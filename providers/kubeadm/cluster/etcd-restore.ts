@@ -58,22 +58,36 @@ true`;
  * payload; only snapshot.db is kept, and only when its hash is the bundle's.
  */
 export function uploadScript(rid: string, sha256: string): string {
+  return payloadUpload(rid, sha256, [], "upload");
+}
+
+/**
+ * Seeding, step 1: the snapshot and the files a restore needs besides the data (the CAs, the
+ * service-account keys, the encryption configuration) onto the new machine, into the restore's
+ * folder (files/); kept only when the snapshot's hash is the bundle's. stdin as for uploadScript.
+ */
+export function seedUploadScript(rid: string, sha256: string, files: string[]): string {
+  return payloadUpload(rid, sha256, files, "seed-upload");
+}
+
+/** The payload on stdin (after the passphrase line) decrypted into the restore's folder: snapshot.db, checked, and `files` under files/. */
+function payloadUpload(rid: string, sha256: string, files: string[], done: string): string {
   const d = shellQuote(dirOf(rid));
+  const keep = files.length ? `\nrm -rf ${d}/files\nmv ${d}/unpack ${d}/files` : `\nrm -rf ${d}/unpack`;
   return `set -euo pipefail
 umask 077
 install -d -m 0700 ${d}
 : > ${d}/started
 IFS= read -r CLUSTERKIT_BUNDLE_PASS
 export CLUSTERKIT_BUNDLE_PASS
-if [[ -e ${d}/upload.done ]]; then cat >/dev/null; exit 0; fi
+if [[ -e ${d}/${done}.done ]]; then cat >/dev/null; exit 0; fi
 rm -rf ${d}/unpack
 install -d -m 0700 ${d}/unpack
-openssl enc -d -${cipher.name} -${cipher.kdf} -iter ${cipher.iter} -md ${cipher.md} -pass env:CLUSTERKIT_BUNDLE_PASS | tar -xzf - -C ${d}/unpack snapshot.db
+openssl enc -d -${cipher.name} -${cipher.kdf} -iter ${cipher.iter} -md ${cipher.md} -pass env:CLUSTERKIT_BUNDLE_PASS | tar -xzf - -C ${d}/unpack ${["snapshot.db", ...files].map(shellQuote).join(" ")}
 got=$(sha256sum ${d}/unpack/snapshot.db | cut -d' ' -f1)
 if [[ $got != ${shellQuote(sha256)} ]]; then echo "clusterkit: the snapshot arrived with sha256 $got, the bundle says ${sha256}" >&2; exit 1; fi
-mv -f ${d}/unpack/snapshot.db ${d}/snapshot.db
-rm -rf ${d}/unpack
-: > ${d}/upload.done`;
+mv -f ${d}/unpack/snapshot.db ${d}/snapshot.db${keep}
+: > ${d}/${done}.done`;
 }
 
 /** The running container of a static pod, as crictl lists it; `pattern` is shell text for crictl's --name regex. */
@@ -179,31 +193,6 @@ ${cp}systemctl restart kubelet
 install -d -m 0700 ${d}
 : > ${d}/finish.done
 rm -f ${d}/snapshot.db`;
-}
-
-/**
- * Seeding, step 1: the snapshot and the files a restore needs besides the data (the CAs, the
- * service-account keys, the encryption configuration) onto the new machine, into the restore's
- * folder; kept only when the snapshot's hash is the bundle's. stdin as for uploadScript.
- */
-export function seedUploadScript(rid: string, sha256: string, files: string[]): string {
-  const d = shellQuote(dirOf(rid));
-  return `set -euo pipefail
-umask 077
-install -d -m 0700 ${d}
-: > ${d}/started
-IFS= read -r CLUSTERKIT_BUNDLE_PASS
-export CLUSTERKIT_BUNDLE_PASS
-if [[ -e ${d}/seed-upload.done ]]; then cat >/dev/null; exit 0; fi
-rm -rf ${d}/unpack
-install -d -m 0700 ${d}/unpack
-openssl enc -d -${cipher.name} -${cipher.kdf} -iter ${cipher.iter} -md ${cipher.md} -pass env:CLUSTERKIT_BUNDLE_PASS | tar -xzf - -C ${d}/unpack snapshot.db ${files.map(shellQuote).join(" ")}
-got=$(sha256sum ${d}/unpack/snapshot.db | cut -d' ' -f1)
-if [[ $got != ${shellQuote(sha256)} ]]; then echo "clusterkit: the snapshot arrived with sha256 $got, the bundle says ${sha256}" >&2; exit 1; fi
-mv -f ${d}/unpack/snapshot.db ${d}/snapshot.db
-rm -rf ${d}/files
-mv ${d}/unpack ${d}/files
-: > ${d}/seed-upload.done`;
 }
 
 /**
