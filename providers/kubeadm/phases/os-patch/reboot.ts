@@ -69,7 +69,9 @@ async function waitForNewBoot(ctx: NodeContext, before: string, deadline: number
       if (id && id !== before) return;
       last = "it still runs the boot it was asked to leave";
     } catch (e) {
-      if (!isSshError(e, "connect") && !isSshError(e, "connection-lost")) throw e;
+      // While it boots, a host refuses connections, drops them, or (pam_nologin, until systemd
+      // has finished booting) refuses every login but root's.
+      if (!isSshError(e, "connect") && !isSshError(e, "connection-lost") && !isSshError(e, "auth")) throw e;
       last = `it does not answer over SSH (${e.failure.message})`;
     }
     if (Date.now() >= deadline) {
