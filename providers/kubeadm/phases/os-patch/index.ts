@@ -7,10 +7,10 @@
  * first, before kubeadm, without drain or gates.
  */
 import { runPhases, type Phase } from "../../phase";
-import type { NodeContext } from "../node-context";
+import { facts, type NodeContext } from "../node-context";
 import { rollNode } from "../upgrade/run-state";
 import { osPatchFinish } from "./finish";
-import { joined, patchOf, patchState } from "./markers";
+import { joined, patchOf } from "./markers";
 import { osPatchPackages } from "./packages";
 import { osPatchPreflight } from "./preflight";
 import { osPatchReboot } from "./reboot";
@@ -20,7 +20,8 @@ const steps: Phase<NodeContext>[] = [osPatchPreflight, osPatchPackages, osPatchR
 export const osPatch: Phase<NodeContext> = {
   name: "os-patch",
   async needed(ctx) {
-    return !!ctx.inputs.osPatches && (await patchState(ctx.host, this.name)).done !== patchOf(ctx).round;
+    // The host probe reads the done marker already: no command of its own on a node that is through.
+    return !!ctx.inputs.osPatches && (await facts(ctx, this.name)).osPatchDone !== patchOf(ctx).round;
   },
   async run(ctx) {
     // Machines not joined yet disrupt nothing: they go at once, before kubeadm.
