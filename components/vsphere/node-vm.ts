@@ -9,6 +9,7 @@ import { encodeGuestinfo, guestinfoEncoding, renderGuestinfoMetadata } from "../
 import { renderNetworkConfig } from "../../core/render/cloud-init/network-config";
 import { renderUserData } from "../../core/render/cloud-init/user-data";
 import type { ClusterSpec, NodeSpec, VspherePlatformSpec } from "../../core/spec";
+import { rollBlocker } from "../../core/vsphere/rollout";
 import { cloneDisks, vmAnnotation, vmSize } from "../../core/vsphere/vm-plan";
 import { VmSizeGuard } from "../../providers/vsphere-node/resources";
 import * as vsphere from "./sdk";
@@ -30,6 +31,8 @@ export interface NodeVmArgs {
   hostKey: NodeHostKey;
   /** Types of the VM's parent components, outermost first (for URNs in messages). */
   parentTypes: string[];
+  /** What the VM waits for: its guard (vmGuard) and, during a template roll, the nodes before it. */
+  after: pulumi.Input<pulumi.Resource[]>;
 }
 
 /** Template checks fail at deploy time, when the template is known; say so as clusterkit does. */
@@ -42,7 +45,7 @@ function disksFor(args: NodeVmArgs, template: vsphere.GetVirtualMachineResult) {
   }
 }
 
-/** Hot-add stays off: it disables vNUMA, and a resize the running VM cannot take is refused anyway. */
+/** Hot-add stays off: it disables vNUMA, and a resize rolls through the VMs (or is refused) anyway. */
 const hotAdd = { cpu: false, memory: false };
 
 /**
@@ -54,12 +57,19 @@ function childUrn(parentTypes: string[], type: string, name: string): string {
   return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${[...parentTypes, type].join("$")}::${name}`;
 }
 
+export interface VmGuardArgs {
+  spec: ClusterSpec;
+  platform: VspherePlatformSpec;
+  node: NodeSpec;
+  parentTypes: string[];
+}
+
 /**
  * The VM's guard: it remembers the VM's CPUs, memory and template, and its diff refuses a change
- * that would power the VM off (core/vsphere/resize.ts) or replace it (core/vsphere/template.ts)
- * before the VM, which depends on it, changes.
+ * that would power the VM off (core/vsphere/resize.ts) or replace it when that cannot be done one
+ * node at a time (core/vsphere/rollout.ts), before the VM, which depends on it, changes.
  */
-function sizeGuard(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): VmSizeGuard {
+export function vmGuard(args: VmGuardArgs, opts: pulumi.CustomResourceOptions): VmSizeGuard {
   const { spec, node } = args;
   const size = vmSize(node);
   const name = `${node.name}-size`;
@@ -77,16 +87,22 @@ function sizeGuard(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): VmSize
       cpuHotAdd: hotAdd.cpu,
       memoryHotAdd: hotAdd.memory,
       template: args.platform.vcenter.template,
+      linkedClone: args.platform.linkedClone,
+      ...rollSubject(spec, node),
     },
     // The guard is clusterkit's own resource: no vSphere provider.
     { parent: opts.parent },
   );
 }
 
+/** What decides whether the node's VM can be replaced one node at a time: the guard and the VM use the same. */
+function rollSubject(spec: ClusterSpec, node: NodeSpec) {
+  return { role: node.role, controlPlanes: spec.nodes.filter((n) => n.role === "control-plane").length, dhcp: !node.address };
+}
+
 export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vsphere.VirtualMachine {
   const { spec, platform, node, inventory, hostKey } = args;
   const size = vmSize(node);
-  const guard = sizeGuard(args, opts);
   const metadata = renderGuestinfoMetadata(node, renderNetworkConfig(spec, node));
   const userData = pulumi
     .all([args.authorizedKey, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
@@ -125,7 +141,15 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
     },
     {
       ...opts,
-      dependsOn: [guard],
+      dependsOn: args.after,
+      // The name (unique in its folder) and the static address are the node's: the old VM goes
+      // first, after its node was drained and left the cluster (its kubeadm resources depend on
+      // the VM's UUID, so the engine deletes them before it).
+      deleteBeforeReplace: true,
+      // Without hot-add a new size powers the VM off. Where the VM can be rolled, it is cloned
+      // again with the new size, after the nodes before it (the guard records the roll); where it
+      // cannot, the guard refuses the change before this VM is reached.
+      replaceOnChanges: rollBlocker(rollSubject(spec, node)) ? [] : ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled"],
       additionalSecretOutputs: ["extraConfig"],
       // cloud-init applies its data once, at first boot; a later change would only reboot the VM
       // (the provider restarts it for extraConfig changes) without cloud-init re-running.

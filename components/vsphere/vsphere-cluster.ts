@@ -15,7 +15,8 @@ import type { ClusterSecrets } from "../secrets";
 import { HostKeyRotation, NodeAddress } from "../../providers/vsphere-node/resources";
 import { bootstrapKubeadm } from "./bootstrap";
 import { lookupInventory } from "./inventory";
-import { nodeVm } from "./node-vm";
+import { nodeVm, vmGuard } from "./node-vm";
+import { VmRollout } from "./rollout";
 import { authorizedKey, nodeHostKeys } from "./ssh-keys";
 import { createTags } from "./tags";
 
@@ -88,10 +89,24 @@ export class VsphereCluster extends pulumi.ComponentResource {
     const sshPrivateKey = required(secrets.sshPrivateKey, "clusterkit:sshPrivateKey", spec.stack);
     const sshKey = authorizedKey(sshPrivateKey, { parent: this });
 
+    const parentTypes = [clusterType, VsphereCluster.type];
+    const guards = new Map(spec.nodes.map((node) => [node.name, vmGuard({ spec, platform, node, parentTypes }, res)]));
+    const rollout = new VmRollout(spec, guards);
     this.hosts = spec.nodes.map((node) => {
       const keys = nodeHostKeys(node, { parent: this });
       const vm = nodeVm(
-        { spec, platform, node, inventory, folder: folder.path, tagIds: vmTags(spec, node).map(([k, v]) => tags.id(k, v)), authorizedKey: sshKey, hostKey: keys.firstBoot, parentTypes: [clusterType, VsphereCluster.type] },
+        {
+          spec,
+          platform,
+          node,
+          inventory,
+          folder: folder.path,
+          tagIds: vmTags(spec, node).map(([k, v]) => tags.id(k, v)),
+          authorizedKey: sshKey,
+          hostKey: keys.firstBoot,
+          parentTypes,
+          after: rollout.after(node.name),
+        },
         res,
       );
       const address = node.address ? pulumi.output(node.address) : dhcpAddress(node, vm, this);
@@ -137,7 +152,8 @@ export class VsphereCluster extends pulumi.ComponentResource {
     this.hostKeyFingerprints = byName((h) => h.hostKeyFingerprint);
     this.folderPath = folder.path;
 
-    this.kubeadm = bootstrapKubeadm(spec, platform, this.hosts, sshPrivateKey, secrets.backupKey, this);
+    this.kubeadm = bootstrapKubeadm(spec, platform, this.hosts, sshPrivateKey, secrets.backupKey, rollout.joinOnly(), this);
+    rollout.nodesRegistered(this.kubeadm.nodesByName);
     this.kubeconfig = this.kubeadm.kubeconfig;
     this.apiServerUrl = this.kubeadm.apiServerUrl;
     this.registerOutputs({

@@ -2,11 +2,14 @@
  * What a change of a VM's CPUs or memory means on vSphere, decided from the previous and the new
  * shape alone. The vSphere provider powers a VM off for any change the running VM cannot take, and
  * Pulumi updates every VM of a pool (or of the control plane) at once: a size change would stop
- * them all together, with no drain. So only changes a running VM takes (increases with hot-add on)
- * go ahead; anything else is refused before a VM is touched, with the procedure that restarts one
- * drained node at a time, unless the user has named that very node as the one to restart.
+ * them all together, with no drain. So a change a running VM takes (an increase with hot-add on)
+ * goes ahead; a VM that can be rolled (core/vsphere/rollout.ts) is replaced one node at a time
+ * with the new size; anything else is refused before a VM is touched, with the procedure that
+ * restarts one drained node at a time, unless the user has named that very node as the one to
+ * restart.
  */
 import { ClusterkitError } from "../errors";
+import { rollBlocker, type RollSubject } from "./rollout";
 
 export interface VmShape {
   cpus: number;
@@ -38,7 +41,7 @@ export function decideResize(prev: VmShape, next: VmShape): ResizeDecision {
 /** Names the one node the user has drained and lets clusterkit restart: `CLUSTERKIT_RESTART_NODE=<node>`. */
 export const restartNodeVariable = "CLUSTERKIT_RESTART_NODE";
 
-export interface ResizeSubject {
+export interface ResizeSubject extends RollSubject {
   node: string;
   stack: string;
   /** Where the size is set, e.g. `blueprints/vsphere-ha.yaml` and `nodePools.workers.size`. */
@@ -48,29 +51,38 @@ export interface ResizeSubject {
   targets: string[];
 }
 
-const shape = (s: VmShape) => `${s.cpus} CPUs / ${s.memoryMiB} MiB`;
+export const shape = (s: VmShape) => `${s.cpus} CPUs / ${s.memoryMiB} MiB`;
+
+/** A restart the roll turns into a replacement: the VM is cloned again with the new size. */
+export type ResizeCheck = ResizeDecision | { kind: "roll"; reasons: string[] };
 
 /**
- * Throws when the change needs a restart and `allowedNode` is not this node. The refusal names the
- * field and the safe procedure: drain, restart only this VM, wait for Ready, uncordon.
+ * A change that needs a restart is a roll when the node's VM can be replaced one node at a time;
+ * otherwise it throws unless `allowedNode` is this node. The refusal names the field, why no roll
+ * is possible, and the safe procedure: drain, restart only this VM, wait for Ready, uncordon.
  */
-export function checkResize(subject: ResizeSubject, prev: VmShape, next: VmShape, allowedNode: string | null): ResizeDecision {
+export function checkResize(subject: ResizeSubject, prev: VmShape, next: VmShape, allowedNode: string | null): ResizeCheck {
   const decision = decideResize(prev, next);
-  if (decision.kind !== "restart" || allowedNode === subject.node) return decision;
+  if (decision.kind !== "restart") return decision;
+  const blocker = rollBlocker(subject);
+  if (!blocker) return { kind: "roll", reasons: decision.reasons };
+  if (allowedNode === subject.node) return decision;
   const n = subject.node;
   const targets = subject.targets.map((u) => `--target '${u}'`).join(" ");
   throw new ClusterkitError([
     {
       file: subject.file,
       path: subject.path,
-      message: `resizing VM ${n} needs it powered off (${decision.reasons.join("; ")}), and pulumi up would power off every resized VM at once, control planes included, without a drain; nothing was changed`,
+      message:
+        `resizing VM ${n} needs it powered off (${decision.reasons.join("; ")}); its VM cannot be replaced one node at a time instead, because ${blocker.why}; ` +
+        "and pulumi up would power off every resized VM at once, control planes included, without a drain; nothing was changed",
       expected: shape(prev),
       found: shape(next),
       hint:
         `restart one node at a time: kubectl drain ${n} --ignore-daemonsets --delete-emptydir-data && ` +
         `${restartNodeVariable}=${n} pulumi up --stack ${subject.stack} ${targets} && ` +
         `kubectl wait --for=condition=Ready node/${n} --timeout=10m && kubectl uncordon ${n}; then the next node. ` +
-        `Or keep the size as it was`,
+        `Or ${blocker.hint}, and the change rolls by itself; or keep the size as it was`,
     },
   ]);
 }

@@ -1,7 +1,7 @@
 /**
  * Dynamic resources beside each vSphere VM. VmSizeGuard holds the VM's last CPU/memory shape and
  * template; the VM depends on it, so a refused resize or template change fails before the VM is
- * registered, in preview and in up.
+ * registered, in preview and in up, and a template roll is ordered from what it records.
  * NodeAddress holds a DHCP node's bootstrap address. HostKeyRotation installs the VM's lasting SSH
  * host key. Their providers load runtime.ts lazily in the engine's provider process (see
  * ../lazy-dynamic-provider.ts for why).
@@ -18,8 +18,12 @@ export const nodeAddressProvider = lazyDynamicProvider("nodeAddress", runtime);
 export const hostKeyRotationProvider = lazyDynamicProvider("hostKeyRotation", runtime);
 
 export class VmSizeGuard extends pulumi.dynamic.Resource {
+  /** The template the VM was cloned from before a template change (types.ts); absent in preview. */
+  declare readonly rolledFrom: pulumi.Output<string | null | undefined>;
+
   constructor(name: string, args: Inputs<VmSizeGuardInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(vmSizeGuardProvider, name, args, opts, "clusterkit", "VmSizeGuard");
+    // An output the provider sets: named here (undefined) so the SDK makes it an Output.
+    super(vmSizeGuardProvider, name, { ...args, rolledFrom: undefined }, opts, "clusterkit", "VmSizeGuard");
   }
 }
 

@@ -3,7 +3,10 @@
  *
  * VmSizeGuard: its state is the VM shape and template of the last `pulumi up`; its diff, which the
  * engine runs in preview and before the VM (which depends on it) is registered, refuses a size
- * change the running VM cannot take, and a new template (which would replace the VM).
+ * change or a new template that needs a new or powered-off VM when that VM cannot be replaced one
+ * node at a time (core/vsphere/resize.ts, core/vsphere/rollout.ts). One that can is recorded as
+ * `rolledFrom`, which makes the program order the VM's replacement after the nodes before it
+ * (components/vsphere/rollout.ts).
  *
  * HostKeyRotation: replaces the VM's first-boot SSH host key (readable in vCenter) with a lasting
  * one, over SSH; see host-key.ts.
@@ -11,31 +14,39 @@
  * NodeAddress: a DHCP node's bootstrap address, never a reason to replace anything. A new lease
  * only changes `reported`: an update that shows the drift in preview and leaves `address` as it was.
  */
-import { checkResize, restartNodeVariable, type VmShape } from "../../core/vsphere/resize";
-import { checkTemplate } from "../../core/vsphere/template";
+import { checkResize, restartNodeVariable, shape, type VmShape } from "../../core/vsphere/resize";
+import { checkTemplate } from "../../core/vsphere/rollout";
 import { rotateHostKey } from "./host-key";
-import type { HostKeyRotationInputs, NodeAddressInputs, VmSizeGuardInputs } from "./types";
+import type { HostKeyRotationInputs, NodeAddressInputs, VmSizeGuardInputs, VmSizeGuardOutputs } from "./types";
 import { sameValue } from "../same-value";
 
 const shapeOf = (s: VmSizeGuardInputs): VmShape => ({ cpus: s.cpus, memoryMiB: s.memoryMiB, cpuHotAdd: s.cpuHotAdd, memoryHotAdd: s.memoryHotAdd });
 const same = sameValue;
 
+/** The guard's inputs in its state: what the program gave, without what the guard derived. */
+const inputsOf = ({ rolledFrom: _r, ...inputs }: VmSizeGuardOutputs): VmSizeGuardInputs => inputs;
+
 export const vmSizeGuard = {
-  async create(inputs: VmSizeGuardInputs): Promise<{ id: string; outs: VmSizeGuardInputs }> {
-    return { id: `${inputs.stack}/${inputs.node}`, outs: inputs };
+  async create(inputs: VmSizeGuardInputs): Promise<{ id: string; outs: VmSizeGuardOutputs }> {
+    return { id: `${inputs.stack}/${inputs.node}`, outs: { ...inputs, rolledFrom: null } };
   },
-  async read(id: string, props: VmSizeGuardInputs): Promise<{ id: string; props: VmSizeGuardInputs }> {
+  async read(id: string, props: VmSizeGuardOutputs): Promise<{ id: string; props: VmSizeGuardOutputs }> {
     return { id, props };
   },
-  async diff(_id: string, olds: VmSizeGuardInputs, news: VmSizeGuardInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(_id: string, olds: VmSizeGuardOutputs, news: VmSizeGuardInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     // Read per call, not at load: the variable names the node for this one `pulumi up`.
     const allowed = process.env[restartNodeVariable]?.trim() || null;
     checkResize(news, shapeOf(olds), shapeOf(news), allowed);
-    checkTemplate(news, olds.template, news.template);
-    return { changes: !same(olds, news), replaces: [], deleteBeforeReplace: false };
+    checkTemplate(news, olds, news);
+    return { changes: !same(inputsOf(olds), news), replaces: [], deleteBeforeReplace: false };
   },
-  async update(_id: string, _olds: VmSizeGuardInputs, news: VmSizeGuardInputs): Promise<{ outs: VmSizeGuardInputs }> {
-    return { outs: news };
+  async update(_id: string, olds: VmSizeGuardOutputs, news: VmSizeGuardInputs): Promise<{ outs: VmSizeGuardOutputs }> {
+    // The diff passed, so neither check refuses here; a node named to restart is not a roll.
+    const template = checkTemplate(news, olds, news);
+    const resize = checkResize(news, shapeOf(olds), shapeOf(news), process.env[restartNodeVariable]?.trim() || null);
+    // Kept after the roll: a control plane rolled once joins from then on (KubeadmCluster's joinOnly).
+    const rolledFrom = template.kind === "roll" ? template.from : resize.kind === "roll" ? shape(shapeOf(olds)) : (olds.rolledFrom ?? null);
+    return { outs: { ...news, rolledFrom } };
   },
   async delete(): Promise<void> {},
 };

@@ -1,8 +1,16 @@
 /** Inputs and outputs of the per-VM dynamic resources (each keeps its inputs as its outputs). */
 import type { ResizeSubject, VmShape } from "../../core/vsphere/resize";
+import type { TemplateSubject } from "../../core/vsphere/rollout";
 
-/** The VM guard's state: the VM's shape and the template it was cloned from (older state: no template). */
-export type VmSizeGuardInputs = ResizeSubject & VmShape & { template?: string };
+/** The VM guard's inputs: the VM's shape and how it is cloned (older state: neither template nor linkedClone). */
+export type VmSizeGuardInputs = ResizeSubject & VmShape & Omit<TemplateSubject, "node" | "stack" | "file"> & { template?: string; linkedClone?: boolean };
+
+/**
+ * The guard's state. `rolledFrom`: what the VM was before its last roll (the template it was cloned
+ * from, or its size), kept afterwards, so a roll interrupted half-way still goes one node at a time
+ * when it is run again and a rolled control plane keeps joining; null when the VM was never rolled.
+ */
+export type VmSizeGuardOutputs = VmSizeGuardInputs & { rolledFrom?: string | null };
 
 /**
  * A DHCP node's bootstrap address. `address` is registered with `ignoreChanges`, so it keeps the
