@@ -11,3 +11,18 @@ const plain = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse
 export function sameValue(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(plain(a), plain(b));
 }
+
+/**
+ * A value the engine does not know yet, as a dynamic provider's diff receives it (the SDK's
+ * `runtime/rpc` unknownValue): in preview, and for a resource's inputs that depend on one the
+ * engine is about to delete and create again (a delete-before-replace).
+ */
+export const unknownInput = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Whether a value holds `unknownInput` anywhere inside. */
+export function containsUnknown(v: unknown): boolean {
+  if (v === unknownInput) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}

@@ -32,6 +32,12 @@ export interface KubeadmHost {
   taints?: Taint[];
   /** What must exist before the host can be reached (on vSphere, its VM). */
   dependsOn?: pulumi.Resource[];
+  /**
+   * The machine's identity where a machine can be replaced under the same name and address (on
+   * vSphere, the VM's UUID): a new one replaces the host preparation and the kubeadm node, which
+   * leaves the cluster first. Given straight from the machine, so no other node depends on it.
+   */
+  machineId?: pulumi.Input<string>;
 }
 
 export interface KubeadmClusterArgs {
@@ -50,6 +56,8 @@ export interface KubeadmClusterArgs {
   backupKey?: pulumi.Input<string>;
   /** EncryptionConfiguration keys; generated (32 random bytes) when encryption at rest is on and none are given. */
   encryptionKeys?: pulumi.Input<EncryptionKey[]>;
+  /** Hosts on new machines that join the cluster that exists, even when listed first (a vSphere template roll). */
+  joinOnly?: pulumi.Input<string[]>;
 }
 
 export class KubeadmCluster extends pulumi.ComponentResource {
@@ -59,6 +67,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly apiServerUrl: pulumi.Output<string>;
   readonly nodes: KubeadmNode[];
+  readonly nodesByName: ReadonlyMap<string, KubeadmNode>;
   readonly hostPreparations: HostPreparation[];
 
   constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -79,7 +88,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         })),
       ),
     );
-    const plans = planned.apply((ps) => planNodes(spec, ps));
+    const plans = pulumi.all([planned, args.joinOnly ?? []]).apply(([ps, joinOnly]) => planNodes(spec, ps, joinOnly));
     const privateKey = pulumi.secret(args.sshPrivateKey);
     const connection: Connection = { trustOnFirstUse: args.trustOnFirstUse ?? false, bastion: args.bastion ?? null, concurrency: args.concurrency ?? 10 };
     const keys = this.encryptionKeys(name, args);
@@ -92,17 +101,19 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     const order = waitsFor(hosts);
     for (const h of hosts) {
       const plan = planOf(h.name);
-      const prep = new HostPreparation(`${h.name}-host`, { ...pick(plan.apply((p) => p.prep), prepKeys), privateKey, connection }, { parent: this, dependsOn: h.dependsOn });
+      const machine = h.machineId === undefined ? {} : { machineId: h.machineId };
+      const prep = new HostPreparation(`${h.name}-host`, { ...pick(plan.apply((p) => p.prep), prepKeys), ...machine, privateKey, connection }, { parent: this, dependsOn: h.dependsOn });
       const secretFiles = keys ? pulumi.secret(pulumi.all([planned, keys]).apply(([ps, ks]) => secretFilesFor(spec, ps, h.name, ks))) : [];
       const previous = order.get(h.name);
       const after = previous ? [prep, byName.get(previous)!] : [prep];
       // Always a secret, so its state entry never tells which nodes hold a key.
       const etcdSnapshotKey = h.role === "control-plane" && snapshotKey ? snapshotKey : pulumi.secret("");
-      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), privateKey, connection, secretFiles, etcdSnapshotKey }, { parent: this, dependsOn: after });
+      const node = new KubeadmNode(h.name, { ...pick(plan.apply((p) => p.kubeadm), nodeKeys), ...machine, privateKey, connection, secretFiles, etcdSnapshotKey }, { parent: this, dependsOn: after });
       byName.set(h.name, node);
       this.hostPreparations.push(prep);
       this.nodes.push(node);
     }
+    this.nodesByName = byName;
 
     // Every control plane keeps the admin kubeconfig; the first that has one (which one initialised
     // the cluster is a fact of state, not of this list, and it may have been removed).

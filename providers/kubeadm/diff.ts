@@ -21,7 +21,7 @@ import { steadyFiles } from "./phases/files";
 import { versionStep } from "../../core/render/kubeadm/upgrade";
 import { clusterConfigHashVersion } from "./plan";
 import type { HostAccess, HostPrepInputs, HostPrepOutputs, NodeInputs, NodeOutputs } from "./types";
-import { sameValue } from "../same-value";
+import { containsUnknown, sameValue, unknownInput } from "../same-value";
 
 export interface DiffResult {
   changes: boolean;
@@ -32,7 +32,7 @@ export interface DiffResult {
 const same = sameValue;
 
 const nodeReplaceKeys = ["cluster", "name", "address", "role"] as const;
-const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints", "restartOn", "fixedSettings", "reconfigure"] as const;
+const nodeUpdateKeys = ["ssh", "privateKey", "connection", "secretFiles", "labels", "taints", "restartOn", "fixedSettings", "reconfigure", "machineId"] as const;
 /** Rendered for the node's bootstrap (kubeadm init or join), so they follow its position. */
 const bootstrapKeys = ["kubeadmCommand", "files", "configHash"] as const;
 
@@ -44,7 +44,24 @@ export function initialised(olds: Pick<NodeOutputs, "init" | "kubeadmCommand">):
 /** Admin commands try the control planes in list order; which ones there are is what matters. */
 const byName = (cps: HostAccess[] | undefined) => [...(cps ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
+/**
+ * Whether the machine is another one: its identity changed, or is unknown because the engine is
+ * replacing it (then the node must leave the cluster before the machine goes). State from before
+ * the identity was recorded records it at the next update.
+ */
+function newMachine(olds: { machineId?: string }, news: { machineId?: string }): boolean {
+  if (news.machineId === unknownInput) return true;
+  return olds.machineId !== undefined && news.machineId !== undefined && olds.machineId !== news.machineId;
+}
+
 export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
+  if (newMachine(olds, news)) {
+    // The rest compares with a machine that is going: nothing more to decide.
+    return { changes: true, replaces: ["machineId"], deleteBeforeReplace: olds.name === news.name };
+  }
+  // In preview, inputs that wait on another resource's update are not known yet: the update
+  // decides once they are (every refusal is made again there, before the node changes).
+  if (containsUnknown(news)) return { changes: true, replaces: [], deleteBeforeReplace: false };
   const upgrade = olds.kubernetesVersion !== news.kubernetesVersion;
   if (upgrade) {
     const step = versionStep(olds.kubernetesVersion, news.kubernetesVersion);
@@ -108,8 +125,10 @@ export function diffNode(olds: NodeOutputs, news: NodeInputs): DiffResult {
 }
 
 export function diffHostPrep(olds: HostPrepOutputs, news: HostPrepInputs): DiffResult {
+  if (newMachine(olds, news)) return { changes: true, replaces: ["machineId"], deleteBeforeReplace: false };
+  if (containsUnknown(news)) return { changes: true, replaces: [], deleteBeforeReplace: false };
   const replaces = (["name", "address"] as const).filter((k) => olds[k] !== news[k]);
-  const updates = (["ssh", "privateKey", "connection", "detectOs", "steps", "stepsHash"] as const).filter((k) => !same(olds[k], news[k]));
+  const updates = (["ssh", "privateKey", "connection", "detectOs", "steps", "stepsHash", "machineId"] as const).filter((k) => !same(olds[k], news[k]));
   return {
     changes: replaces.length > 0 || updates.length > 0 || (olds.pending?.length ?? 0) > 0,
     replaces: [...replaces],

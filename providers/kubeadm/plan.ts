@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { detectOsScript, hostSteps, hostStepsHash } from "../../core/render/host";
-import { apiServerFileEffect, apiServerFiles, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
+import { apiServerFileEffect, apiServerFiles, isInitNode, kubeadmCommand, kubeadmPaths, nodeConfigHash, nodeFiles, placeholderSecrets, type EncryptionKey, type NodeFile } from "../../core/render/kubeadm";
 import { initDocuments } from "../../core/render/kubeadm/init-configuration";
 import { configMapData, fixedSettings, reconfigureConfig, restartOn } from "../../core/render/kubeadm/reconfigure";
 import { upgradePackagesScript } from "../../core/render/kubeadm/upgrade";
@@ -73,8 +73,24 @@ export function clusterConfigBase(spec: ClusterSpec, node: NodeSpec): string {
   return clusterConfigHash({ ...spec, kubernetes: { ...spec.kubernetes, ...baseVersion } }, node);
 }
 
-export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] {
+/** The spec with `node` as the first control plane, the one rendered to run `kubeadm init`. */
+function withFirstControlPlane(spec: ClusterSpec, node: NodeSpec): ClusterSpec {
+  return { ...spec, nodes: [node, ...spec.nodes.filter((n) => n.name !== node.name)] };
+}
+
+/**
+ * Each node's plan. `joinOnly`: nodes on new machines in a cluster that exists (a vSphere template
+ * roll); each is rendered to join, even when listed first, while another control plane is listed
+ * for it to join. Which node initialises is otherwise the first control plane listed.
+ */
+export function planNodes(input: ClusterSpec, hosts: PlannedHost[], joinOnly: string[] = []): NodePlan[] {
   const spec = specWithHosts(input, hosts);
+  const cps = spec.nodes.filter((n) => n.role === "control-plane");
+  const joins = (n: NodeSpec) => cps.length > 1 && joinOnly.includes(n.name);
+  const initNode = cps.find((n) => !joins(n)) ?? null;
+  const base = initNode ? withFirstControlPlane(spec, initNode) : spec;
+  /** The spec a node's kubeadm files are rendered from: with another node first when it must join. */
+  const renderSpec = (n: NodeSpec) => (joins(n) && isInitNode(base, n) ? withFirstControlPlane(base, cps.find((c) => c.name !== n.name)!) : base);
   const controlPlanes: HostAccess[] = spec.nodes.filter((n) => n.role === "control-plane").map((n) => ({ name: n.name, address: n.address!, ...n.ssh }));
   const steps = hostSteps(spec).map((s) => ({ name: s.name, description: s.description, check: s.check, apply: s.apply }));
   const stepsHash = hostStepsHash(spec);
@@ -83,12 +99,13 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
   const configMaps = configMapData(spec);
   const osPatches = osPatchInputs(spec);
   const upgradeScripts = { kubeadm: upgradePackagesScript(spec, ["kubeadm"]), kubelet: upgradePackagesScript(spec, ["kubelet", "kubectl"]) };
-  return spec.nodes.map((node, i) => {
+  return spec.nodes.map((node) => {
     // Only which node would initialise a cluster that does not exist yet: a node keeps, in its
     // state, what it did when it was created (diff.ts), so reordering the inventory changes nothing.
-    const init = i === 0;
+    const init = initNode?.name === node.name;
     const access = { name: node.name, address: node.address!, ssh: { ...node.ssh } };
-    const rendered = nodeFiles(spec, node, placeholderSecrets);
+    const own = renderSpec(node);
+    const rendered = nodeFiles(own, node, placeholderSecrets);
     return {
       node,
       prep: { ...access, detectOs, steps, stepsHash },
@@ -99,9 +116,9 @@ export function planNodes(input: ClusterSpec, hosts: PlannedHost[]): NodePlan[] 
         init,
         kubernetesVersion: spec.kubernetes.version,
         controlPlanes,
-        kubeadmCommand: kubeadmCommand(spec, node),
+        kubeadmCommand: kubeadmCommand(own, node),
         files: rendered.filter((f) => f.path !== kubeadmPaths.encryptionConfigPath).map(toFileSpec),
-        configHash: nodeConfigHash(spec, node),
+        configHash: nodeConfigHash(own, node),
         clusterConfigHash: node.role === "control-plane" ? clusterConfigHash(spec, node) : "",
         apiServerRestartOn: apiServerFilesHash(rendered, "restart"),
         apiServerReloadOn: apiServerFilesHash(rendered, "reload"),

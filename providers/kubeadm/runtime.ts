@@ -8,6 +8,7 @@ import { diffHostPrep, diffNode, initialised, type DiffResult } from "./diff";
 import { observe, readKubeconfig } from "./observe";
 import { runPhases, type Phase } from "./phase";
 import { approveServingCsr } from "./phases/approve-serving-csr";
+import { awaitReady } from "./phases/await-ready";
 import { checkRendering } from "./phases/check-rendering";
 import { cleanHalfJoined } from "./phases/clean-half-joined";
 import { cleanPartialInit } from "./phases/clean-partial-init";
@@ -66,6 +67,7 @@ const nodePhases: Phase<NodeContext>[] = [
   renewCertificates,
   approveServingCsr,
   etcdSnapshotSchedule,
+  awaitReady,
 ];
 
 async function converge(inputs: NodeInputs, extra: Phase<NodeContext>[] = []): Promise<NodeOutputs> {

@@ -57,6 +57,8 @@ export interface HostPrepInputs {
   steps: HostStepSpec[];
   /** hostStepsHash: changes exactly when a script changes. */
   stepsHash: string;
+  /** The machine's identity where one can be replaced under the same name and address (a vSphere VM's UUID); a new one is a new machine. */
+  machineId?: string;
 }
 
 export interface HostPrepOutputs extends HostPrepInputs {
@@ -79,6 +81,8 @@ export interface NodeInputs {
   name: string;
   /** A new address is a new machine: replaced. */
   address: string;
+  /** A new machine under the same name and address (a vSphere VM's UUID): replaced, leaving the cluster first. Bare metal: none. */
+  machineId?: string;
   ssh: SshSettings;
   privateKey: string;
   connection: Connection;

@@ -48,6 +48,7 @@ async function runJoin(ctx: NodeContext, a: RemoteHost, step: string, extra: Run
       timeoutMs: JOIN_TIMEOUT_MS,
       secrets: [creds.token, ...(extra.certificateKey ? [extra.certificateKey] : [])],
     });
+    ctx.joinedNow = true;
   } finally {
     await deleteJoinToken(a, creds.token, step);
     invalidate(ctx);

@@ -18,6 +18,8 @@ export interface NodeContext {
   adoptInit?: boolean;
   /** Files a phase's check found stale, for its run to write. */
   staleFiles?: RemoteFile[];
+  /** kubeadm join ran in this call: await-ready waits for the node. */
+  joinedNow?: boolean;
 }
 
 export async function facts(ctx: NodeContext, step: string): Promise<HostFacts> {
