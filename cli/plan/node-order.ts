@@ -5,6 +5,7 @@
  * engine deletes after it has created and updated.
  */
 import { waitsFor } from "../../providers/kubeadm/plan";
+import { rollBlocker, rolloutBatches, type RollSubject } from "../../core/vsphere/rollout";
 import { KUBEADM_NODE } from "./dynamic-diffs";
 import type { PlannedResource, ProgramRun } from "./run-program";
 
@@ -28,4 +29,23 @@ export function kubeadmOrder(run: ProgramRun, changes: { urn: string; action: st
   // Control planes first, as they join; workers keep their order among themselves.
   const gone = removed.map((n): NodeStep => ({ ...n, action: "delete", after: null }));
   return [...steps.filter((s) => s.role === "control-plane"), ...steps.filter((s) => s.role === "worker"), ...gone];
+}
+
+export const VM_GUARD = "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard";
+
+/** Guard inputs whose change replaces the VM, where it can be rolled (a size change elsewhere is refused or restarts in place). */
+const rollKeys = ["template", "linkedClone", "cpus", "memoryMiB", "cpuHotAdd", "memoryHotAdd"];
+
+/**
+ * The batches a vSphere VM roll goes through (core/vsphere/rollout.ts): the nodes whose VM guard
+ * takes a new template, clone kind or size and whose VM can be rolled, control planes one at a
+ * time, then workers in the upgrade batch size; empty when nothing rolls.
+ */
+export function vmRollout(run: ProgramRun, changes: { urn: string; action: string; keys: string[] }[]): string[][] {
+  const rolled = new Set(changes.filter((c) => c.action === "update" && c.keys.some((k) => rollKeys.includes(k))).map((c) => c.urn));
+  const nodes = run.resources
+    .filter((r) => r.type === VM_GUARD && rolled.has(r.urn) && !rollBlocker(r.inputs as RollSubject))
+    .map((r) => ({ name: String(r.inputs.node), role: r.inputs.role === "control-plane" ? ("control-plane" as const) : ("worker" as const) }));
+  const upgrade = run.resources.find((r) => r.type === KUBEADM_NODE)?.inputs.upgrade as { workerBatchSize?: number } | undefined;
+  return nodes.length ? rolloutBatches(nodes, upgrade?.workerBatchSize ?? 1) : [];
 }

@@ -54,6 +54,15 @@ export function renderChanges(changes: StateChanges, run: ProgramRun, stack: str
       lines.push(`  ${String(i + 1).padStart(2)}. ${s.name.padEnd(width)}  ${s.role.padEnd(13)}  ${what.padEnd(9)}${s.after ? `  after ${s.after}` : ""}`.trimEnd());
     });
   }
+  if (changes.vmRollout.length) {
+    lines.push(
+      "",
+      "VMs cloned again (a new template, clone kind or size), one batch at a time in this order. Each node is drained",
+      "(a control plane also leaves etcd), its VM is deleted and cloned again, and the new machine is prepared, joins and",
+      "is Ready before the next batch starts:",
+    );
+    changes.vmRollout.forEach((batch, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${batch.join(", ")}`));
+  }
   if (changes.notComparable.length) {
     const names = changes.notComparable.map((n) => `${n.urn.split("::").pop()} (${n.unknownKeys.join(", ")})`);
     const note = `Not comparable offline, taken as unchanged: secrets, and values known only after deploy, in ${changes.notComparable.length} unchanged resource(s): ${names.join("; ")}`;

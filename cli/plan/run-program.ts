@@ -30,6 +30,10 @@ export interface ProgramRun {
   afterApply: string[];
   /** Per URN, the inputs the engine keeps from state (`ignoreChanges`); only a diff against state needs them. */
   ignoreChanges?: Record<string, string[]>;
+  /** Per URN, the inputs whose change the engine turns into a replacement (`replaceOnChanges`). */
+  replaceOnChanges?: Record<string, string[]>;
+  /** URNs replaced delete-first (`deleteBeforeReplace`). */
+  deleteBeforeReplace?: string[];
 }
 
 /** Without an engine, pulumi.log writes to the console; collect those lines instead. */
@@ -53,9 +57,21 @@ interface Recorded {
   name: string;
   parent: pulumi.Resource | undefined;
   custom: boolean;
-  dependsOn: pulumi.Resource[];
+  /** As the program gave it: resources, or a promise or Output of them (resolved after the run). */
+  dependsOn: unknown;
   ignoreChanges: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
   props: Record<string, unknown>;
+}
+
+/** The resources a `dependsOn` names; under mocks every Output is known once the program has run. */
+async function dependencies(d: unknown): Promise<pulumi.Resource[]> {
+  if (!d) return [];
+  if (Array.isArray(d)) return (await Promise.all(d.map(dependencies))).flat();
+  if (d instanceof Promise) return dependencies(await d);
+  if (pulumi.Output.isInstance(d)) return dependencies(await new Promise<unknown>((resolve) => d.apply((v) => resolve(v))));
+  return pulumi.Resource.isInstance(d) ? [d] : [];
 }
 
 /**
@@ -91,15 +107,16 @@ export async function runProgramOffline(opts: {
   const log: string[] = [];
   await capturingConsole(log, () => pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      const deps = args.opts.dependsOn;
       recorded.push({
         resource: args.resource,
         type: args.type,
         name: args.name,
         parent: args.opts.parent,
         custom: false, // known only once the constructor has finished; filled in below
-        dependsOn: (Array.isArray(deps) ? deps : deps ? [deps] : []).filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d)),
+        dependsOn: args.opts.dependsOn,
         ignoreChanges: (args.opts as pulumi.CustomResourceOptions).ignoreChanges ?? [],
+        replaceOnChanges: args.opts.replaceOnChanges ?? [],
+        deleteBeforeReplace: !!(args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace,
         props: (args.props ?? {}) as Record<string, unknown>,
       });
       return undefined;
@@ -122,8 +139,12 @@ export async function runProgramOffline(opts: {
 
   const resources: PlannedResource[] = [];
   const ignoreChanges: Record<string, string[]> = {};
+  const replaceOnChanges: Record<string, string[]> = {};
+  const deleteBeforeReplace: string[] = [];
   for (const r of recorded) {
     if (r.ignoreChanges.length) ignoreChanges[urns.get(r.resource)!] = [...r.ignoreChanges];
+    if (r.replaceOnChanges.length) replaceOnChanges[urns.get(r.resource)!] = [...r.replaceOnChanges];
+    if (r.deleteBeforeReplace) deleteBeforeReplace.push(urns.get(r.resource)!);
     const inputs = (await settle(Object.fromEntries(Object.entries(r.props).filter(([k]) => !hiddenInputs.has(k))), urnOf)) as Record<string, unknown>;
     resources.push({
       urn: urns.get(r.resource)!,
@@ -131,10 +152,10 @@ export async function runProgramOffline(opts: {
       name: r.name,
       parent: (r.parent && urns.get(r.parent)) ?? null,
       custom: r.custom,
-      dependsOn: r.dependsOn.map((d) => urns.get(d)).filter((u): u is string => !!u),
+      dependsOn: (await dependencies(r.dependsOn)).map((d) => urns.get(d)).filter((u): u is string => !!u),
       inputs,
     });
   }
   const outputs = (await settle(Object.fromEntries(Object.entries(exportsObj).filter(([k]) => k !== "default")), urnOf)) as Record<string, unknown>;
-  return { resources, outputs, log, afterApply: takeAfterApply(), ignoreChanges };
+  return { resources, outputs, log, afterApply: takeAfterApply(), ignoreChanges, replaceOnChanges, deleteBeforeReplace };
 }

@@ -7,7 +7,7 @@
 import { ClusterkitError, formatIssue, type Issue } from "../../core/errors";
 import { compareInputs, isPlain, opaque, topKeys, type PathChange } from "./compare-inputs";
 import { dynamicProviders, KUBEADM_NODE } from "./dynamic-diffs";
-import { kubeadmOrder, type NodeStep } from "./node-order";
+import { kubeadmOrder, vmRollout, type NodeStep } from "./node-order";
 import type { PlannedResource, ProgramRun } from "./run-program";
 import type { StateExport, StateResource } from "./state-file";
 import { decodeStateValue, StateSecret } from "./state-values";
@@ -26,7 +26,7 @@ export interface ResourceChange {
   unknownKeys: string[];
   /** Who decided the action: the resource's own provider diff (clusterkit's resources) or the inputs. */
   decidedBy: "provider" | "inputs" | "state";
-  /** replace: the keys the provider replaces on, and whether the old one goes first. */
+  /** replace: the keys the provider (or the resource's `replaceOnChanges`) replaces on, and whether the old one goes first. */
   replaceKeys?: string[];
   deleteBeforeReplace?: boolean;
   /** refuse: what the provider's diff said. */
@@ -45,6 +45,8 @@ export interface StateChanges {
   notComparable: { urn: string; unknownKeys: string[] }[];
   /** The kubeadm nodes in the order `pulumi up` works on them; empty without kubeadm nodes. */
   kubeadmOrder: NodeStep[];
+  /** vSphere: the batches of nodes whose VMs are cloned again (a new template or size), in order; empty when none. */
+  vmRollout: string[][];
 }
 
 /** Stand-in for a secret the export holds encrypted: the same on both sides of a provider diff. */
@@ -115,7 +117,7 @@ function withIgnored(news: Record<string, unknown>, oldInputs: Record<string, un
   return out;
 }
 
-async function compareOne(r: PlannedResource, old: StateResource, ignored: string[]): Promise<ResourceChange> {
+async function compareOne(r: PlannedResource, old: StateResource, ignored: string[], replaceOn: { keys: string[]; deleteFirst: boolean }): Promise<ResourceChange> {
   const base = { urn: r.urn, type: r.type, name: r.name };
   if (!r.custom) return { ...base, action: "same", keys: [], paths: [], unknownKeys: [], decidedBy: "state" };
   const oldInputs = decodeStateValue(old.inputs ?? {}) as Record<string, unknown>;
@@ -125,7 +127,11 @@ async function compareOne(r: PlannedResource, old: StateResource, ignored: strin
   const unknownKeys = topKeys(cmp.unknown).filter((k) => !keys.includes(k));
   const found = { ...base, keys, paths: cmp.changed, unknownKeys };
   const provider = dynamicProviders[r.type];
-  if (!provider?.diff) return { ...found, action: keys.length ? "update" : "same", decidedBy: "inputs" };
+  if (!provider?.diff) {
+    const replaceKeys = keys.filter((k) => replaceOn.keys.includes(k));
+    if (replaceKeys.length) return { ...found, action: "replace", decidedBy: "inputs", replaceKeys, deleteBeforeReplace: replaceOn.deleteFirst };
+    return { ...found, action: keys.length ? "update" : "same", decidedBy: "inputs" };
+  }
   const oldOutputs = decodeStateValue(old.outputs ?? old.inputs ?? {}) as Record<string, unknown>;
   // The engine hands the diff the program's serialised provider beside the inputs; the plan does
   // not record it (SDK plumbing), and it is the state's as long as the provider code is the same.
@@ -157,7 +163,7 @@ export async function diffAgainstState(run: ProgramRun, state: StateExport): Pro
   for (const r of run.resources) {
     const old = live.get(r.urn);
     if (!old) all.push({ urn: r.urn, type: r.type, name: r.name, action: "create", keys: [], paths: [], unknownKeys: [], decidedBy: "state" });
-    else all.push(await compareOne(r, old, run.ignoreChanges?.[r.urn] ?? []));
+    else all.push(await compareOne(r, old, run.ignoreChanges?.[r.urn] ?? [], { keys: run.replaceOnChanges?.[r.urn] ?? [], deleteFirst: !!run.deleteBeforeReplace?.includes(r.urn) }));
   }
   // The engine deletes dependents before what they depend on: the reverse of the state's order.
   for (const old of [...state.resources].reverse()) {
@@ -174,6 +180,7 @@ export async function diffAgainstState(run: ProgramRun, state: StateExport): Pro
     resources: all.filter((c) => c.action !== "same"),
     notComparable: all.filter((c) => c.action === "same" && c.unknownKeys.length).map((c) => ({ urn: c.urn, unknownKeys: c.unknownKeys })),
     kubeadmOrder: kubeadmOrder(run, all, removedNodes(state, all)),
+    vmRollout: all.some((c) => c.action === "refuse") ? [] : vmRollout(run, all),
   };
 }
 
