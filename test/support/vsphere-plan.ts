@@ -139,6 +139,8 @@ export function vsphereProgramSuite(stack: string): void {
         const guard = of(T.sizeGuard).find((g) => g.name === `${node.name}-size`);
         assert.ok(guard, `${node.name} has a size guard`);
         assert.ok(vm.dependsOn.includes(guard.urn), "the VM changes only after its guard's diff passed");
+        // No template roll (the guards recorded none): every VM is cloned at once.
+        assert.deepEqual(vm.dependsOn.filter((u) => u.includes(`$${T.kubeadmNode}::`)), [], `${node.name} waits for no node`);
         assert.deepEqual(input(guard), {
           node: node.name,
           stack: spec.stack,
@@ -150,6 +152,10 @@ export function vsphereProgramSuite(stack: string): void {
           cpuHotAdd: false,
           memoryHotAdd: false,
           template: platform.vcenter.template,
+          linkedClone: platform.linkedClone,
+          role: node.role,
+          controlPlanes: spec.nodes.filter((n) => n.role === "control-plane").length,
+          dhcp: !node.address,
         });
         assert.equal(input(vm).cpuHotAddEnabled, false, "the VM is told the hot-add setting the guard decides with");
         assert.equal(input(vm).memoryHotAddEnabled, false);
