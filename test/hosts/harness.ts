@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { ed25519FromSeed } from "../../cli/plan/mocks/ed25519";
 import { hostAddress, netnsName, netUp, pidsIn } from "./fleet-net";
 import { claimSlot, cleanLeftovers, teardownSlot } from "./fleet-slots";
+import { bootHost, listenerPidFile } from "./machine";
 
 /** Shared cluster-state directory as seen from inside every host. */
 export const STANDIN_CLUSTER_PATH = "/srv/standin-cluster";
@@ -16,7 +17,6 @@ export const STANDIN_CLUSTER_PATH = "/srv/standin-cluster";
 export const STANDIN_LOG_PATH = "/var/log/clusterkit-standin/calls.jsonl";
 export const STANDIN_LIB_DIR = "/usr/local/lib/clusterkit-standin/lib";
 const STANDIN_DIR = path.join(__dirname, "standins");
-const HOST_INIT = path.join(__dirname, "scripts", "host-init.sh");
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Steps whose duration and one-shot failure tests can control. */
@@ -295,11 +295,7 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
       if (f.host === spec.name) fs.writeFileSync(path.join(failDir, f.step), "");
     }
     const logPath = path.join(hostDir, "sshd.log");
-    const logFd = fs.openSync(logPath, "a");
-    const child = spawn("ip", ["netns", "exec", netnsName(slot, i), "unshare", "--mount", "--uts", "--propagation", "private", "bash", HOST_INIT, hostDir], {
-      detached: true, stdio: ["ignore", logFd, logFd],
-    });
-    fs.closeSync(logFd);
+    const child = bootHost(slot, i, hostDir);
     let exitCode: string | null = null;
     child.once("exit", (code, sig) => (exitCode = String(code ?? sig)));
     const exited = () => {
@@ -312,14 +308,13 @@ async function bootFleet(specs: HostSpec[], opts: FleetOptions, slot: number, di
       }
       return `host ${spec.name} exited (${exitCode}) before sshd was ready: ${log}`;
     };
-    child.unref();
-    return { spec, address, hostKey, osRelease, child, exited };
+    return { spec, address, hostKey, osRelease, child, exited, hostDir };
   });
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 10_000);
   await Promise.all(booted.map((b) => waitForSsh(b.address, deadline, b.exited)));
 
-  const hosts = booted.map((b) => makeHost(b.spec, b.address, b.osRelease, b.hostKey.public, b.child.pid!, harnessDir));
+  const hosts = booted.map((b) => makeHost(b.spec, b.address, b.osRelease, b.hostKey.public, b.hostDir, harnessDir));
   let stopped = false;
   const fleet: Fleet = {
     slot,
@@ -400,8 +395,10 @@ async function cutSessions(netns: string, listenerPid: number): Promise<void> {
   }
 }
 
-function makeHost(spec: HostSpec, address: string, osRelease: TestHost["osRelease"], hostKeyPublic: string, pid: number, harnessDir: string): TestHost {
-  const hostPath = (p: string) => `/proc/${pid}/root${p.startsWith("/") ? p : `/${p}`}`;
+function makeHost(spec: HostSpec, address: string, osRelease: TestHost["osRelease"], hostKeyPublic: string, hostDir: string, harnessDir: string): TestHost {
+  // Read each time: a host installed anew (machine.ts) has another listener.
+  const listener = () => Number(fs.readFileSync(listenerPidFile(hostDir), "utf8"));
+  const hostPath = (p: string) => `/proc/${listener()}/root${p.startsWith("/") ? p : `/${p}`}`;
   return {
     name: spec.name,
     address,
@@ -411,11 +408,13 @@ function makeHost(spec: HostSpec, address: string, osRelease: TestHost["osReleas
     users: ["root", ...(spec.users ?? []).map((u) => u.name)],
     hostKeyFingerprint: fingerprintOf(hostKeyPublic),
     hostKeyPublic,
-    pid,
+    get pid() {
+      return listener();
+    },
     exec(cmd, o = {}) {
       const env: NodeJS.ProcessEnv = { PATH: HOST_PATH, HOME: "/root", USER: "root", LOGNAME: "root", LANG: "C.UTF-8", SHELL: "/bin/bash" };
       if (!o.log) env.CLUSTERKIT_STANDIN_NOLOG = "1";
-      return run("nsenter", ["-t", String(pid), "-n", "-m", "-u", "--wd=/root", "--", "/bin/bash", "-c", cmd], env, o.input);
+      return run("nsenter", ["-t", String(listener()), "-n", "-m", "-u", "--wd=/root", "--", "/bin/bash", "-c", cmd], env, o.input);
     },
     async readLog() {
       const text = await fs.promises.readFile(hostPath(STANDIN_LOG_PATH), "utf8");

@@ -78,11 +78,12 @@ export class EngineProject {
     return path.join(this.scratch, "state");
   }
 
-  static async create(fleet: Fleet, binDir: string): Promise<EngineProject> {
+  /** `program`: the tier's program module in this folder (engine-program, or engine-rollout-program). */
+  static async create(fleet: Fleet, binDir: string, program = "engine-program"): Promise<EngineProject> {
     const project = tempProject("clusterkit-engine-project-");
-    // The tier's own program (engine-program.ts) is loaded from an entry in the project root: the
-    // language host runs the program in main's folder, and the program finds its project from there.
-    project.write("engine.ts", `export * from ${JSON.stringify(path.join(__dirname, "engine-program"))};\n`);
+    // The tier's own program is loaded from an entry in the project root: the language host runs
+    // the program in main's folder, and the program finds its project from there.
+    project.write("engine.ts", `export * from ${JSON.stringify(path.join(__dirname, program))};\n`);
     const pulumiYaml = parse(project.read("Pulumi.yaml")) as Record<string, unknown>;
     project.write("Pulumi.yaml", stringify({ ...pulumiYaml, main: "engine.ts" }));
     // The example stacks do not fit the one-control-plane blueprint below; they would only warn.

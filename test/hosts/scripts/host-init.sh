@@ -14,8 +14,9 @@ set -euo pipefail
 hd=${1:?host dir}
 # shellcheck source=/dev/null
 source "$hd/host.env" # HOST_NAME HOST_IP HOST_OS HOST_ROLE HOST_CGROUP MACHINE_ID FLEET_SLOT CLUSTER_DIR STANDIN_DIR STANDIN_NODE
-# The netns side of the veth, from inside (saves an `ip -n` per host outside).
-printf '%s\n' "addr add $HOST_IP/24 dev eth0" "link set eth0 addrgenmode none" "link set eth0 up" "link set lo up" |
+# The netns side of the veth, from inside (saves an `ip -n` per host outside). `replace`: a host
+# installed anew (machine.ts) boots in the namespace, and with the address, its last machine left.
+printf '%s\n' "addr replace $HOST_IP/24 dev eth0" "link set eth0 addrgenmode none" "link set eth0 up" "link set lo up" |
   ip -batch -
 rw=$hd/rw
 sb=/usr/local/lib/clusterkit-standin/bin
