@@ -34,7 +34,7 @@ export function kubeadmOrder(run: ProgramRun, changes: { urn: string; action: st
 export const VM_GUARD = "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard";
 
 /** Guard inputs whose change replaces the VM, where it can be rolled (a size change elsewhere is refused or restarts in place). */
-const rollKeys = ["template", "linkedClone", "cpus", "memoryMiB", "cpuHotAdd", "memoryHotAdd"];
+const rollKeys = ["template", "templateUuid", "linkedClone", "cpus", "memoryMiB", "cpuHotAdd", "memoryHotAdd"];
 
 /**
  * The batches a vSphere VM roll goes through (core/vsphere/rollout.ts): the nodes whose VM guard

@@ -62,10 +62,12 @@ export interface VmGuardArgs {
   platform: VspherePlatformSpec;
   node: NodeSpec;
   parentTypes: string[];
+  /** The template's UUID, as vCenter reports it: a template rebuilt under its old name has a new one. */
+  templateUuid: pulumi.Input<string>;
 }
 
 /**
- * The VM's guard: it remembers the VM's CPUs, memory and template, and its diff refuses a change
+ * The VM's guard: it remembers the VM's CPUs, memory and template (its name and UUID), and its diff refuses a change
  * that would power the VM off (core/vsphere/resize.ts) or replace it when that cannot be done one
  * node at a time (core/vsphere/rollout.ts), before the VM, which depends on it, changes.
  */
@@ -87,6 +89,8 @@ export function vmGuard(args: VmGuardArgs, opts: pulumi.CustomResourceOptions): 
       cpuHotAdd: hotAdd.cpu,
       memoryHotAdd: hotAdd.memory,
       template: args.platform.vcenter.template,
+      // Only where the VM can roll: elsewhere the VM keeps its clone source (ignoreChanges, below).
+      templateUuid: rollBlocker(rollSubject(spec, node)) ? undefined : args.templateUuid,
       linkedClone: args.platform.linkedClone,
       ...rollSubject(spec, node),
     },
@@ -108,6 +112,7 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
     .all([args.authorizedKey, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
     .apply(([authorizedKey, privateKeyOpenssh, publicKeyOpenssh]) => renderUserData(node, { authorizedKey, hostKey: { privateKeyOpenssh, publicKeyOpenssh } }));
   const template = inventory.template;
+  const rollable = !rollBlocker(rollSubject(spec, node));
   return new vsphere.VirtualMachine(
     node.name,
     {
@@ -146,14 +151,17 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
       // first, after its node was drained and left the cluster (its kubeadm resources depend on
       // the VM's UUID, so the engine deletes them before it).
       deleteBeforeReplace: true,
-      // Without hot-add a new size powers the VM off. Where the VM can be rolled, it is cloned
-      // again with the new size, after the nodes before it (the guard records the roll); where it
-      // cannot, the guard refuses the change before this VM is reached.
-      replaceOnChanges: rollBlocker(rollSubject(spec, node)) ? [] : ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled"],
+      // Without hot-add a new size powers the VM off, and a new clone source needs a new VM.
+      // Where the VM can be rolled, it is cloned again after the nodes before it (the guard
+      // records the roll); where it cannot, the guard refuses a new size or template before this
+      // VM is reached.
+      replaceOnChanges: rollable ? ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled", "clone"] : [],
       additionalSecretOutputs: ["extraConfig"],
       // cloud-init applies its data once, at first boot; a later change would only reboot the VM
-      // (the provider restarts it for extraConfig changes) without cloud-init re-running.
-      ignoreChanges: ["extraConfig"],
+      // (the provider restarts it for extraConfig changes) without cloud-init re-running. A VM that
+      // cannot roll keeps running from the template it was cloned from when that template is
+      // rebuilt under its name (a full clone no longer needs it); a new name is refused instead.
+      ignoreChanges: rollable ? ["extraConfig"] : ["extraConfig", "clone.templateUuid"],
     },
   );
 }

@@ -90,7 +90,7 @@ export class VsphereCluster extends pulumi.ComponentResource {
     const sshKey = authorizedKey(sshPrivateKey, { parent: this });
 
     const parentTypes = [clusterType, VsphereCluster.type];
-    const guards = new Map(spec.nodes.map((node) => [node.name, vmGuard({ spec, platform, node, parentTypes }, res)]));
+    const guards = new Map(spec.nodes.map((node) => [node.name, vmGuard({ spec, platform, node, parentTypes, templateUuid: inventory.template.uuid }, res)]));
     const rollout = new VmRollout(spec, guards);
     this.hosts = spec.nodes.map((node) => {
       const keys = nodeHostKeys(node, { parent: this });

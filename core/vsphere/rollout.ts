@@ -78,24 +78,31 @@ export interface TemplateSubject extends RollSubject {
 
 export type TemplateDecision = { kind: "unchanged" } | { kind: "roll"; from: string };
 
-/** How a VM is cloned: both are fixed when vSphere creates it (the provider's `clone` block). */
+/** How a VM is cloned: all fixed when vSphere creates it (the provider's `clone` block). */
 export interface CloneSource {
   template?: string;
+  /** The template's UUID: Packer and other image builders replace a template under its old name. */
+  templateUuid?: string;
   linkedClone?: boolean;
 }
 
 /**
- * Whether the node's VM is cloned again (another template, or a linked clone where there was a full
- * one or back), and whether that can be done one node at a time; throws the refusal otherwise.
- * State from before the guard recorded either records it now.
+ * Whether the node's VM is cloned again (another template, the same template rebuilt, or a linked
+ * clone where there was a full one or back), and whether that can be done one node at a time;
+ * throws the refusal otherwise. State from before the guard recorded one records it now.
  */
 export function checkTemplate(subject: TemplateSubject, prev: CloneSource, next: CloneSource): TemplateDecision {
-  const template = prev.template !== undefined && next.template !== undefined && prev.template !== next.template;
-  const linked = prev.linkedClone !== undefined && next.linkedClone !== undefined && prev.linkedClone !== next.linkedClone;
-  if (!template && !linked) return { kind: "unchanged" };
+  const differs = <K extends keyof CloneSource>(k: K) => prev[k] !== undefined && next[k] !== undefined && prev[k] !== next[k];
+  const template = differs("template");
+  const rebuilt = !template && differs("templateUuid");
+  const linked = differs("linkedClone");
+  if (!template && !rebuilt && !linked) return { kind: "unchanged" };
+  const templateField = { file: `stacks/Pulumi.${subject.stack}.yaml`, path: "config.clusterkit:variables.template" };
   const where = template
-    ? { file: `stacks/Pulumi.${subject.stack}.yaml`, path: "config.clusterkit:variables.template", expected: JSON.stringify(prev.template), found: JSON.stringify(next.template), what: "a new template" }
-    : { file: subject.file, path: "platform.linkedClone", expected: String(prev.linkedClone), found: String(next.linkedClone), what: "another kind of clone" };
+    ? { ...templateField, expected: JSON.stringify(prev.template), found: JSON.stringify(next.template), what: "a new template" }
+    : rebuilt
+      ? { ...templateField, expected: `template ${prev.templateUuid}`, found: `template ${next.templateUuid}`, what: `template ${JSON.stringify(next.template)}, rebuilt under its old name (vCenter reports a new UUID),` }
+      : { file: subject.file, path: "platform.linkedClone", expected: String(prev.linkedClone), found: String(next.linkedClone), what: "another kind of clone" };
   const blocker = rollBlocker(subject);
   if (blocker) {
     throw new ClusterkitError([
@@ -109,5 +116,5 @@ export function checkTemplate(subject: TemplateSubject, prev: CloneSource, next:
       },
     ]);
   }
-  return { kind: "roll", from: prev.template ?? next.template ?? "" };
+  return { kind: "roll", from: rebuilt ? `${prev.template} (${prev.templateUuid})` : (prev.template ?? next.template ?? "") };
 }

@@ -3,7 +3,7 @@ import type { ResizeSubject, VmShape } from "../../core/vsphere/resize";
 import type { TemplateSubject } from "../../core/vsphere/rollout";
 
 /** The VM guard's inputs: the VM's shape and how it is cloned (older state: neither template nor linkedClone). */
-export type VmSizeGuardInputs = ResizeSubject & VmShape & Omit<TemplateSubject, "node" | "stack" | "file"> & { template?: string; linkedClone?: boolean };
+export type VmSizeGuardInputs = ResizeSubject & VmShape & Omit<TemplateSubject, "node" | "stack" | "file"> & { template?: string; templateUuid?: string; linkedClone?: boolean };
 
 /**
  * The guard's state. `rolledFrom`: what the VM was before its last roll (the template it was cloned
