@@ -83,13 +83,13 @@ describe("clusterkit plan --state on vSphere", () => {
       assert.notEqual(p.read(file), text);
       const r = clusterkit(["plan", "--stack", stack, "--state", "state.json", "--json"], p.root);
       assert.equal(r.code, 0, r.stderr);
-      const changes = JSON.parse(r.stdout).changes as { resources: { type: string; name: string; action: string; keys: string[] }[]; vmRollout: string[][] };
+      const changes = JSON.parse(r.stdout).changes as { resources: { type: string; name: string; action: string; keys: string[]; replaceKeys?: string[]; deleteBeforeReplace?: boolean }[]; vmRollout: string[][] };
       const guards = changes.resources.filter((c) => c.type === "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard");
       assert.equal(guards.length, 6, "every VM's guard records the template");
-      for (const g of guards) assert.deepEqual([g.action, g.keys], ["update", ["template"]], JSON.stringify(g));
+      for (const g of guards) assert.deepEqual([g.action, g.keys], ["update", ["template", "templateUuid"]], JSON.stringify(g));
       const vms = changes.resources.filter((c) => c.type === "vsphere:index/virtualMachine:VirtualMachine");
       assert.equal(vms.length, 6);
-      for (const vm of vms) assert.deepEqual(vm.keys, ["clone"]);
+      for (const vm of vms) assert.deepEqual([vm.action, vm.keys, vm.replaceKeys, vm.deleteBeforeReplace], ["replace", ["clone"], ["clone"], true]);
       assert.deepEqual(changes.vmRollout, [
         ["vsphere-fra1-cp-1"],
         ["vsphere-fra1-cp-2"],
@@ -106,6 +106,25 @@ describe("clusterkit plan --state on vSphere", () => {
     } finally {
       p.write(file, text);
     }
+  });
+
+  it("rolls a template rebuilt under its old name (vCenter reports a new UUID) the same way", () => {
+    const state = JSON.parse(p.read("state.json")) as { deployment: { resources: { type: string; inputs?: Record<string, any>; outputs?: Record<string, any> }[] } };
+    // The stack as deployed from the template before it was rebuilt: another UUID, the same name.
+    for (const r of state.deployment.resources) {
+      if (r.type === "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard") for (const o of [r.inputs, r.outputs]) if (o) o.templateUuid = "4210aaaa-0000-4000-8000-000000000001";
+      if (r.type === "vsphere:index/virtualMachine:VirtualMachine") for (const o of [r.inputs, r.outputs]) if (o?.clone) o.clone.templateUuid = "4210aaaa-0000-4000-8000-000000000001";
+    }
+    p.write("state-rebuilt.json", JSON.stringify(state));
+    const r = clusterkit(["plan", "--stack", stack, "--state", "state-rebuilt.json", "--json"], p.root);
+    assert.equal(r.code, 0, r.stderr);
+    const changes = JSON.parse(r.stdout).changes as { resources: { type: string; action: string; keys: string[]; replaceKeys?: string[] }[]; vmRollout: string[][] };
+    const guards = changes.resources.filter((c) => c.type === "pulumi-nodejs:dynamic/clusterkit:VmSizeGuard");
+    assert.equal(guards.length, 6);
+    for (const g of guards) assert.deepEqual([g.action, g.keys], ["update", ["templateUuid"]]);
+    for (const vm of changes.resources.filter((c) => c.type === "vsphere:index/virtualMachine:VirtualMachine")) assert.deepEqual([vm.action, vm.replaceKeys], ["replace", ["clone"]]);
+    assert.equal(changes.vmRollout.length, 6, "one node at a time");
+    assert.deepEqual(changes.vmRollout[0], ["vsphere-fra1-cp-1"]);
   });
 
   it("refuses a new template for a single control plane before any VM changes, naming the stack's variable, and exits 2", () => {

@@ -89,11 +89,11 @@ describe("vSphere program under mocks: a template roll", () => {
     assert.equal(new Set(vmIds.values()).size, spec.nodes.length);
   });
 
-  it("marks each VM's size as replace-on-change, deleted first: a new size rolls like a new template", () => {
+  it("marks each VM's size and clone source as replace-on-change, deleted first: a new size rolls like a new template", () => {
     // Every node here has a static address and there are three control planes: every VM can roll.
     for (const n of spec.nodes) {
       const urn = one(T.vm, n.name).urn;
-      assert.deepEqual(run.replaceOnChanges?.[urn], ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled"], n.name);
+      assert.deepEqual(run.replaceOnChanges?.[urn], ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled", "clone"], n.name);
       assert.ok(run.deleteBeforeReplace?.includes(urn), `${n.name} is deleted before it is cloned again`);
     }
   });

@@ -90,6 +90,17 @@ describe("checkTemplate", () => {
     assert.match(issue.message, /^another kind of clone means a new VM for vsphere-fra1-cp-1/);
   });
 
+  it("rolls a template rebuilt under its old name (a new UUID), and refuses it where the VM cannot roll", () => {
+    const u = (uuid?: string) => ({ template: "ubuntu-a", templateUuid: uuid });
+    assert.deepEqual(checkTemplate(subject, u("4210-old"), u("4210-new")), { kind: "roll", from: "ubuntu-a (4210-old)" });
+    assert.deepEqual(checkTemplate(subject, u(undefined), u("4210-new")), { kind: "unchanged" }, "state from before records it");
+    // A new name and a new UUID: the name says what changed.
+    assert.deepEqual(checkTemplate(subject, { template: "ubuntu-a", templateUuid: "1" }, { template: "ubuntu-b", templateUuid: "2" }), { kind: "roll", from: "ubuntu-a" });
+    const issue = refusal(() => checkTemplate({ ...subject, controlPlanes: 1 }, u("4210-old"), u("4210-new")));
+    assert.deepEqual([issue.path, issue.expected, issue.found], ["config.clusterkit:variables.template", "template 4210-old", "template 4210-new"]);
+    assert.match(issue.message, /^template "ubuntu-a", rebuilt under its old name \(vCenter reports a new UUID\), means a new VM/);
+  });
+
   it("refuses a DHCP node: a new VM's lease is known only after it exists", () => {
     const issue = refusal(() => checkTemplate({ ...subject, role: "worker", dhcp: true }, t("ubuntu-a"), t("ubuntu-b")));
     assert.match(issue.message, /only with static addresses/);

@@ -141,6 +141,10 @@ export function vsphereProgramSuite(stack: string): void {
         assert.ok(vm.dependsOn.includes(guard.urn), "the VM changes only after its guard's diff passed");
         // No template roll (the guards recorded none): every VM is cloned at once.
         assert.deepEqual(vm.dependsOn.filter((u) => u.includes(`$${T.kubeadmNode}::`)), [], `${node.name} waits for no node`);
+        const cps = spec.nodes.filter((n) => n.role === "control-plane").length;
+        // A VM rolls where its node has a static address and, for a control plane, two others stay.
+        const rollable = !!node.address && (node.role === "worker" || cps >= 3);
+        const clone = input(vm).clone as { templateUuid: string };
         assert.deepEqual(input(guard), {
           node: node.name,
           stack: spec.stack,
@@ -152,11 +156,16 @@ export function vsphereProgramSuite(stack: string): void {
           cpuHotAdd: false,
           memoryHotAdd: false,
           template: platform.vcenter.template,
+          ...(rollable ? { templateUuid: clone.templateUuid } : {}),
           linkedClone: platform.linkedClone,
           role: node.role,
-          controlPlanes: spec.nodes.filter((n) => n.role === "control-plane").length,
+          controlPlanes: cps,
           dhcp: !node.address,
         });
+        assert.ok(clone.templateUuid, "the VM is cloned from the template's UUID");
+        const opts = { replace: run.replaceOnChanges?.[vm.urn] ?? [], ignore: run.ignoreChanges?.[vm.urn] ?? [] };
+        if (rollable) assert.deepEqual(opts, { replace: ["numCpus", "memory", "cpuHotAddEnabled", "memoryHotAddEnabled", "clone"], ignore: ["extraConfig"] }, `${node.name} rolls`);
+        else assert.deepEqual(opts, { replace: [], ignore: ["extraConfig", "clone.templateUuid"] }, `${node.name} keeps its VM`);
         assert.equal(input(vm).cpuHotAddEnabled, false, "the VM is told the hot-add setting the guard decides with");
         assert.equal(input(vm).memoryHotAddEnabled, false);
       }
