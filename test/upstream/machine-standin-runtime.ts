@@ -24,10 +24,14 @@ export const machineStandIn = {
   async read(id: string, props: MachineOutputs): Promise<{ id: string; props: MachineOutputs }> {
     return { id, props };
   },
-  async diff(_id: string, olds: MachineOutputs, news: MachineInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-    const replaces = olds.template !== news.template ? ["template"] : [];
-    // A new size is an update, as the vSphere provider's: only the program's replaceOnChanges makes it a new VM.
-    return { changes: replaces.length > 0 || olds.cpus !== news.cpus, replaces, deleteBeforeReplace: false };
+  async diff(_id: string, olds: MachineOutputs, news: MachineInputs): Promise<{ changes?: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    if (olds.template !== news.template) return { changes: true, replaces: ["template"], deleteBeforeReplace: false };
+    // A new size is an update, as the vSphere provider's: only the program's replaceOnChanges makes
+    // it a new VM. That provider names the changed key in its detailed diff, which a dynamic
+    // provider cannot; with the changes left unknown the engine works the keys out from the inputs,
+    // and applies replaceOnChanges to them the same way.
+    if (olds.cpus !== news.cpus) return { replaces: [], deleteBeforeReplace: false };
+    return { changes: false, replaces: [], deleteBeforeReplace: false };
   },
   async update(_id: string, olds: MachineOutputs, news: MachineInputs): Promise<{ outs: MachineOutputs }> {
     // The provider powers the VM off and on for a size it cannot hot-add: no drain, every VM at once.
