@@ -1,28 +1,28 @@
-// `npm run bench` (not part of `npm test`; needs root and test/bench/setup-deps.sh):
-//  1. the host-preparation step list on K fresh fake hosts, once through clusterkit's SSH layer
-//     (in process, one TCP_NODELAY connection per host) and once with ansible-playbook
-//     (pipelining, ControlPersist, free strategy), on two fresh fleets: both times and the ratio;
-//  2. an HA bootstrap (3 control planes, 3 workers) with stand-in step durations set, its wall
+// `npm run bench` (not part of `npm test`; needs root and test/bench/setup-deps.sh), in order:
+//  0. the plan section (test/bench/plan.ts: plan and CLI start-up as whole processes, no hosts);
+//  1. the SSH layer's overhead per step (test/bench/ssh-step.ts): a no-op step on a warm
+//     connection against a local child process, target 5 ms or less;
+//  2. host preparation against ansible-playbook (test/bench/host-prep.ts): both as whole
+//     processes, no-op and real step sets, 3 and 20 fresh hosts, runs interleaved, goal 10×;
+//  3. an HA bootstrap (3 control planes, 3 workers) with stand-in step durations set, its wall
 //     time against the critical path computed from those durations: the orchestration overhead
 //     must stay under 10 % of the critical path (exit code 1 otherwise).
-//  3. Kubernetes upgrades of that 3+3 cluster (1.33 → 1.34 → 1.35 → 1.36, one run per minor), each
+//  4. Kubernetes upgrades of that 3+3 cluster (1.33 → 1.34 → 1.35 → 1.36, one run per minor), each
 //     with stand-in step durations set, its wall time against the upgrade's critical path: per run
 //     and as min/median/max, with the load average before and after each run; a run whose
 //     orchestration overhead reaches 10 % of its critical path, or that fails, is printed as a
 //     miss, and a median at the limit or a failed run makes the exit code 1.
-// BENCH_HOSTS=K (default 3) sets K for part 1; BENCH_SCALE=x scales the stand-in durations of parts
-// 2 and 3; BENCH_UPGRADE_RUNS=n (1–3, default 3) the upgrade runs; BENCH_ONLY=upgrade runs part 3 only.
-// First of all, the plan section (test/bench/plan.ts: plan and CLI start-up as whole processes, no
-// hosts); BENCH_ONLY=plan runs it alone (also `npm run bench:plan`).
+// BENCH_ONLY=plan|ssh|prep|upgrade runs that part alone (`npm run bench:plan` is the first);
+// BENCH_SCALE=x scales the stand-in durations of parts 3 and 4; BENCH_UPGRADE_RUNS=n (1–3, default
+// 3) the upgrade runs; each part's file names its own knobs. A missed target is printed as MISSED
+// or FAIL and makes the exit code 1.
 import os from "node:os";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
-import { hostPreparation } from "../../providers/kubeadm/runtime";
 import { TestCluster } from "../baremetal/cluster";
-import { runAnsible } from "./ansible";
+import { hostPrepComparison } from "./host-prep";
 import { criticalPath, upgradeCriticalPath, type Durations } from "./critical-path";
 import { planBench } from "./plan";
-
-const K = Number(process.env.BENCH_HOSTS ?? 3);
+import { sshStepBench } from "./ssh-step";
 
 /** Stand-in sleeps for the HA run, in proportion to real ones (apt, kubeadm init/join take tens of seconds). */
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -31,32 +31,6 @@ const durations: Durations = Object.fromEntries(
 );
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function hostPrepComparison(): Promise<void> {
-  const ours = await TestCluster.start({ controlPlanes: 1, workers: K - 1 });
-  let oursMs: number;
-  const steps = ours.inputs(ours.names[0]).prep;
-  try {
-    const t0 = Date.now();
-    await Promise.all(ours.names.map((n) => hostPreparation.create(ours.inputs(n).prep)));
-    oursMs = Date.now() - t0;
-  } finally {
-    await ours.stop();
-  }
-  const theirs = await TestCluster.start({ controlPlanes: 1, workers: K - 1 });
-  let ansible;
-  try {
-    ansible = runAnsible(theirs.fleet, steps.detectOs, steps.steps);
-  } finally {
-    await theirs.stop();
-  }
-  if (!ansible.ok) throw new Error(`ansible-playbook failed:\n${ansible.output.slice(-3000)}`);
-  const scripts = 1 + steps.steps.length * 3;
-  console.log(`Host preparation, ${K} fresh hosts × ${steps.steps.length} steps (${scripts} scripts per host: detect-os, then check, apply, check):`);
-  console.log(`  clusterkit SSH layer (node-ssh/ssh2, in process):       ${s(oursMs)}`);
-  console.log(`  ansible-playbook (pipelining, ControlPersist, free):    ${s(ansible.ms)}`);
-  console.log(`  ratio: ansible takes ${(ansible.ms / oursMs).toFixed(1)}× as long`);
-}
 
 async function haBootstrap(): Promise<boolean> {
   const c = await TestCluster.start({ controlPlanes: 3, workers: 3, fleet: { stepDurationsMs: durations } });
@@ -154,10 +128,26 @@ async function main(): Promise<void> {
     process.exitCode = planned ? 0 : 1;
     return;
   }
-  if (process.env.BENCH_ONLY !== "upgrade") {
-    await hostPrepComparison();
-    ok = await haBootstrap();
-    if (!ok) console.log("FAIL: orchestration overhead of the bootstrap is 10 % of the critical path or more");
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === "ssh") {
+    const held = await sshStepBench();
+    if (!held) console.log("FAIL: the SSH layer's overhead per step is over its target");
+    ok &&= held;
+  }
+  if (!only || only === "prep") {
+    const held = await hostPrepComparison();
+    if (!held) console.log("FAIL: ansible-playbook takes less than 10× as long as clusterkit on the real host-preparation scripts");
+    ok &&= held;
+  }
+  if (only === "ssh" || only === "prep") {
+    closeConnections();
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+  if (only !== "upgrade") {
+    const bootstrapped = await haBootstrap();
+    if (!bootstrapped) console.log("FAIL: orchestration overhead of the bootstrap is 10 % of the critical path or more");
+    ok &&= bootstrapped;
   }
   const upgraded = await upgrades();
   if (!upgraded) console.log("FAIL: an upgrade run failed, or the median orchestration overhead of the upgrades is 10 % of the critical path or more");
