@@ -1,9 +1,13 @@
 // The HA bootstrap's critical path from the stand-ins' configured step durations. Each stand-in
 // call that slept is charged its configured duration (calls nested in another call, like the
 // systemctl that kubeadm runs, count inside their parent). Host preparation is everything a host
-// ran before its kubeadm init/join; a node's kubeadm step is init/join plus the bootstrap token
-// made for it on the first control plane. The path: host preparation of every host in parallel,
-// init, control-plane joins one after another, worker joins alongside them.
+// ran before its kubeadm init/join; a node's kubeadm step is init/join plus what the first control
+// plane made for it: its bootstrap token and, for a control plane, the certificate upload
+// (`kubeadm init phase upload-certs`, charged per join when the run made one per join, else once,
+// before the first). The path: host preparation of every host in parallel, init, control-plane
+// joins one after another, worker joins alongside them. Each node's end and its slack (how much
+// later it could end without making the whole run longer) are returned, so the bench can say
+// which steps lie on the path.
 import type { StandinCall, StepName } from "../hosts/harness";
 
 export type Durations = Partial<Record<StepName, number>>;
@@ -77,6 +81,11 @@ export interface CriticalPath {
   ms: number;
   prep: Record<string, number>;
   kubeadm: Record<string, number>;
+  /** When each node's kubeadm step ends on the path, and how much later it could end. */
+  end: Record<string, number>;
+  slack: Record<string, number>;
+  /** Certificate uploads charged to the control-plane joins, in all. */
+  uploadMs: number;
 }
 
 /**
@@ -87,23 +96,46 @@ export function criticalPath(nodes: { name: string; role: "control-plane" | "wor
   const prep: Record<string, number> = {};
   const kubeadm: Record<string, number> = {};
   const first = nodes.find((n) => n.role === "control-plane")!.name;
-  const tokens = charged(logs.get(first) ?? [], d, measured).filter((c) => c.step === "token-create").map((c) => c.ms);
+  const firstCalls = charged(logs.get(first) ?? [], d, measured);
+  const tokens = firstCalls.filter((c) => c.step === "token-create").map((c) => c.ms);
   const tokenMs = measured && tokens.length ? tokens.reduce((a, b) => a + b, 0) / tokens.length : (d["token-create"] ?? 0);
+  const uploads = firstCalls.filter((c) => c.step === "upload-certs").map((c) => c.ms);
+  const cpJoins = nodes.filter((n) => n.role === "control-plane" && n.name !== first).length;
+  const uploadTotal = uploads.reduce((a, b) => a + b, 0);
+  // One upload per join, or one (or a few) the joins share: charged to the chain either way.
+  const uploadPerJoin = cpJoins && uploads.length >= cpJoins ? uploadTotal / uploads.length : 0;
+  const uploadOnce = uploadPerJoin ? 0 : uploadTotal;
   for (const n of nodes) {
     const calls = charged(logs.get(n.name) ?? [], d, measured);
     const start = calls.find((c) => c.tool === "kubeadm" && (c.argv[0] === "join" || (c.argv[0] === "init" && c.argv[1] !== "phase")))?.start ?? Infinity;
     prep[n.name] = calls.filter((c) => c.end <= start).reduce((s, c) => s + c.ms, 0);
     const own = calls.filter((c) => c.start >= start && (c.step === "init" || c.step === "join"));
-    kubeadm[n.name] = own.reduce((s, c) => s + c.ms, 0) + (n.name === first ? 0 : tokenMs);
+    const upload = n.role === "control-plane" && n.name !== first ? uploadPerJoin : 0;
+    kubeadm[n.name] = own.reduce((s, c) => s + c.ms, 0) + (n.name === first ? 0 : tokenMs + upload);
   }
   const end: Record<string, number> = {};
   let previous: string | null = null;
   for (const n of nodes.filter((x) => x.role === "control-plane")) {
-    end[n.name] = Math.max(prep[n.name], previous ? end[previous] : 0) + kubeadm[n.name];
+    const ready = previous ? end[previous]! + (previous === first ? uploadOnce : 0) : 0;
+    end[n.name] = Math.max(prep[n.name]!, ready) + kubeadm[n.name]!;
     previous = n.name;
   }
-  for (const n of nodes.filter((x) => x.role === "worker")) end[n.name] = Math.max(prep[n.name], end[first]) + kubeadm[n.name];
-  return { ms: Math.max(...Object.values(end)), prep, kubeadm };
+  for (const n of nodes.filter((x) => x.role === "worker")) end[n.name] = Math.max(prep[n.name]!, end[first]!) + kubeadm[n.name]!;
+  const ms = Math.max(...Object.values(end));
+  // A node's delay reaches each node that waits for it (the next control plane; the workers wait
+  // for the first) once it uses up the gap before that node starts: slack(n) is the least of
+  // ms - end(n) and, over those nodes, their slack plus that gap.
+  const startOf = (n: string) => end[n]! - kubeadm[n]!;
+  const slack: Record<string, number> = {};
+  const workers = nodes.filter((x) => x.role === "worker").map((x) => x.name);
+  for (const w of workers) slack[w] = ms - end[w]!;
+  const cps = nodes.filter((x) => x.role === "control-plane").map((x) => x.name);
+  for (let i = cps.length - 1; i >= 0; i--) {
+    const n = cps[i]!;
+    const waiting = [...(i + 1 < cps.length ? [cps[i + 1]!] : []), ...(n === first ? workers : [])];
+    slack[n] = Math.min(ms - end[n]!, ...waiting.map((w) => slack[w]! + startOf(w) - end[n]! - (w === cps[i + 1] && n === first ? uploadOnce : 0)));
+  }
+  return { ms, prep, kubeadm, end, slack, uploadMs: uploadTotal };
 }
 
 export interface UpgradePath {

@@ -19,19 +19,14 @@ import * as path from "node:path";
 import { TestCluster } from "../baremetal/cluster";
 import type { HostPrepInputs, HostStepSpec } from "../../providers/kubeadm/types";
 import { runAnsible } from "./ansible";
+import { loadAverage as load, median, spread } from "./stats";
 
 const runs = Math.max(1, Number(process.env.BENCH_PREP_RUNS ?? 5));
 const sizes = (process.env.BENCH_PREP_HOSTS ?? "3,20").split(",").map(Number).filter((n) => n >= 1);
 const NOOP_STEPS = 16;
 const goal = 10;
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const spread = (xs: number[]) => `min ${sec(Math.min(...xs))}  median ${sec(median(xs))}  max ${sec(Math.max(...xs))}`;
 
 function noopSteps(): HostStepSpec[] {
   return Array.from({ length: NOOP_STEPS }, (_, i) => ({
@@ -103,8 +98,8 @@ export async function hostPrepComparison(): Promise<boolean> {
       const ok = ratio >= goal;
       if (judged && !ok) held = false;
       console.log(`\nHost preparation, ${set} steps, ${k} fresh hosts, up to ${commands} commands per host, ${runs} run(s) of each, interleaved (load average ${loadBefore} → ${load()}):`);
-      console.log(`  clusterkit (node process, compiled copy): ${spread(ours)}`);
-      console.log(`  ansible-playbook (pipelining, ControlPersist, free): ${spread(theirs)}`);
+      console.log(`  clusterkit (node process, compiled copy): ${spread(ours, sec)}`);
+      console.log(`  ansible-playbook (pipelining, ControlPersist, free): ${spread(theirs, sec)}`);
       console.log(`  ratio of the medians: ansible takes ${ratio.toFixed(1)}× as long${judged ? `; goal ${goal}× or more: ${ok ? "held" : "MISSED"}` : " (not judged)"}`);
     }
   }

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { exampleStacks, repoRoot, tempProject } from "../support/temp-project";
+import { median } from "./stats";
 
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const sizes = [10, 50, 100, 200];
@@ -23,10 +24,6 @@ interface Figures {
   cpu: number[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** CPU seconds of this process's waited-for children so far (cutime + cstime in /proc/self/stat). */
 function childrenCpu(): number {

@@ -4,9 +4,11 @@
 //     connection against a local child process, target 5 ms or less;
 //  2. host preparation against ansible-playbook (test/bench/host-prep.ts): both as whole
 //     processes, no-op and real step sets, 3 and 20 fresh hosts, runs interleaved, goal 10×;
-//  3. an HA bootstrap (3 control planes, 3 workers) with stand-in step durations set, its wall
-//     time against the critical path computed from those durations: the orchestration overhead
-//     must stay under 10 % of the critical path (exit code 1 otherwise).
+//  3. an HA bootstrap (3 control planes, 3 workers) with stand-in step durations set, repeated
+//     (BENCH_BOOTSTRAP_RUNS, default 3, each on a fresh fleet): its wall time against the critical
+//     path of those configured durations (test/bench/critical-path.ts, certificate uploads
+//     included), with each node's slack; the median run must stay at 1.10× or less. What the
+//     stand-ins spend beyond their sleeps is printed and excuses nothing.
 //  4. Kubernetes upgrades of that 3+3 cluster (1.33 → 1.34 → 1.35 → 1.36, one run per minor), each
 //     with stand-in step durations set, its wall time against the upgrade's critical path: per run
 //     and as min/median/max, with the load average before and after each run; a run whose
@@ -16,13 +18,13 @@
 // BENCH_SCALE=x scales the stand-in durations of parts 3 and 4; BENCH_UPGRADE_RUNS=n (1–3, default
 // 3) the upgrade runs; each part's file names its own knobs. A missed target is printed as MISSED
 // or FAIL and makes the exit code 1.
-import os from "node:os";
 import { closeConnections, setLogger } from "../../providers/kubeadm/context";
 import { TestCluster } from "../baremetal/cluster";
 import { hostPrepComparison } from "./host-prep";
 import { criticalPath, upgradeCriticalPath, type Durations } from "./critical-path";
 import { planBench } from "./plan";
 import { sshStepBench } from "./ssh-step";
+import { loadAverage as load, median, spread } from "./stats";
 
 /** Stand-in sleeps for the HA run, in proportion to real ones (apt, kubeadm init/join take tens of seconds). */
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -32,31 +34,48 @@ const durations: Durations = Object.fromEntries(
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+const bootstrapRuns = Math.max(1, Number(process.env.BENCH_BOOTSTRAP_RUNS ?? 3));
+/** Wall time may be at most this many times the critical path of the configured durations (3+3). */
+const bootstrapGoal = 1.1;
+
+/**
+ * The gate compares the wall time with the critical path of the configured sleeps alone: time the
+ * stand-ins spend beyond their sleeps is printed, but excuses nothing (issue #15).
+ */
 async function haBootstrap(): Promise<boolean> {
-  const c = await TestCluster.start({ controlPlanes: 3, workers: 3, fleet: { stepDurationsMs: durations } });
-  try {
-    const t0 = Date.now();
-    const r = await c.up();
-    const wall = Date.now() - t0;
-    if (r.errors.size) throw new Error([...r.errors].map(([k, e]) => `${k}: ${e.message}`).join("\n"));
-    const logs = await c.calls();
-    const cp = criticalPath(c.spec.nodes, logs, durations);
-    const tools = criticalPath(c.spec.nodes, logs, durations, true);
-    const overhead = wall - cp.ms;
-    const pct = (100 * overhead) / cp.ms;
-    // The stand-ins' own work (certificates with openssl, a real etcd starting) is not
-    // orchestration: the gate is on the time spent outside any stand-in along the critical path.
-    const own = (100 * (wall - tools.ms)) / cp.ms;
-    console.log(`\nHA bootstrap, 3 control planes + 3 workers, stand-in durations ${JSON.stringify(durations)}:`);
-    console.log(`  host preparation per host (configured sleeps): ${Object.entries(cp.prep).map(([h, ms]) => `${h} ${s(ms)}`).join(", ")}`);
-    console.log(`  kubeadm step per node (configured sleeps):     ${Object.entries(cp.kubeadm).map(([h, ms]) => `${h} ${s(ms)}`).join(", ")}`);
-    console.log(`  critical path: ${s(cp.ms)}   wall time: ${s(wall)}   wall minus critical path: ${s(overhead)} = ${pct.toFixed(1)} % of it`);
-    console.log(`  of that, the stand-ins' own work beyond their sleeps: ${s(tools.ms - cp.ms)} (critical path by measured tool time ${s(tools.ms)})`);
-    console.log(`  orchestration overhead (clusterkit's own time on the critical path): ${s(wall - tools.ms)} = ${own.toFixed(1)} % of the critical path (limit 10 %)`);
-    return own < 10;
-  } finally {
-    await c.stop();
+  const ratios: number[] = [];
+  const walls: number[] = [];
+  console.log(`\nHA bootstrap, 3 control planes + 3 workers, stand-in durations ${JSON.stringify(durations)}, ${bootstrapRuns} run(s), each on a fresh fleet:`);
+  for (let i = 0; i < bootstrapRuns; i++) {
+    const c = await TestCluster.start({ controlPlanes: 3, workers: 3, fleet: { stepDurationsMs: durations } });
+    try {
+      const loadBefore = load();
+      const t0 = Date.now();
+      const r = await c.up();
+      const wall = Date.now() - t0;
+      if (r.errors.size) throw new Error([...r.errors].map(([k, e]) => `${k}: ${e.message}`).join("\n"));
+      const logs = await c.calls();
+      const cp = criticalPath(c.spec.nodes, logs, durations);
+      const tools = criticalPath(c.spec.nodes, logs, durations, true);
+      const ratio = wall / cp.ms;
+      walls.push(wall);
+      ratios.push(ratio);
+      console.log(`  run ${i + 1}: critical path ${s(cp.ms)}, wall ${s(wall)} = ${ratio.toFixed(2)}× (goal ${bootstrapGoal.toFixed(2)}×${ratio <= bootstrapGoal ? "" : ", MISS"}); the stand-ins' own work beyond their sleeps on the path ${s(tools.ms - cp.ms)} (not subtracted); load ${loadBefore} → ${load()}`);
+      if (i === 0) {
+        console.log(`    per node: host preparation / kubeadm step (configured sleeps) / ends at / slack; certificate uploads ${s(cp.uploadMs)} in all`);
+        for (const n of c.spec.nodes) {
+          const onPath = cp.slack[n.name]! < 1;
+          console.log(`      ${n.name.padEnd(6)} ${s(cp.prep[n.name]!)} / ${s(cp.kubeadm[n.name]!)} / ${s(cp.end[n.name]!)} / ${s(cp.slack[n.name]!)}${onPath ? "  on the critical path" : ""}`);
+        }
+      }
+    } finally {
+      await c.stop();
+    }
   }
+  console.log(`  wall time: ${spread(walls, s)}; wall ÷ critical path: ${spread(ratios, (x) => `${x.toFixed(2)}×`)} (goal ${bootstrapGoal.toFixed(2)}× or less)`);
+  const held = median(ratios) <= bootstrapGoal;
+  console.log(`  ${held ? "held" : "MISSED"} on the median run`);
+  return held;
 }
 
 /** Stand-in sleeps for the upgrade runs: apt for kubeadm and for kubelet+kubectl, `kubeadm upgrade` on a control plane, the drain, the kubelet restart. */
@@ -66,9 +85,6 @@ const upgradeDurations: Durations = Object.fromEntries(
 const upgradeRuns = Math.min(3, Math.max(1, Number(process.env.BENCH_UPGRADE_RUNS ?? 3)));
 const limitPct = 10;
 
-const load = () => os.loadavg()[0].toFixed(1);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const spread = (xs: number[], f: (x: number) => string) => (xs.length ? `min ${f(Math.min(...xs))} / median ${f(median(xs))} / max ${f(Math.max(...xs))}` : "no successful run");
 
 async function upgrades(): Promise<boolean> {
   const c = await TestCluster.start({ controlPlanes: 3, workers: 3 });
@@ -146,7 +162,7 @@ async function main(): Promise<void> {
   }
   if (only !== "upgrade") {
     const bootstrapped = await haBootstrap();
-    if (!bootstrapped) console.log("FAIL: orchestration overhead of the bootstrap is 10 % of the critical path or more");
+    if (!bootstrapped) console.log("FAIL: the bootstrap's median wall time is more than 1.10× its critical path");
     ok &&= bootstrapped;
   }
   const upgraded = await upgrades();

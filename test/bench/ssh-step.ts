@@ -9,25 +9,19 @@
 // min/median/max of those are printed, with the load average before and after. The target is on
 // the median round: the layer's median step minus the local median, 5 ms or less.
 import { spawn } from "node:child_process";
-import * as os from "node:os";
 import { NodeSSH } from "node-ssh";
 import { SshPool } from "../../providers/ssh/pool";
 import { RemoteHost } from "../../providers/ssh/remote";
 import { openTcp } from "../../providers/ssh/socket";
 import { startFleet, type Fleet } from "../hosts/harness";
+import { loadAverage as load, median, spread } from "./stats";
 
 const steps = Math.max(10, Number(process.env.BENCH_SSH_STEPS ?? 300));
 const rounds = Math.max(1, Number(process.env.BENCH_SSH_ROUNDS ?? 3));
 const warmup = 20;
 const targetMs = 5;
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const ms = (x: number) => `${x.toFixed(2)} ms`;
-const spread = (xs: number[]) => `min ${ms(Math.min(...xs))}  median ${ms(median(xs))}  max ${ms(Math.max(...xs))}`;
 
 async function timed(n: number, one: () => Promise<void>): Promise<number[]> {
   const out: number[] = [];
@@ -82,13 +76,13 @@ export async function sshStepBench(): Promise<boolean> {
     for (let r = 0; r < rounds; r++) for (const [k, one] of Object.entries(figures)) medians[k]!.push(median(await timed(steps, one)));
     const loadAfter = load();
     console.log(`\nSSH step overhead: a no-op step on a warm connection, ${steps} steps per figure, ${rounds} round(s), median per round (load average ${loadBefore} → ${loadAfter}):`);
-    for (const [k, xs] of Object.entries(medians)) console.log(`  ${k.padEnd(40)} ${spread(xs)}`);
+    for (const [k, xs] of Object.entries(medians)) console.log(`  ${k.padEnd(40)} ${spread(xs, ms)}`);
     const local = medians["local `bash -c true` (child process)"]!;
     const overhead = medians["clusterkit step as root"]!.map((x, i) => x - local[i]!);
     const sudoOverhead = medians["clusterkit step through sudo -n"]!.map((x, i) => x - local[i]!);
     const held = median(overhead) <= targetMs;
-    console.log(`  overhead per step (clusterkit step minus local): ${spread(overhead)}; target ${targetMs} ms or less: ${held ? "held" : "MISSED"}`);
-    console.log(`  overhead per step through sudo: ${spread(sudoOverhead)} (not judged: sudo's own start-up is the host's)`);
+    console.log(`  overhead per step (clusterkit step minus local): ${spread(overhead, ms)}; target ${targetMs} ms or less: ${held ? "held" : "MISSED"}`);
+    console.log(`  overhead per step through sudo: ${spread(sudoOverhead, ms)} (not judged: sudo's own start-up is the host's)`);
     return held;
   } finally {
     pool.closeAll();
