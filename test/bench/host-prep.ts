@@ -9,8 +9,8 @@
 //    hosts' stand-ins with no configured sleeps, so the stand-ins cost what they cost on their own.
 // For each fleet size (BENCH_PREP_HOSTS, default "3,20") and set, BENCH_PREP_RUNS runs (default 5)
 // of each tool, interleaved (clusterkit, ansible, clusterkit, ...), each on a fleet of its own
-// started fresh. Prints min/median/max of each tool, the ratio of the medians and the load average
-// before and after. The goal: ansible takes 10× as long or more on the real set; a miss is printed
+// started fresh (BENCH_PREP_SETS picks the sets, default "no-op,real"). Prints min/median/max of
+// each tool, the ratio of the medians and the load average before and after. The goal: ansible takes 10× as long or more on the real set; a miss is printed
 // as MISSED and makes the bench fail.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,6 +23,7 @@ import { loadAverage as load, median, spread } from "./stats";
 
 const runs = Math.max(1, Number(process.env.BENCH_PREP_RUNS ?? 5));
 const sizes = (process.env.BENCH_PREP_HOSTS ?? "3,20").split(",").map(Number).filter((n) => n >= 1);
+const sets = (process.env.BENCH_PREP_SETS ?? "no-op,real").split(",").filter((x): x is StepSet => x === "no-op" || x === "real");
 const NOOP_STEPS = 16;
 const goal = 10;
 
@@ -76,7 +77,7 @@ function runClusterkit(inputs: HostPrepInputs[]): number {
 export async function hostPrepComparison(): Promise<boolean> {
   let held = true;
   for (const k of sizes) {
-    for (const set of ["no-op", "real"] as StepSet[]) {
+    for (const set of sets) {
       const ours: number[] = [];
       const theirs: number[] = [];
       let commands = 0;
