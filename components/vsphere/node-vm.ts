@@ -90,7 +90,7 @@ export function vmGuard(args: VmGuardArgs, opts: pulumi.CustomResourceOptions): 
       memoryHotAdd: hotAdd.memory,
       template: args.platform.vcenter.template,
       // Only where the VM can roll: elsewhere the VM keeps its clone source (ignoreChanges, below).
-      templateUuid: rollBlocker(rollSubject(spec, node)) ? undefined : args.templateUuid,
+      templateUuid: canRoll(spec, node) ? args.templateUuid : undefined,
       linkedClone: args.platform.linkedClone,
       ...rollSubject(spec, node),
     },
@@ -104,6 +104,8 @@ function rollSubject(spec: ClusterSpec, node: NodeSpec) {
   return { role: node.role, controlPlanes: spec.nodes.filter((n) => n.role === "control-plane").length, dhcp: !node.address };
 }
 
+const canRoll = (spec: ClusterSpec, node: NodeSpec) => !rollBlocker(rollSubject(spec, node));
+
 export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vsphere.VirtualMachine {
   const { spec, platform, node, inventory, hostKey } = args;
   const size = vmSize(node);
@@ -112,7 +114,7 @@ export function nodeVm(args: NodeVmArgs, opts: pulumi.CustomResourceOptions): vs
     .all([args.authorizedKey, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
     .apply(([authorizedKey, privateKeyOpenssh, publicKeyOpenssh]) => renderUserData(node, { authorizedKey, hostKey: { privateKeyOpenssh, publicKeyOpenssh } }));
   const template = inventory.template;
-  const rollable = !rollBlocker(rollSubject(spec, node));
+  const rollable = canRoll(spec, node);
   return new vsphere.VirtualMachine(
     node.name,
     {

@@ -23,6 +23,9 @@ import { sameValue } from "../same-value";
 const shapeOf = (s: VmSizeGuardInputs): VmShape => ({ cpus: s.cpus, memoryMiB: s.memoryMiB, cpuHotAdd: s.cpuHotAdd, memoryHotAdd: s.memoryHotAdd });
 const same = sameValue;
 
+/** The node the user named to restart in place, read per call: the variable is for one `pulumi up`. */
+const restartAllowed = () => process.env[restartNodeVariable]?.trim() || null;
+
 /** The guard's inputs in its state: what the program gave, without what the guard derived. */
 const inputsOf = ({ rolledFrom: _r, ...inputs }: VmSizeGuardOutputs): VmSizeGuardInputs => inputs;
 
@@ -34,16 +37,14 @@ export const vmSizeGuard = {
     return { id, props };
   },
   async diff(_id: string, olds: VmSizeGuardOutputs, news: VmSizeGuardInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-    // Read per call, not at load: the variable names the node for this one `pulumi up`.
-    const allowed = process.env[restartNodeVariable]?.trim() || null;
-    checkResize(news, shapeOf(olds), shapeOf(news), allowed);
+    checkResize(news, shapeOf(olds), shapeOf(news), restartAllowed());
     checkTemplate(news, olds, news);
     return { changes: !same(inputsOf(olds), news), replaces: [], deleteBeforeReplace: false };
   },
   async update(_id: string, olds: VmSizeGuardOutputs, news: VmSizeGuardInputs): Promise<{ outs: VmSizeGuardOutputs }> {
     // The diff passed, so neither check refuses here; a node named to restart is not a roll.
     const template = checkTemplate(news, olds, news);
-    const resize = checkResize(news, shapeOf(olds), shapeOf(news), process.env[restartNodeVariable]?.trim() || null);
+    const resize = checkResize(news, shapeOf(olds), shapeOf(news), restartAllowed());
     // Kept after the roll: a control plane rolled once joins from then on (KubeadmCluster's joinOnly).
     const rolledFrom = template.kind === "roll" ? template.from : resize.kind === "roll" ? shape(shapeOf(olds)) : (olds.rolledFrom ?? null);
     return { outs: { ...news, rolledFrom } };
