@@ -145,25 +145,18 @@ async function main(): Promise<void> {
     return;
   }
   const only = process.env.BENCH_ONLY;
-  if (!only || only === "ssh") {
-    const held = await sshStepBench();
-    if (!held) console.log("FAIL: the SSH layer's overhead per step is over its target");
+  // Each part after the plan, in order: its BENCH_ONLY name, the part, and what a miss prints.
+  const parts: [string, () => Promise<boolean>, string][] = [
+    ["ssh", sshStepBench, "the SSH layer's overhead per step is over its target"],
+    ["prep", hostPrepComparison, "ansible-playbook takes less than 10× as long as clusterkit on the real host-preparation scripts"],
+    ["bootstrap", haBootstrap, "the bootstrap's median wall time is more than 1.10× its critical path"],
+    ["upgrade", upgrades, "an upgrade run failed, or the median orchestration overhead of the upgrades is 10 % of the critical path or more"],
+  ];
+  for (const [name, part, miss] of parts) {
+    if (only && only !== name) continue;
+    const held = await part();
+    if (!held) console.log(`FAIL: ${miss}`);
     ok &&= held;
-  }
-  if (!only || only === "prep") {
-    const held = await hostPrepComparison();
-    if (!held) console.log("FAIL: ansible-playbook takes less than 10× as long as clusterkit on the real host-preparation scripts");
-    ok &&= held;
-  }
-  if (!only || only === "bootstrap") {
-    const bootstrapped = await haBootstrap();
-    if (!bootstrapped) console.log("FAIL: the bootstrap's median wall time is more than 1.10× its critical path");
-    ok &&= bootstrapped;
-  }
-  if (!only || only === "upgrade") {
-    const upgraded = await upgrades();
-    if (!upgraded) console.log("FAIL: an upgrade run failed, or the median orchestration overhead of the upgrades is 10 % of the critical path or more");
-    ok &&= upgraded;
   }
   closeConnections();
   if (!ok || !planned) process.exitCode = 1;
